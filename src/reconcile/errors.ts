@@ -1,0 +1,37 @@
+/** A failed ARM call, normalised by the adapter so the engine can classify it without SDK types. */
+export class ArmError extends Error {
+  override readonly name = "ArmError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Retryable: the same call may succeed later without a human (busy resource, throttling, transient
+ * server or network failures). Terminal: it will fail again until someone changes something.
+ * Facts: azure-peering-facts.md sections 5 and 6.
+ */
+const RETRYABLE_CODES = new Set([
+  "AnotherOperationInProgress",
+  "RetryableError",
+  "RetryableErrorDueToAnotherOperation",
+  "SubscriptionRequestsThrottled",
+  "TooManyRequests",
+  "ReferencedResourceNotProvisioned",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "GatewayTimeout",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "REQUEST_SEND_ERROR",
+]);
+
+export function isRetryable(err: ArmError): boolean {
+  return err.status === 429 || err.status >= 500 || err.status === 0 || RETRYABLE_CODES.has(err.code);
+}
