@@ -1,0 +1,220 @@
+import { z } from "zod";
+import type { Policy } from "./reconcile/types.js";
+
+/**
+ * Every setting the product reads, parsed once at start. The same schema serves the Functions app
+ * (app settings) and the CLI (environment, overridden by flags). The README's settings table and the
+ * Bicep app settings follow this order. A bad value fails loudly with the setting's name and what is
+ * allowed, never with the value itself (some settings are secrets).
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const list = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(/[,;\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const bool = (fallback: boolean) =>
+  z
+    .stringbool({ truthy: ["true", "1", "yes", "on"], falsy: ["false", "0", "no", "off"] })
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const httpsUrl = z.url({ protocol: /^https$/ }).optional();
+
+const subscriptionList = z
+  .string()
+  .optional()
+  .transform(list)
+  .pipe(z.array(z.string().regex(GUID, "each entry must be a subscription GUID")))
+  .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]);
+
+const scopeList = z
+  .string()
+  .optional()
+  .transform(list)
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^\/subscriptions\/[0-9a-f-]{36}(\/resourceGroups\/[^/]+(\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+)?)?$/i,
+          "each entry must be a subscription, resource group or virtual network resource id",
+        ),
+    ),
+  );
+
+const settingsSchema = z.object({
+  // --- what to watch and how to act
+  WATCHED_SUBSCRIPTIONS: subscriptionList,
+  SYNC_SCOPE: scopeList,
+  REPORT_ONLY: bool(false),
+  REPAIR_DISCONNECTED: bool(false),
+  RECIPROCAL_NAME_TEMPLATE: z
+    .string()
+    .optional()
+    .transform((v) => v ?? "{localVnet}-to-{remoteVnet}")
+    .pipe(z.string().includes("{remoteVnet}", { message: "must contain {remoteVnet}" })),
+  USE_REMOTE_GATEWAYS_ON_RECIPROCAL: bool(false),
+  OPT_OUT_TAG: z
+    .string()
+    .optional()
+    .transform((v) => v ?? "peering-sync=off")
+    .pipe(z.string().regex(/^[^=]+=[^=]+$/, "must look like name=value"))
+    .transform((v) => {
+      const [name, value] = v.split("=") as [string, string];
+      return { name: name.trim(), value: value.trim() };
+    }),
+  MAX_PARALLEL_VNETS: int(8, 1, 64),
+  MAX_ATTEMPTS: int(6, 1, 20),
+  // --- Azure Resource Manager
+  ARM_ENDPOINT: httpsUrl,
+  ARM_CA_FILE: z.string().min(1).optional(),
+  AZURE_CLIENT_ID: z.string().regex(GUID, "must be a client id GUID").optional(),
+  // --- Functions app: queue, audit, sweep
+  RECONCILE_QUEUE: z
+    .string()
+    .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid queue name (3-63 lower-case letters, digits, single hyphens)")
+    .optional()
+    .transform((v) => v ?? "reconcile"),
+  RECONCILE_DELAY_SECONDS: int(30, 0, 600),
+  SWEEP_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, "must be a six-field NCRONTAB expression, e.g. 0 */30 * * * *")
+    .optional()
+    .transform((v) => v ?? "0 */30 * * * *"),
+  AUDIT_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "must be a valid table name (3-63 letters and digits)")
+    .optional()
+    .transform((v) => v ?? "peeringaudit"),
+  // --- alerts
+  ALERT_MIN_SEVERITY: z
+    .enum(["info", "warning", "error"])
+    .optional()
+    .transform((v) => v ?? "warning"),
+  ALERT_ON_FIXED: bool(true),
+  ALERT_REMINDER_HOURS: int(24, 1, 24 * 30),
+  TEAMS_WEBHOOK_URL: httpsUrl,
+  ALERT_WEBHOOK_URL: httpsUrl,
+  ALERT_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  EMAIL_ENDPOINT: httpsUrl,
+  EMAIL_CONNECTION_STRING: z.string().min(1).optional(),
+  EMAIL_SENDER: z.email().optional(),
+  EMAIL_RECIPIENTS: z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(z.array(z.email("each entry must be an email address"))),
+  STATUS_PAGE_URL: httpsUrl,
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+
+/** Setting names in schema order: the README table and the Bicep app settings follow it. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+/** Settings whose values are secrets: never logged, echoed or returned. */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  "TEAMS_WEBHOOK_URL",
+  "ALERT_WEBHOOK_URL",
+  "ALERT_WEBHOOK_SECRET",
+  "EMAIL_CONNECTION_STRING",
+]);
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: { setting: string; problem: string }[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  ${p.setting}: ${p.problem}`).join("\n")}`);
+  }
+}
+
+export interface ParseOptions {
+  /** The Functions app needs at least one watched subscription; the CLI may take them from flags. */
+  requireSubscriptions?: boolean;
+}
+
+export function parseSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  options: ParseOptions = {},
+): Settings {
+  const input: Record<string, string | undefined> = {};
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    input[name] = value === undefined || value.trim() === "" ? undefined : value.trim();
+  }
+  const parsed = settingsSchema.safeParse(input);
+  const problems: { setting: string; problem: string }[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ setting: String(issue.path[0] ?? "settings"), problem: describeIssue(issue) });
+    }
+    throw new ConfigError(problems);
+  }
+  const s = parsed.data;
+  if (options.requireSubscriptions && s.WATCHED_SUBSCRIPTIONS.length === 0) {
+    problems.push({ setting: "WATCHED_SUBSCRIPTIONS", problem: "is required: one or more subscription GUIDs" });
+  }
+  for (const scope of s.SYNC_SCOPE) {
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1]?.toLowerCase();
+    if (sub && s.WATCHED_SUBSCRIPTIONS.length > 0 && !s.WATCHED_SUBSCRIPTIONS.includes(sub)) {
+      problems.push({ setting: "SYNC_SCOPE", problem: "every entry must lie inside WATCHED_SUBSCRIPTIONS" });
+    }
+  }
+  const emailWanted = s.EMAIL_ENDPOINT || s.EMAIL_CONNECTION_STRING;
+  if (emailWanted && (!s.EMAIL_SENDER || s.EMAIL_RECIPIENTS.length === 0)) {
+    problems.push({
+      setting: s.EMAIL_SENDER ? "EMAIL_RECIPIENTS" : "EMAIL_SENDER",
+      problem: "is required when EMAIL_ENDPOINT or EMAIL_CONNECTION_STRING is set",
+    });
+  }
+  if (s.ALERT_WEBHOOK_SECRET && !s.ALERT_WEBHOOK_URL) {
+    problems.push({ setting: "ALERT_WEBHOOK_URL", problem: "is required when ALERT_WEBHOOK_SECRET is set" });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return s;
+}
+
+/** Zod's messages may quote the input; secrets must not leak, so say only what is allowed. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_format":
+      if (issue.format === "url") return "must be an https URL";
+      if (issue.format === "regex" || issue.format === "includes") return issue.message;
+      return `must be a valid ${issue.format}`;
+    case "invalid_type":
+      return `must be a ${issue.expected}`;
+    case "invalid_value":
+      return `must be one of: ${issue.values.map(String).join(", ")}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+export function policyFrom(settings: Settings, overrides: Partial<Policy> = {}): Policy {
+  return {
+    watchedSubscriptions: settings.WATCHED_SUBSCRIPTIONS,
+    scope: settings.SYNC_SCOPE,
+    repairDisconnected: settings.REPAIR_DISCONNECTED,
+    reportOnly: settings.REPORT_ONLY,
+    reciprocalNameTemplate: settings.RECIPROCAL_NAME_TEMPLATE,
+    useRemoteGatewaysOnReciprocal: settings.USE_REMOTE_GATEWAYS_ON_RECIPROCAL,
+    optOutTag: settings.OPT_OUT_TAG,
+    ...overrides,
+  };
+}
