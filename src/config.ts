@@ -82,7 +82,13 @@ const settingsSchema = z.object({
   ARM_ENDPOINT: httpsUrl,
   ARM_CA_FILE: z.string().min(1).optional(),
   AZURE_CLIENT_ID: z.string().regex(GUID, "must be a client id GUID").optional(),
-  // --- Functions app: queue, audit, sweep
+  // --- Functions app: storage (connection string locally, managed identity in Azure), queue, audit, sweep
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  AzureWebJobsStorage__accountName: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, "must be a storage account name (3-24 lower-case letters and digits)")
+    .optional(),
+  AzureWebJobsStorage__clientId: z.string().regex(GUID, "must be a client id GUID").optional(),
   RECONCILE_QUEUE: z
     .string()
     .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid queue name (3-63 lower-case letters, digits, single hyphens)")
@@ -127,6 +133,7 @@ export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Setting
 
 /** Settings whose values are secrets: never logged, echoed or returned. */
 export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  "AzureWebJobsStorage",
   "TEAMS_WEBHOOK_URL",
   "ALERT_WEBHOOK_URL",
   "ALERT_WEBHOOK_SECRET",
@@ -143,6 +150,8 @@ export class ConfigError extends Error {
 export interface ParseOptions {
   /** The Functions app needs at least one watched subscription; the CLI may take them from flags. */
   requireSubscriptions?: boolean;
+  /** The Functions app needs its storage account (queue and audit table). */
+  requireStorage?: boolean;
 }
 
 export function parseSettings(
@@ -171,6 +180,12 @@ export function parseSettings(
     if (sub && s.WATCHED_SUBSCRIPTIONS.length > 0 && !s.WATCHED_SUBSCRIPTIONS.includes(sub)) {
       problems.push({ setting: "SYNC_SCOPE", problem: "every entry must lie inside WATCHED_SUBSCRIPTIONS" });
     }
+  }
+  if (options.requireStorage && !s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName) {
+    problems.push({
+      setting: "AzureWebJobsStorage__accountName",
+      problem: "is required (or AzureWebJobsStorage with a connection string when running locally)",
+    });
   }
   const emailWanted = s.EMAIL_ENDPOINT || s.EMAIL_CONNECTION_STRING;
   if (emailWanted && (!s.EMAIL_SENDER || s.EMAIL_RECIPIENTS.length === 0)) {
