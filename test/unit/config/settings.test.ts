@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseSettings, policyFrom, SECRET_SETTINGS, SETTING_NAMES } from "../../../src/config.js";
+
+const SUB = "11111111-2222-3333-4444-555555555555";
+
+function problemsOf(env: Record<string, string>, options = {}) {
+  try {
+    parseSettings(env, options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("settings", () => {
+  it("applies the documented defaults when only the watched subscriptions are set", () => {
+    const s = parseSettings({ WATCHED_SUBSCRIPTIONS: SUB });
+    expect(s.WATCHED_SUBSCRIPTIONS).toEqual([SUB]);
+    expect(s.REPORT_ONLY).toBe(false);
+    expect(s.REPAIR_DISCONNECTED).toBe(false);
+    expect(s.RECIPROCAL_NAME_TEMPLATE).toBe("{localVnet}-to-{remoteVnet}");
+    expect(s.OPT_OUT_TAG).toEqual({ name: "peering-sync", value: "off" });
+    expect(s.RECONCILE_QUEUE).toBe("reconcile");
+    expect(s.SWEEP_SCHEDULE).toBe("0 */30 * * * *");
+    expect(s.ALERT_MIN_SEVERITY).toBe("warning");
+  });
+
+  it("accepts subscription lists separated by commas, semicolons or spaces and de-duplicates them", () => {
+    const other = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+    const s = parseSettings({ WATCHED_SUBSCRIPTIONS: `${SUB.toUpperCase()}; ${other},${SUB}` });
+    expect(s.WATCHED_SUBSCRIPTIONS).toEqual([SUB, other]);
+  });
+
+  it("names every bad setting and what is allowed, all at once", () => {
+    const problems = problemsOf({
+      WATCHED_SUBSCRIPTIONS: "not-a-guid",
+      REPORT_ONLY: "maybe",
+      MAX_PARALLEL_VNETS: "0",
+      ALERT_MIN_SEVERITY: "loud",
+      OPT_OUT_TAG: "no-equals-sign",
+    });
+    expect(problems.map((p) => p.setting).sort()).toEqual(
+      ["ALERT_MIN_SEVERITY", "MAX_PARALLEL_VNETS", "OPT_OUT_TAG", "REPORT_ONLY", "WATCHED_SUBSCRIPTIONS"].sort(),
+    );
+    expect(problems.find((p) => p.setting === "ALERT_MIN_SEVERITY")?.problem).toBe(
+      "must be one of: info, warning, error",
+    );
+  });
+
+  it("never echoes a secret value in its error", () => {
+    const secret = "http://example.invalid/workflows/run?sig=SuperSecretSignature";
+    const problems = problemsOf({ WATCHED_SUBSCRIPTIONS: SUB, TEAMS_WEBHOOK_URL: secret });
+    expect(problems).toEqual([{ setting: "TEAMS_WEBHOOK_URL", problem: "must be an https URL" }]);
+    expect(JSON.stringify(problems)).not.toContain("SuperSecretSignature");
+  });
+
+  it("requires watched subscriptions and storage when the Functions app asks for them", () => {
+    const problems = problemsOf({}, { requireSubscriptions: true, requireStorage: true });
+    expect(problems.map((p) => p.setting)).toEqual(["WATCHED_SUBSCRIPTIONS", "AzureWebJobsStorage__accountName"]);
+  });
+
+  it("refuses a sync scope outside the watched subscriptions", () => {
+    const problems = problemsOf({
+      WATCHED_SUBSCRIPTIONS: SUB,
+      SYNC_SCOPE: "/subscriptions/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/resourceGroups/rg",
+    });
+    expect(problems[0]?.setting).toBe("SYNC_SCOPE");
+  });
+
+  it("requires a sender and recipients once email is configured", () => {
+    const problems = problemsOf({ WATCHED_SUBSCRIPTIONS: SUB, EMAIL_ENDPOINT: "https://acs.example.com" });
+    expect(problems[0]).toEqual({
+      setting: "EMAIL_SENDER",
+      problem: "is required when EMAIL_ENDPOINT or EMAIL_CONNECTION_STRING is set",
+    });
+  });
+
+  it("lists every secret setting among the setting names", () => {
+    for (const name of SECRET_SETTINGS) expect(SETTING_NAMES).toContain(name);
+  });
+
+  it("builds the engine policy from settings, with per-run overrides winning", () => {
+    const s = parseSettings({ WATCHED_SUBSCRIPTIONS: SUB, REPAIR_DISCONNECTED: "yes" });
+    const policy = policyFrom(s, { reportOnly: true });
+    expect(policy).toMatchObject({ watchedSubscriptions: [SUB], repairDisconnected: true, reportOnly: true });
+  });
+});
