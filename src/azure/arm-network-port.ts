@@ -1,0 +1,272 @@
+import {
+  NetworkManagementClient,
+  type VirtualNetwork as SdkVnet,
+  type VirtualNetworkPeering as SdkPeering,
+} from "@azure/arm-network";
+import type { TokenCredential } from "@azure/core-auth";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { ArmError } from "../reconcile/errors.js";
+import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
+import type { NetworkPort } from "../reconcile/port.js";
+import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
+
+export interface ArmConnectionOptions {
+  credential: TokenCredential;
+  /** ARM endpoint; default the public cloud. The emulator and sovereign clouds set it. */
+  endpoint?: string;
+  /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
+  caPem?: string;
+  /** LRO polling interval. Unset: the SDK honours the service's Retry-After. */
+  pollIntervalMs?: number;
+  /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
+  sdkMaxRetries?: number;
+}
+
+/**
+ * The NetworkPort on @azure/arm-network: the only file that speaks the SDK's all-optional models.
+ * It maps them once into our precise types and maps failures into ArmError.
+ */
+export class ArmNetworkPort implements NetworkPort {
+  private readonly clients = new Map<string, NetworkManagementClient>();
+
+  constructor(private readonly options: ArmConnectionOptions) {}
+
+  private client(subscriptionId: string): NetworkManagementClient {
+    const key = subscriptionId.toLowerCase();
+    let client = this.clients.get(key);
+    if (!client) {
+      const { endpoint, caPem, credential, sdkMaxRetries } = this.options;
+      client = new NetworkManagementClient(credential, subscriptionId, {
+        ...(endpoint ? { endpoint, credentialScopes: ["https://management.azure.com/.default"] } : {}),
+        ...(caPem ? { tlsOptions: { ca: caPem } } : {}),
+        ...(sdkMaxRetries !== undefined ? { retryOptions: { maxRetries: sdkMaxRetries } } : {}),
+        userAgentOptions: { userAgentPrefix: "vnet-peering-sync" },
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  async listVnets(subscriptionId: string): Promise<Vnet[]> {
+    return call(async () => {
+      const vnets: Vnet[] = [];
+      for await (const vnet of this.client(subscriptionId).virtualNetworks.listAll()) {
+        vnets.push(toVnet(vnet));
+      }
+      return vnets;
+    });
+  }
+
+  async getVnet(vnetId: string): Promise<Vnet | undefined> {
+    const parts = requireVnetId(vnetId);
+    return orUndefinedOn404(() =>
+      this.client(parts.subscriptionId).virtualNetworks.get(parts.resourceGroup, parts.vnetName),
+    ).then((vnet) => (vnet ? toVnet(vnet) : undefined));
+  }
+
+  async getPeering(peeringId: string): Promise<Peering | undefined> {
+    const { vnetId, peeringName } = requirePeeringId(peeringId);
+    const parts = requireVnetId(vnetId);
+    const peering = await orUndefinedOn404(() =>
+      this.client(parts.subscriptionId).virtualNetworkPeerings.get(
+        parts.resourceGroup,
+        parts.vnetName,
+        peeringName,
+      ),
+    );
+    return peering ? toPeering(peering, vnetId) : undefined;
+  }
+
+  async putPeering(
+    vnetId: string,
+    peeringName: string,
+    body: PeeringBody,
+    options: { syncRemoteAddressSpace?: boolean } = {},
+  ): Promise<Peering> {
+    const parts = requireVnetId(vnetId);
+    const result = await call(() =>
+      this.client(parts.subscriptionId).virtualNetworkPeerings.beginCreateOrUpdateAndWait(
+        parts.resourceGroup,
+        parts.vnetName,
+        peeringName,
+        toSdkPeering(body),
+        {
+          ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
+          ...(this.options.pollIntervalMs !== undefined
+            ? { updateIntervalInMs: this.options.pollIntervalMs }
+            : {}),
+        },
+      ),
+    );
+    return toPeering(result, vnetId);
+  }
+
+  async deletePeering(peeringId: string): Promise<void> {
+    const { vnetId, peeringName } = requirePeeringId(peeringId);
+    const parts = requireVnetId(vnetId);
+    await call(() =>
+      this.client(parts.subscriptionId).virtualNetworkPeerings.beginDeleteAndWait(
+        parts.resourceGroup,
+        parts.vnetName,
+        peeringName,
+        this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {},
+      ),
+    );
+  }
+}
+
+function requireVnetId(id: string) {
+  const parts = parseVnetId(id);
+  if (!parts) throw new ArmError(400, "InvalidResourceId", `Not a virtual network resource id: ${id}`);
+  return parts;
+}
+
+function requirePeeringId(id: string) {
+  const parts = parsePeeringId(id);
+  if (!parts)
+    throw new ArmError(400, "InvalidResourceId", `Not a virtual network peering resource id: ${id}`);
+  return parts;
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toArmError(err);
+  }
+}
+
+async function orUndefinedOn404<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(fn);
+  } catch (err) {
+    if (err instanceof ArmError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/** Normalise whatever the SDK throws (RestError, LRO failure, network error) into ArmError. */
+export function toArmError(err: unknown): ArmError {
+  if (err instanceof ArmError) return err;
+  if (isRestError(err)) {
+    const status = err.statusCode ?? 0;
+    const body = err.details as { error?: { code?: string; message?: string } } | undefined;
+    const code = body?.error?.code ?? err.code ?? (status === 0 ? "REQUEST_SEND_ERROR" : `Http${status}`);
+    const message = body?.error?.message ?? err.message;
+    return new ArmError(status, code, message, retryAfterMs(err.response?.headers.get("retry-after")), {
+      cause: err,
+    });
+  }
+  // A failed long-running operation: the poller throws a plain Error carrying the operation's error.
+  const e = err as { code?: unknown; message?: unknown; statusCode?: unknown };
+  const code = typeof e?.code === "string" ? e.code : "UnknownError";
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  const status = typeof e?.statusCode === "number" ? e.statusCode : code === "UnknownError" ? 500 : 400;
+  return new ArmError(status, code, message, undefined, { cause: err });
+}
+
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+const prefixes = (space: { addressPrefixes?: string[] } | undefined): string[] => [
+  ...(space?.addressPrefixes ?? []),
+];
+
+export function toVnet(vnet: SdkVnet): Vnet {
+  const id = vnet.id ?? "";
+  const parts = parseVnetId(id);
+  const subnets: Subnet[] = (vnet.subnets ?? []).map((s) => ({
+    name: s.name ?? "",
+    addressPrefixes: s.addressPrefixes?.length
+      ? [...s.addressPrefixes]
+      : s.addressPrefix
+        ? [s.addressPrefix]
+        : [],
+  }));
+  // A gateway shows up as an IP configuration of GatewaySubnet whose id lies under virtualNetworkGateways.
+  const hasGateway = (vnet.subnets ?? []).some(
+    (s) =>
+      s.name?.toLowerCase() === "gatewaysubnet" &&
+      (s.ipConfigurations ?? []).some((ip) => /\/virtualNetworkGateways\//i.test(ip.id ?? "")),
+  );
+  return {
+    id,
+    name: vnet.name ?? parts?.vnetName ?? "",
+    subscriptionId: parts?.subscriptionId.toLowerCase() ?? subscriptionOf(id) ?? "",
+    resourceGroup: parts?.resourceGroup ?? "",
+    location: vnet.location ?? "",
+    addressPrefixes: prefixes(vnet.addressSpace),
+    subnets,
+    tags: { ...(vnet.tags ?? {}) },
+    hasGateway,
+    peerings: (vnet.virtualNetworkPeerings ?? []).map((p) => toPeering(p, id)),
+  };
+}
+
+export function toPeering(p: SdkPeering, vnetId: string): Peering {
+  const id = p.id ?? "";
+  return {
+    id,
+    name: p.name ?? parsePeeringId(id)?.peeringName ?? "",
+    vnetId: parsePeeringId(id)?.vnetId ?? vnetId,
+    remoteVnetId: p.remoteVirtualNetwork?.id ?? "",
+    state: (p.peeringState ?? "Initiated") as PeeringState,
+    syncLevel: (p.peeringSyncLevel ?? "FullyInSync") as SyncLevel,
+    provisioningState: (p.provisioningState ?? "Succeeded") as Peering["provisioningState"],
+    ...(p.resourceGuid ? { resourceGuid: p.resourceGuid } : {}),
+    ...(p.etag ? { etag: p.etag } : {}),
+    settings: {
+      // Defaults are the service's own when a field is absent (facts 1.4).
+      allowVirtualNetworkAccess: p.allowVirtualNetworkAccess ?? true,
+      allowForwardedTraffic: p.allowForwardedTraffic ?? false,
+      allowGatewayTransit: p.allowGatewayTransit ?? false,
+      useRemoteGateways: p.useRemoteGateways ?? false,
+      doNotVerifyRemoteGateways: p.doNotVerifyRemoteGateways ?? false,
+      peerCompleteVnets: p.peerCompleteVnets ?? true,
+      enableOnlyIPv6Peering: p.enableOnlyIPv6Peering ?? false,
+      localSubnetNames: [...(p.localSubnetNames ?? [])],
+      remoteSubnetNames: [...(p.remoteSubnetNames ?? [])],
+      ...(p.remoteBgpCommunities?.virtualNetworkCommunity
+        ? { remoteBgpCommunity: p.remoteBgpCommunities.virtualNetworkCommunity }
+        : {}),
+    },
+    remoteAddressSpace: prefixes(p.remoteAddressSpace),
+    remoteVirtualNetworkAddressSpace: prefixes(p.remoteVirtualNetworkAddressSpace),
+    localAddressSpace: prefixes(p.localAddressSpace),
+    localVirtualNetworkAddressSpace: prefixes(p.localVirtualNetworkAddressSpace),
+  };
+}
+
+/**
+ * The PUT body. A PUT replaces the peering, so every user setting is written back explicitly:
+ * a sync that sent less would silently reset the user's flags (facts 1.3: GET, then PUT the same).
+ */
+export function toSdkPeering(body: PeeringBody): SdkPeering {
+  const s = body.settings;
+  return {
+    remoteVirtualNetwork: { id: body.remoteVnetId },
+    allowVirtualNetworkAccess: s.allowVirtualNetworkAccess,
+    allowForwardedTraffic: s.allowForwardedTraffic,
+    allowGatewayTransit: s.allowGatewayTransit,
+    useRemoteGateways: s.useRemoteGateways,
+    doNotVerifyRemoteGateways: s.doNotVerifyRemoteGateways,
+    peerCompleteVnets: s.peerCompleteVnets,
+    enableOnlyIPv6Peering: s.enableOnlyIPv6Peering,
+    ...(s.localSubnetNames.length ? { localSubnetNames: [...s.localSubnetNames] } : {}),
+    ...(s.remoteSubnetNames.length ? { remoteSubnetNames: [...s.remoteSubnetNames] } : {}),
+    ...(s.remoteBgpCommunity
+      ? { remoteBgpCommunities: { virtualNetworkCommunity: s.remoteBgpCommunity } }
+      : {}),
+    ...(body.localAddressSpace?.length
+      ? { localAddressSpace: { addressPrefixes: [...body.localAddressSpace] } }
+      : {}),
+    ...(body.remoteAddressSpace?.length
+      ? { remoteAddressSpace: { addressPrefixes: [...body.remoteAddressSpace] } }
+      : {}),
+  };
+}
