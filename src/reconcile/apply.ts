@@ -1,0 +1,174 @@
+import pLimit from "p-limit";
+import { bodyOf } from "./body.js";
+import { ArmError, isRetryable } from "./errors.js";
+import { idKey, parsePeeringId, sameId } from "./ids.js";
+import type { NetworkPort } from "./port.js";
+import type {
+  Action,
+  ActionResult,
+  AppliedAction,
+  ApplyReport,
+  CreateReciprocalAction,
+  Plan,
+  ResetDisconnectedAction,
+  SyncAction,
+} from "./types.js";
+
+export interface ApplyOptions {
+  port: NetworkPort;
+  /** Injected so tests and benchmarks control time; production passes a setTimeout-based sleep. */
+  sleep: (ms: number) => Promise<void>;
+  /** Different VNets are written in parallel up to this bound; one VNet is never written twice at once. */
+  maxParallelVnets: number;
+  /** Attempts per action for retryable failures (busy, throttled, transient). */
+  maxAttempts: number;
+  /** No writes at all: every write action is reported as skipped. */
+  reportOnly: boolean;
+  /** Backoff when the service gave no Retry-After: base * 2^(attempt-1), capped, with jitter. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Jitter source in [0, 1); injected for determinism. */
+  random?: () => number;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export type ApplyEvent =
+  | { type: "write"; action: Action; attempt: number }
+  | { type: "retry"; action: Action; attempt: number; delayMs: number; error: ArmError }
+  | { type: "done"; applied: AppliedAction };
+
+const WRITE_KINDS = new Set<Action["kind"]>(["sync", "createReciprocal", "resetDisconnected"]);
+
+export function isWrite(
+  action: Action,
+): action is SyncAction | CreateReciprocalAction | ResetDisconnectedAction {
+  return WRITE_KINDS.has(action.kind);
+}
+
+/**
+ * Carries out a plan. Each write re-reads its target first, so a stale plan never overwrites a newer
+ * state; writes on one VNet are serialized (ARM answers a concurrent write on the same VNet with 409
+ * AnotherOperationInProgress or 429 RetryableError, facts 5); Retry-After is honoured.
+ */
+export async function apply(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
+  const { actions } = plan;
+  const limit = pLimit(options.maxParallelVnets);
+  const vnetQueues = new Map<string, Promise<unknown>>();
+  const outcomes = new Map<string, Promise<ActionResult>>();
+  const counter = { writes: 0 };
+
+  const serializedOn = <T>(vnetId: string, task: () => Promise<T>): Promise<T> => {
+    const key = idKey(vnetId);
+    const previous = vnetQueues.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => limit(task),
+      () => limit(task),
+    );
+    vnetQueues.set(
+      key,
+      run.catch(() => undefined),
+    );
+    return run;
+  };
+
+  const runOne = async (action: Action): Promise<ActionResult> => {
+    if (!isWrite(action)) return { status: "skipped", why: action.kind === "skip" ? "skipped" : "reported" };
+    if (options.reportOnly) return { status: "skipped", why: "report-only mode: no writes" };
+    if (action.dependsOn) {
+      // Wait for the dependency before queueing on this VNet: waiting while holding the VNet's turn
+      // could deadlock two VNets that depend on each other's actions.
+      const dependency = await outcomes.get(action.dependsOn);
+      if (dependency?.status === "failed") {
+        return { status: "skipped", why: `not attempted: ${action.dependsOn} failed` };
+      }
+    }
+    return serializedOn(action.vnetId, () => withRetries(action, options, counter));
+  };
+
+  // Register every outcome before awaiting any, so dependencies can find each other.
+  for (const action of actions) outcomes.set(action.id, runOne(action));
+  const results: AppliedAction[] = [];
+  for (const action of actions) {
+    const result = await outcomes.get(action.id)!;
+    const applied = { action, result };
+    options.onEvent?.({ type: "done", applied });
+    results.push(applied);
+  }
+  return { results, writes: counter.writes };
+}
+
+async function withRetries(
+  action: SyncAction | CreateReciprocalAction | ResetDisconnectedAction,
+  options: ApplyOptions,
+  counter: { writes: number },
+): Promise<ActionResult> {
+  const backoff = options.backoff ?? { baseMs: 1000, maxMs: 60_000 };
+  const random = options.random ?? (() => 0.5);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await execute(action, options.port, () => {
+        counter.writes++;
+        options.onEvent?.({ type: "write", action, attempt });
+      });
+    } catch (err) {
+      const error =
+        err instanceof ArmError
+          ? err
+          : new ArmError(0, "InternalError", String(err), undefined, { cause: err });
+      const retryable = err instanceof ArmError && isRetryable(error);
+      if (!retryable || attempt >= options.maxAttempts) {
+        return { status: "failed", error: { code: error.code, message: error.message, retryable } };
+      }
+      const exponential = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
+      const delayMs = error.retryAfterMs ?? Math.round(exponential * (0.5 + random() / 2));
+      options.onEvent?.({ type: "retry", action, attempt, delayMs, error });
+      await options.sleep(delayMs);
+    }
+  }
+}
+
+/** One attempt: re-read the target, decide whether the write is still needed, write at most once. */
+async function execute(
+  action: SyncAction | CreateReciprocalAction | ResetDisconnectedAction,
+  port: NetworkPort,
+  countWrite: () => void,
+): Promise<ActionResult> {
+  switch (action.kind) {
+    case "sync": {
+      const current = await port.getPeering(action.target);
+      if (!current) return { status: "skipped", why: "the peering no longer exists" };
+      if (current.state !== "Connected") {
+        return { status: "skipped", why: `the peering is now ${current.state}, not Connected` };
+      }
+      if (!current.syncLevel.startsWith("Local")) {
+        return { status: "skipped", why: `already ${current.syncLevel}: nothing to pull in` };
+      }
+      countWrite();
+      const after = await port.putPeering(current.vnetId, current.name, bodyOf(current), {
+        syncRemoteAddressSpace: true,
+      });
+      return { status: "succeeded", after };
+    }
+    case "resetDisconnected": {
+      const current = await port.getPeering(action.target);
+      if (!current) return { status: "skipped", why: "the peering no longer exists" };
+      if (current.state !== "Disconnected") {
+        return { status: "skipped", why: `the peering is now ${current.state}, no reset needed` };
+      }
+      countWrite();
+      const after = await port.putPeering(current.vnetId, current.name, bodyOf(current));
+      return { status: "succeeded", after };
+    }
+    case "createReciprocal": {
+      const vnet = await port.getVnet(action.vnetId);
+      if (!vnet) return { status: "skipped", why: "the VNet no longer exists" };
+      const existing = vnet.peerings.find((p) => sameId(p.remoteVnetId, action.body.remoteVnetId));
+      if (existing) return { status: "skipped", why: `a peering back already exists: ${existing.name}` };
+      const mirrored = await port.getPeering(action.mirrorOf);
+      if (!mirrored) return { status: "skipped", why: "the peering it mirrors no longer exists" };
+      const name = parsePeeringId(action.target)?.peeringName ?? action.name;
+      countWrite();
+      const after = await port.putPeering(action.vnetId, name, action.body);
+      return { status: "succeeded", after };
+    }
+  }
+}
