@@ -121,7 +121,9 @@ export type ProblemCode =
   | "PeerVnetMissing"
   | "Disconnected"
   | "ProvisioningFailed"
-  | "Busy";
+  | "Busy"
+  /** A subnet named by a subnet-level peering does not exist on its VNet (reciprocal not created). */
+  | "SubnetMissing";
 
 export type SkipCode = "OptOutTag" | "ManagedByVirtualNetworkManager" | "OutsideWatchedScope" | "ReportOnly";
 
@@ -166,6 +168,10 @@ export interface AlertOnlyAction extends ActionBase {
   problem: ProblemCode;
   /** What a human should do. */
   remedy: string;
+  /** The VNet on the other side of the peering, when the problem involves one. */
+  remoteVnetId?: string;
+  /** AddressSpaceOverlap: each pair of overlapping prefixes, [incoming or ours, theirs]. */
+  overlappingPrefixes?: Array<[string, string]>;
 }
 
 export interface SkipAction extends ActionBase {
@@ -173,7 +179,8 @@ export interface SkipAction extends ActionBase {
   skip: SkipCode;
 }
 
-export type Action = SyncAction | CreateReciprocalAction | ResetDisconnectedAction | AlertOnlyAction | SkipAction;
+export type Action =
+  SyncAction | CreateReciprocalAction | ResetDisconnectedAction | AlertOnlyAction | SkipAction;
 
 export type ActionKind = Action["kind"];
 
