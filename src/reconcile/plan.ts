@@ -338,7 +338,7 @@ class Planner {
       name,
       body,
       mirrorOf: peering.id,
-      reason: gatewayText.length > 0 ? `${why} ${capitalize(gatewayText.join("; "))}.` : why,
+      reason: gatewayText.length > 0 ? `${why} Gateways: ${gatewayText.join("; ")}.` : why,
       ...(after ? { dependsOn: after.id } : {}),
     };
     if (after) this.add(after);
@@ -666,8 +666,4 @@ function pairs(found: ReadonlyArray<[string, string]>): string {
 
 function unique(items: readonly string[]): string[] {
   return [...new Set(items)];
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
