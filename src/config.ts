@@ -91,10 +91,15 @@ const settingsSchema = z.object({
   AzureWebJobsStorage__clientId: z.string().regex(GUID, "must be a client id GUID").optional(),
   RECONCILE_QUEUE: z
     .string()
-    .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid queue name (3-63 lower-case letters, digits, single hyphens)")
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+      "must be a valid queue name (3-63 lower-case letters, digits, single hyphens)",
+    )
     .optional()
     .transform((v) => v ?? "reconcile"),
   RECONCILE_DELAY_SECONDS: int(30, 0, 600),
+  /** Events about one VNet within this window (while its reconcile is still queued) cost one reconcile. */
+  DEDUPE_WINDOW_SECONDS: int(60, 0, 3600),
   SWEEP_SCHEDULE: z
     .string()
     .regex(/^\S+( \S+){5}$/, "must be a six-field NCRONTAB expression, e.g. 0 */30 * * * *")
@@ -173,7 +178,10 @@ export function parseSettings(
   }
   const s = parsed.data;
   if (options.requireSubscriptions && s.WATCHED_SUBSCRIPTIONS.length === 0) {
-    problems.push({ setting: "WATCHED_SUBSCRIPTIONS", problem: "is required: one or more subscription GUIDs" });
+    problems.push({
+      setting: "WATCHED_SUBSCRIPTIONS",
+      problem: "is required: one or more subscription GUIDs",
+    });
   }
   for (const scope of s.SYNC_SCOPE) {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1]?.toLowerCase();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseSettings, policyFrom, SECRET_SETTINGS, SETTING_NAMES } from "../../../src/config.js";
+import {
+  ConfigError,
+  parseSettings,
+  policyFrom,
+  SECRET_SETTINGS,
+  SETTING_NAMES,
+} from "../../../src/config.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 
@@ -22,6 +28,7 @@ describe("settings", () => {
     expect(s.RECIPROCAL_NAME_TEMPLATE).toBe("{localVnet}-to-{remoteVnet}");
     expect(s.OPT_OUT_TAG).toEqual({ name: "peering-sync", value: "off" });
     expect(s.RECONCILE_QUEUE).toBe("reconcile");
+    expect(s.DEDUPE_WINDOW_SECONDS).toBe(60);
     expect(s.SWEEP_SCHEDULE).toBe("0 */30 * * * *");
     expect(s.ALERT_MIN_SEVERITY).toBe("warning");
   });
@@ -41,7 +48,13 @@ describe("settings", () => {
       OPT_OUT_TAG: "no-equals-sign",
     });
     expect(problems.map((p) => p.setting).sort()).toEqual(
-      ["ALERT_MIN_SEVERITY", "MAX_PARALLEL_VNETS", "OPT_OUT_TAG", "REPORT_ONLY", "WATCHED_SUBSCRIPTIONS"].sort(),
+      [
+        "ALERT_MIN_SEVERITY",
+        "MAX_PARALLEL_VNETS",
+        "OPT_OUT_TAG",
+        "REPORT_ONLY",
+        "WATCHED_SUBSCRIPTIONS",
+      ].sort(),
     );
     expect(problems.find((p) => p.setting === "ALERT_MIN_SEVERITY")?.problem).toBe(
       "must be one of: info, warning, error",
@@ -57,7 +70,10 @@ describe("settings", () => {
 
   it("requires watched subscriptions and storage when the Functions app asks for them", () => {
     const problems = problemsOf({}, { requireSubscriptions: true, requireStorage: true });
-    expect(problems.map((p) => p.setting)).toEqual(["WATCHED_SUBSCRIPTIONS", "AzureWebJobsStorage__accountName"]);
+    expect(problems.map((p) => p.setting)).toEqual([
+      "WATCHED_SUBSCRIPTIONS",
+      "AzureWebJobsStorage__accountName",
+    ]);
   });
 
   it("refuses a sync scope outside the watched subscriptions", () => {
@@ -74,6 +90,16 @@ describe("settings", () => {
       setting: "EMAIL_SENDER",
       problem: "is required when EMAIL_ENDPOINT or EMAIL_CONNECTION_STRING is set",
     });
+  });
+
+  it("bounds the dedupe window and places it next to the reconcile delay", () => {
+    expect(parseSettings({ DEDUPE_WINDOW_SECONDS: "0" }).DEDUPE_WINDOW_SECONDS).toBe(0);
+    expect(problemsOf({ DEDUPE_WINDOW_SECONDS: "3601" })).toEqual([
+      { setting: "DEDUPE_WINDOW_SECONDS", problem: "must be at most 3600" },
+    ]);
+    expect(problemsOf({ DEDUPE_WINDOW_SECONDS: "soon" })[0]?.setting).toBe("DEDUPE_WINDOW_SECONDS");
+    const at = SETTING_NAMES.indexOf("RECONCILE_DELAY_SECONDS");
+    expect(SETTING_NAMES[at + 1]).toBe("DEDUPE_WINDOW_SECONDS");
   });
 
   it("lists every secret setting among the setting names", () => {
