@@ -2,7 +2,6 @@
  * The body of a missing reciprocal peering, mirrored from the half that exists, and the gateway rules
  * Azure enforces on the pair (azure-peering-facts.md sections 1.4, 5 and 7).
  */
-import { sameId } from "./ids.js";
 import { isSubnetPeering } from "./spaces.js";
 import type { Peering, PeeringBody, Vnet } from "./types.js";
 
@@ -115,9 +114,4 @@ export function mirrorBody(
     body.remoteAddressSpace = [...existing.localAddressSpace];
   }
   return body;
-}
-
-/** The existing half's peering back from `vnet`, if any (there is at most one per pair, facts section 4). */
-export function peeringBack(vnet: Vnet, toVnetId: string): Peering | undefined {
-  return vnet.peerings.find((p) => sameId(p.remoteVnetId, toVnetId));
 }

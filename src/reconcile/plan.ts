@@ -84,7 +84,7 @@ class Planner {
           vnet.id,
           vnet.id,
           "OutsideWatchedScope",
-          `${this.label(vnet.id)} is outside the watched scope; it is read for context only and never written.`,
+          `${vnet.name} (subscription ${vnet.subscriptionId}, resource group ${vnet.resourceGroup}) is outside the watched scope; it is read for context only and never written.`,
         );
         continue;
       }
