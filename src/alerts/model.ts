@@ -393,7 +393,7 @@ function vnetPhrase(names: readonly string[]): string {
   if (names.length === 0) return "";
   if (names.length === 1) return names[0]!;
   if (names.length === 2) return `${names[0]} and ${names[1]}`;
-  return `${names[0]}, ${names[1]} and ${names.length - 2} more VNets`;
+  return `${names[0]}, ${names[1]} and ${plural(names.length - 2, "more VNet")}`;
 }
 
 /** Grouped sentences for people who read only the top of the message. */
@@ -434,7 +434,7 @@ function countCodes(items: readonly AlertItem[], labels: Partial<Record<string, 
   for (const item of items) counts.set(item.code, (counts.get(item.code) ?? 0) + 1);
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([code, n]) => `${n} ${labels[code] ?? code}`)
+    .map(([code, n]) => `${n} × ${labels[code] ?? code}`)
     .join(", ");
 }
 
@@ -447,11 +447,11 @@ function summaryOf(items: readonly AlertItem[], severity: Severity, vnets: reado
     const still = reminders === count("needsAttention") ? "Still open" : "Action needed";
     return `${still}: ${plural(count("needsAttention"), "problem")}${on}`;
   }
-  const parts: string[] = [];
-  if (count("resolved") > 0) parts.push(`${plural(count("resolved"), "problem")} resolved`);
-  if (count("fixed") > 0) parts.push(`fixed ${plural(count("fixed"), "peering")}`);
-  const text = parts.join(", ");
-  return `${count("resolved") > 0 ? "Resolved" : "Fixed"}: ${text}${on}`;
+  const fixed = count("fixed") > 0 ? `fixed ${plural(count("fixed"), "peering")}` : "";
+  if (count("resolved") > 0) {
+    return `Resolved: ${plural(count("resolved"), "problem")}${on}${fixed ? `; ${fixed}` : ""}`;
+  }
+  return `Fixed ${plural(count("fixed"), "peering")}${on}`;
 }
 
 /** Assemble a digest from already-filtered items; undefined when there is nothing to say. */

@@ -68,20 +68,31 @@ export interface Section {
 }
 
 /**
- * A readable sample of at most `limit` items, most urgent categories first, and for each category the
- * count left out. The digest keeps every item; only what is shown shrinks.
+ * A readable sample of at most `limit` items and, per category, the count left out. Slots are dealt
+ * round-robin in CATEGORY_ORDER so twenty failures do not hide every problem that needs a human.
+ * The digest keeps every item; only what is shown shrinks.
  */
 export function sample(digest: Digest, limit: number): Section[] {
+  const groups = CATEGORY_ORDER.map((category) => ({
+    category,
+    all: digest.items.filter((i) => i.category === category),
+    taken: 0,
+  })).filter((g) => g.all.length > 0);
   let left = Math.max(0, limit);
-  const sections: Section[] = [];
-  for (const category of CATEGORY_ORDER) {
-    const all = digest.items.filter((i) => i.category === category);
-    if (all.length === 0) continue;
-    const shown = all.slice(0, left);
-    left -= shown.length;
-    sections.push({ category, total: all.length, shown, more: all.length - shown.length });
+  while (left > 0 && groups.some((g) => g.taken < g.all.length)) {
+    for (const g of groups) {
+      if (left > 0 && g.taken < g.all.length) {
+        g.taken += 1;
+        left -= 1;
+      }
+    }
   }
-  return sections;
+  return groups.map((g) => ({
+    category: g.category,
+    total: g.all.length,
+    shown: g.all.slice(0, g.taken),
+    more: g.all.length - g.taken,
+  }));
 }
 
 export function runLine(digest: Digest): string {
