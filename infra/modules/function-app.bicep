@@ -1,0 +1,273 @@
+// Flex Consumption plan + function app (Node.js, v4 programming model).
+// Flex takes its runtime from functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and WEBSITE_CONTENT* are not used on Flex and
+// are deliberately absent (reference 4.2; the test checks it).
+
+import { peeringSyncSettingsType, vaultReferencesType } from 'types.bicep'
+
+@description('Required. Function app name (becomes <name>.azurewebsites.net).')
+param name string
+
+@description('Required. Flex Consumption plan name.')
+param planName string
+
+@description('Required. Azure region (must offer Flex Consumption).')
+param location string
+
+@description('Optional. Tags; azd-service-name=api is added so `azd deploy` finds the app.')
+param tags object = {}
+
+@description('Required. Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Required. Storage account for the host and the deployment package.')
+param storageAccountName string
+
+@description('Required. Blob container holding the deployment package.')
+param deploymentContainerName string
+
+@description('Required. Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@allowed([
+  '20'
+  '22'
+])
+@description('Optional. Node.js version.')
+param nodeVersion string = '22'
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Optional. Instance memory in MB.')
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+@description('Optional. Maximum number of instances.')
+param maximumInstanceCount int = 40
+
+@description('Required. Key Vault URI (https://<name>.vault.azure.net/).')
+param keyVaultUri string
+
+@description('Required. Key Vault secret name per secret app setting; empty = setting not configured.')
+param vaultReferences vaultReferencesType
+
+@description('Required. The app settings src/config.ts reads, except secrets and the host-only ones.')
+param settings peeringSyncSettingsType
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: last(split(identityId, '/'))
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+// Versionless Key Vault reference: the app picks up a rotated secret without a redeploy.
+var vaultPrefix = '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // Same order as the schema in src/config.ts (and the README's settings table).
+      appSettings: [
+        {
+          name: 'WATCHED_SUBSCRIPTIONS'
+          value: settings.WATCHED_SUBSCRIPTIONS
+        }
+        {
+          name: 'SYNC_SCOPE'
+          value: settings.SYNC_SCOPE
+        }
+        {
+          name: 'REPORT_ONLY'
+          value: settings.REPORT_ONLY
+        }
+        {
+          name: 'REPAIR_DISCONNECTED'
+          value: settings.REPAIR_DISCONNECTED
+        }
+        {
+          name: 'RECIPROCAL_NAME_TEMPLATE'
+          value: settings.RECIPROCAL_NAME_TEMPLATE
+        }
+        {
+          name: 'USE_REMOTE_GATEWAYS_ON_RECIPROCAL'
+          value: settings.USE_REMOTE_GATEWAYS_ON_RECIPROCAL
+        }
+        {
+          name: 'OPT_OUT_TAG'
+          value: settings.OPT_OUT_TAG
+        }
+        {
+          name: 'MAX_PARALLEL_VNETS'
+          value: settings.MAX_PARALLEL_VNETS
+        }
+        {
+          name: 'MAX_ATTEMPTS'
+          value: settings.MAX_ATTEMPTS
+        }
+        {
+          name: 'ARM_ENDPOINT'
+          value: settings.ARM_ENDPOINT
+        }
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: settings.AZURE_CLIENT_ID
+        }
+        // Identity-based host storage: account name + "managedidentity" + the user-assigned client id.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: settings.AzureWebJobsStorage__accountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'RECONCILE_QUEUE'
+          value: settings.RECONCILE_QUEUE
+        }
+        {
+          name: 'RECONCILE_DELAY_SECONDS'
+          value: settings.RECONCILE_DELAY_SECONDS
+        }
+        {
+          name: 'SWEEP_SCHEDULE'
+          value: settings.SWEEP_SCHEDULE
+        }
+        {
+          name: 'AUDIT_TABLE'
+          value: settings.AUDIT_TABLE
+        }
+        {
+          name: 'ALERT_MIN_SEVERITY'
+          value: settings.ALERT_MIN_SEVERITY
+        }
+        {
+          name: 'ALERT_ON_FIXED'
+          value: settings.ALERT_ON_FIXED
+        }
+        {
+          name: 'ALERT_REMINDER_HOURS'
+          value: settings.ALERT_REMINDER_HOURS
+        }
+        // Secrets: Key Vault references only (resolved with keyVaultReferenceIdentity), or empty.
+        {
+          name: 'TEAMS_WEBHOOK_URL'
+          value: empty(vaultReferences.TEAMS_WEBHOOK_URL) ? '' : '${vaultPrefix}${vaultReferences.TEAMS_WEBHOOK_URL}/)'
+        }
+        {
+          name: 'ALERT_WEBHOOK_URL'
+          value: empty(vaultReferences.ALERT_WEBHOOK_URL) ? '' : '${vaultPrefix}${vaultReferences.ALERT_WEBHOOK_URL}/)'
+        }
+        {
+          name: 'ALERT_WEBHOOK_SECRET'
+          value: empty(vaultReferences.ALERT_WEBHOOK_SECRET) ? '' : '${vaultPrefix}${vaultReferences.ALERT_WEBHOOK_SECRET}/)'
+        }
+        {
+          name: 'EMAIL_ENDPOINT'
+          value: settings.EMAIL_ENDPOINT
+        }
+        {
+          name: 'EMAIL_SENDER'
+          value: settings.EMAIL_SENDER
+        }
+        {
+          name: 'EMAIL_RECIPIENTS'
+          value: settings.EMAIL_RECIPIENTS
+        }
+        {
+          name: 'STATUS_PAGE_URL'
+          value: settings.STATUS_PAGE_URL
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: applicationInsightsConnectionString
+        }
+        // Entra ID auth for telemetry (Application Insights has local auth disabled).
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+  }
+
+  // No FTP and no SCM basic auth: deployments go through Entra ID (azd uses the deployer's token).
+  resource ftpPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output id string = site.id
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

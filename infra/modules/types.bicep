@@ -1,0 +1,130 @@
+// Exported user-defined types shared by main.bicep and its modules (AVM habit: structured inputs are typed).
+
+@export()
+@description('An Event Grid system topic that already exists for a watched subscription. Event Grid allows only one system topic per source, so when one exists (for example the Default-EventGrid topic the portal creates) the deployment adopts it instead of creating a second one.')
+type existingSystemTopicType = {
+  @description('Required. The watched subscription (GUID) the system topic belongs to.')
+  subscriptionId: string
+
+  @description('Required. The resource group in that subscription that holds the system topic, for example Default-EventGrid.')
+  resourceGroupName: string
+
+  @description('Required. The name of the existing system topic.')
+  name: string
+}
+
+@export()
+@description('How Event Grid retries a delivery to the onNetworkEvent function before dead-lettering it.')
+type eventDeliveryType = {
+  @description('Required. Delivery attempts per event (1-30). Event Grid default: 30.')
+  @minValue(1)
+  @maxValue(30)
+  maxDeliveryAttempts: int
+
+  @description('Required. Minutes an undelivered event is kept before it is dead-lettered (1-1440). Event Grid default: 1440.')
+  @minValue(1)
+  @maxValue(1440)
+  eventTimeToLiveInMinutes: int
+}
+
+@export()
+@description('Where a watched subscription\'s system topic lives and whether it is adopted or created.')
+type eventTopicPlacementType = {
+  @description('Required. The watched subscription (GUID).')
+  subscriptionId: string
+
+  @description('Required. The resource group in that subscription that holds (or will hold) the system topic.')
+  resourceGroupName: string
+
+  @description('Required. The system topic name.')
+  topicName: string
+
+  @description('Required. True when the system topic already existed and is adopted; then the resource group is not created.')
+  adopted: bool
+}
+
+@export()
+@description('Non-secret settings of the Functions app, named exactly as src/config.ts reads them. Secrets (TEAMS_WEBHOOK_URL, ALERT_WEBHOOK_URL, ALERT_WEBHOOK_SECRET) are not here: the app gets them as Key Vault references.')
+type peeringSyncSettingsType = {
+  @description('Required. Comma-separated subscription GUIDs the app watches and may write to.')
+  WATCHED_SUBSCRIPTIONS: string
+
+  @description('Required. Comma-separated subscription / resource group / VNet resource ids that narrow the writes; empty = all of WATCHED_SUBSCRIPTIONS.')
+  SYNC_SCOPE: string
+
+  @description('Required. "true" = plan and report, never write.')
+  REPORT_ONLY: string
+
+  @description('Required. "true" = re-PUT Disconnected peerings whose partner is back.')
+  REPAIR_DISCONNECTED: string
+
+  @description('Required. Name of a created reciprocal peering; must contain {remoteVnet}.')
+  RECIPROCAL_NAME_TEMPLATE: string
+
+  @description('Required. "true" = a created reciprocal may use the remote gateway when the rules allow it.')
+  USE_REMOTE_GATEWAYS_ON_RECIPROCAL: string
+
+  @description('Required. Tag (name=value) that excludes a VNet from every write.')
+  OPT_OUT_TAG: string
+
+  @description('Required. VNets reconciled in parallel.')
+  MAX_PARALLEL_VNETS: string
+
+  @description('Required. Attempts per ARM write before giving up.')
+  MAX_ATTEMPTS: string
+
+  @description('Required. Azure Resource Manager endpoint of the cloud the app runs in.')
+  ARM_ENDPOINT: string
+
+  @description('Required. Client id of the user-assigned identity the app authenticates with.')
+  AZURE_CLIENT_ID: string
+
+  @description('Required. Name of the storage account for the host, the reconcile queue and the tables.')
+  AzureWebJobsStorage__accountName: string
+
+  @description('Required. Queue that onNetworkEvent and sweep fill and reconcileVnet drains.')
+  RECONCILE_QUEUE: string
+
+  @description('Required. Seconds a reconcile message stays invisible so ARM settles first.')
+  RECONCILE_DELAY_SECONDS: string
+
+  @description('Required. Six-field NCRONTAB schedule of the sweep timer.')
+  SWEEP_SCHEDULE: string
+
+  @description('Required. Table that keeps the audit trail.')
+  AUDIT_TABLE: string
+
+  @description('Required. Lowest severity that is alerted: info, warning or error.')
+  ALERT_MIN_SEVERITY: string
+
+  @description('Required. "true" = also alert when the app fixed something.')
+  ALERT_ON_FIXED: string
+
+  @description('Required. Hours between reminders of an open problem.')
+  ALERT_REMINDER_HOURS: string
+
+  @description('Required. Azure Communication Services endpoint (https), empty when email alerts are off.')
+  EMAIL_ENDPOINT: string
+
+  @description('Required. Sender address on the linked email domain, empty when email alerts are off.')
+  EMAIL_SENDER: string
+
+  @description('Required. Comma-separated recipient addresses, empty when email alerts are off.')
+  EMAIL_RECIPIENTS: string
+
+  @description('Required. Public URL of the status page linked from alerts, or empty.')
+  STATUS_PAGE_URL: string
+}
+
+@export()
+@description('Key Vault secret names the app reads through Key Vault references, keyed by app setting; an empty name means the setting is not configured and stays empty.')
+type vaultReferencesType = {
+  @description('Required. Key Vault secret name holding the Teams Workflows webhook URL, or empty.')
+  TEAMS_WEBHOOK_URL: string
+
+  @description('Required. Key Vault secret name holding the generic alert webhook URL, or empty.')
+  ALERT_WEBHOOK_URL: string
+
+  @description('Required. Key Vault secret name holding the generic webhook signing key, or empty.')
+  ALERT_WEBHOOK_SECRET: string
+}
