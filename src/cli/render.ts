@@ -1,0 +1,165 @@
+import { styleText } from "node:util";
+import { parsePeeringId, parseVnetId } from "../reconcile/ids.js";
+import type { Action, ActionResult, AppliedAction } from "../reconcile/types.js";
+
+/**
+ * The CLI's JSON document. Pipelines parse it: fields are only ever added, never renamed.
+ * `result`/`error` appear for `apply` only.
+ */
+export interface JsonAction {
+  kind: Action["kind"];
+  target: string;
+  vnet: string;
+  reason: string;
+  name?: string;
+  problem?: string;
+  remedy?: string;
+  skip?: string;
+  dependsOn?: string;
+  result?: "succeeded" | "failed" | "skipped";
+  detail?: string;
+  error?: { code: string; message: string };
+}
+
+export interface JsonDocument {
+  actions: JsonAction[];
+  summary: Record<string, number>;
+}
+
+export function toJsonDocument(items: readonly { action: Action; result?: ActionResult }[]): JsonDocument {
+  const actions = items.map(({ action, result }): JsonAction => {
+    const out: JsonAction = {
+      kind: action.kind,
+      target: action.target,
+      vnet: action.vnetId,
+      reason: action.reason,
+    };
+    if (action.kind === "createReciprocal") out.name = action.name;
+    if (action.kind === "alertOnly") {
+      out.problem = action.problem;
+      out.remedy = action.remedy;
+    }
+    if (action.kind === "skip") out.skip = action.skip;
+    if (action.dependsOn) out.dependsOn = action.dependsOn;
+    if (result) {
+      out.result = result.status;
+      if (result.status === "skipped") out.detail = result.why;
+      if (result.status === "failed") out.error = { code: result.error.code, message: result.error.message };
+    }
+    return out;
+  });
+  return { actions, summary: summarize(items) };
+}
+
+function summarize(items: readonly { action: Action; result?: ActionResult }[]): Record<string, number> {
+  const summary: Record<string, number> = {
+    sync: 0,
+    createReciprocal: 0,
+    resetDisconnected: 0,
+    alertOnly: 0,
+    skip: 0,
+  };
+  for (const { action, result } of items) {
+    summary[action.kind] = (summary[action.kind] ?? 0) + 1;
+    if (result) summary[result.status] = (summary[result.status] ?? 0) + 1;
+  }
+  return summary;
+}
+
+/** `hub-vnet/hub-to-spoke1` for a peering, `hub-vnet` for a VNet: what people call them. */
+export function shortName(id: string): string {
+  const peering = parsePeeringId(id);
+  if (peering) return `${parseVnetId(peering.vnetId)?.vnetName ?? peering.vnetId}/${peering.peeringName}`;
+  return parseVnetId(id)?.vnetName ?? id;
+}
+
+type Style = Parameters<typeof styleText>[0];
+const KIND_STYLE: Record<Action["kind"], Style> = {
+  sync: "cyan",
+  createReciprocal: "green",
+  resetDisconnected: "yellow",
+  alertOnly: "red",
+  skip: "gray",
+};
+const RESULT_STYLE: Record<ActionResult["status"], Style> = {
+  succeeded: "green",
+  failed: "red",
+  skipped: "gray",
+};
+
+export interface TableOptions {
+  colour: boolean;
+  /** Terminal width; reasons are cut to fit when set. */
+  width?: number;
+}
+
+/** For people: aligned columns, one line per action, a summary line. */
+export function toTable(
+  items: readonly { action: Action; result?: ActionResult }[],
+  options: TableOptions,
+): string {
+  const paint = (style: Style, text: string) => (options.colour ? styleText(style, text) : text);
+  const withResults = items.some((i) => i.result);
+  const rows = items.map(({ action, result }) => ({
+    kind: action.kind,
+    target: shortName(action.target),
+    result: result?.status ?? "",
+    text:
+      result?.status === "failed"
+        ? `${result.error.code}: ${result.error.message}`
+        : action.kind === "alertOnly"
+          ? `${action.reason} Remedy: ${action.remedy}`
+          : action.reason,
+  }));
+  const kindWidth = Math.max(4, ...rows.map((r) => r.kind.length));
+  const targetWidth = Math.max(6, ...rows.map((r) => r.target.length));
+  const resultWidth = withResults ? Math.max(6, ...rows.map((r) => r.result.length)) : 0;
+  const fixed = kindWidth + targetWidth + (withResults ? resultWidth + 2 : 0) + 4;
+  const fit = (text: string) =>
+    options.width && text.length > options.width - fixed
+      ? `${text.slice(0, Math.max(10, options.width - fixed - 1))}…`
+      : text;
+
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    const header = ["KIND".padEnd(kindWidth), "TARGET".padEnd(targetWidth)];
+    if (withResults) header.push("RESULT".padEnd(resultWidth));
+    header.push("REASON");
+    lines.push(paint("bold", header.join("  ")));
+    for (const row of rows) {
+      const cells = [paint(KIND_STYLE[row.kind], row.kind.padEnd(kindWidth)), row.target.padEnd(targetWidth)];
+      if (withResults) {
+        cells.push(
+          row.result
+            ? paint(RESULT_STYLE[row.result as ActionResult["status"]], row.result.padEnd(resultWidth))
+            : "",
+        );
+      }
+      cells.push(fit(row.text));
+      lines.push(cells.join("  "));
+    }
+  }
+  lines.push(summaryLine(items));
+  return lines.join("\n");
+}
+
+export function summaryLine(items: readonly { action: Action; result?: ActionResult }[]): string {
+  const s = summarize(items);
+  const writes = (s.sync ?? 0) + (s.createReciprocal ?? 0) + (s.resetDisconnected ?? 0);
+  if (items.length === 0) return "Nothing to do: every peering in scope is Connected and in sync.";
+  const parts = [
+    `${s.sync} to sync`,
+    `${s.createReciprocal} reciprocal(s) to create`,
+    `${s.resetDisconnected} Disconnected to reset`,
+    `${s.alertOnly} need a human`,
+    `${s.skip} skipped`,
+  ];
+  if (items.some((i) => i.result)) {
+    return `Applied ${writes} write action(s): ${s.succeeded ?? 0} succeeded, ${s.failed ?? 0} failed, ${s.skipped ?? 0} skipped or reported. (${parts.join(", ")})`;
+  }
+  return `Plan: ${parts.join(", ")}.`;
+}
+
+export function resultsOf(applied: readonly AppliedAction[]) {
+  return applied.map(({ action, result }) => ({ action, result }));
+}

@@ -1,0 +1,179 @@
+import pLimit from "p-limit";
+import { apply, isWrite, type ApplyEvent, type ApplyOptions } from "./apply.js";
+import { ArmError } from "./errors.js";
+import { idKey, parseVnetId, subscriptionOf } from "./ids.js";
+import { plan as planActions } from "./plan.js";
+import type { NetworkPort } from "./port.js";
+import type { RunReport, RunTrigger } from "./run-report.js";
+import type { Action, AppliedAction, Peering, Plan, Policy, Snapshot, Vnet } from "./types.js";
+
+export interface ReconcileRequest {
+  trigger: RunTrigger;
+  correlationId: string;
+  /**
+   * VNet, resource-group or subscription ids to look at. Empty: every watched subscription.
+   * A VNet is reconciled together with its peers, since fixing it usually means writing on them.
+   */
+  scope: string[];
+  /** Plan only. */
+  dryRun: boolean;
+  /** Per-run override of the repairDisconnected setting. */
+  repairDisconnected?: boolean;
+}
+
+export interface ReconcileDeps extends Omit<ApplyOptions, "reportOnly" | "onEvent"> {
+  port: NetworkPort;
+  policy: Policy;
+  now: () => Date;
+  newRunId: () => string;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface ReconcileOutcome {
+  report: RunReport;
+  plan: Plan;
+  snapshot: Snapshot;
+}
+
+/** Read the truth from ARM, plan, apply (unless dry run), and describe what happened. */
+export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  const startedAt = deps.now().toISOString();
+  const runId = deps.newRunId();
+  const policy: Policy = {
+    ...deps.policy,
+    ...(request.repairDisconnected !== undefined ? { repairDisconnected: request.repairDisconnected } : {}),
+  };
+  const { snapshot, focus } = await readSnapshot(deps.port, policy, request.scope, deps.maxParallelVnets);
+  const plan = focusPlan(planActions(snapshot, policy), snapshot, focus);
+
+  let results: AppliedAction[];
+  if (request.dryRun) {
+    results = plan.actions.map((action) => ({
+      action,
+      result: { status: "skipped", why: isWrite(action) ? "dry run" : "reported" },
+    }));
+  } else {
+    const report = await apply(plan, {
+      ...deps,
+      reportOnly: policy.reportOnly,
+    });
+    results = report.results;
+  }
+  return {
+    plan,
+    snapshot,
+    report: {
+      runId,
+      trigger: request.trigger,
+      correlationId: request.correlationId,
+      startedAt,
+      finishedAt: deps.now().toISOString(),
+      dryRun: request.dryRun,
+      scope: request.scope,
+      vnetsRead: snapshot.vnets.length,
+      results,
+    },
+  };
+}
+
+interface ScopedSnapshot {
+  snapshot: Snapshot;
+  /** The VNets the request is about (lower-cased ids); peers loaded only as context are not in it. */
+  focus: Set<string> | "all";
+}
+
+/**
+ * Whole subscriptions are read with the list-all call (VNets embed their peerings: one paged read for
+ * the lot). A narrower scope reads its VNets, then the peers of those VNets, one hop, so the plan can
+ * see both halves of every pair it may touch.
+ */
+export async function readSnapshot(
+  port: NetworkPort,
+  policy: Policy,
+  scope: string[],
+  parallelism: number,
+): Promise<ScopedSnapshot> {
+  const watched = new Set(policy.watchedSubscriptions.map((s) => s.toLowerCase()));
+  const vnets = new Map<string, Vnet>();
+  const inaccessible = new Set<string>();
+  const limit = pLimit(Math.max(1, parallelism));
+
+  const wholeSubscriptions = scope.length === 0 ? [...watched] : scope.filter((s) => isSubscriptionId(s));
+  const resourceGroups = scope.filter((s) => isResourceGroupId(s));
+  const vnetIds = scope.filter((s) => parseVnetId(s));
+  const listSubs = new Set([
+    ...wholeSubscriptions.map((s) => subscriptionOf(s) ?? s.toLowerCase()),
+    ...resourceGroups.map((s) => subscriptionOf(s)!),
+  ]);
+
+  await Promise.all(
+    [...listSubs].map((sub) =>
+      limit(async () => {
+        try {
+          for (const vnet of await port.listVnets(sub)) vnets.set(idKey(vnet.id), vnet);
+        } catch (err) {
+          if (isDenied(err)) inaccessible.add(sub);
+          else throw err;
+        }
+      }),
+    ),
+  );
+
+  const inScopeOfRequest = (vnet: Vnet) =>
+    scope.length === 0 ||
+    wholeSubscriptions.some((s) => subscriptionOf(s) === vnet.subscriptionId.toLowerCase()) ||
+    resourceGroups.some((rg) => idKey(vnet.id).startsWith(`${idKey(rg)}/`)) ||
+    vnetIds.some((id) => idKey(id) === idKey(vnet.id));
+
+  // Resource-group scopes were listed per subscription: keep only their VNets as the focus.
+  const load = async (id: string) => {
+    const sub = subscriptionOf(id);
+    if (!sub || vnets.has(idKey(id)) || inaccessible.has(sub) || !watched.has(sub)) return;
+    try {
+      const vnet = await port.getVnet(id);
+      if (vnet) vnets.set(idKey(vnet.id), vnet);
+    } catch (err) {
+      if (isDenied(err)) inaccessible.add(sub);
+      else throw err;
+    }
+  };
+  await Promise.all(vnetIds.map((id) => limit(() => load(id))));
+
+  const focusVnets = [...vnets.values()].filter(inScopeOfRequest);
+  const peerIds = new Set(focusVnets.flatMap((v) => v.peerings.map((p) => p.remoteVnetId)));
+  await Promise.all([...peerIds].map((id) => limit(() => load(id))));
+
+  const snapshot: Snapshot = {
+    vnets: [...vnets.values()].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id))),
+    inaccessibleSubscriptions: [...inaccessible].sort(),
+  };
+  const focus = scope.length === 0 ? "all" : new Set(focusVnets.map((v) => idKey(v.id)));
+  return { snapshot, focus };
+}
+
+/**
+ * Peers read as context have peerings of their own that this run was not asked about (and whose far
+ * ends were not read): keep only the actions that concern a pair with a VNet in focus.
+ */
+export function focusPlan(plan: Plan, snapshot: Snapshot, focus: Set<string> | "all"): Plan {
+  if (focus === "all") return plan;
+  const peerings = new Map<string, Peering>();
+  for (const vnet of snapshot.vnets) for (const p of vnet.peerings) peerings.set(idKey(p.id), p);
+  const concerns = (action: Action): string[] => {
+    const peering = peerings.get(idKey(action.kind === "createReciprocal" ? action.mirrorOf : action.target));
+    return peering ? [peering.vnetId, peering.remoteVnetId] : [action.target, action.vnetId];
+  };
+  return { actions: plan.actions.filter((a) => concerns(a).some((id) => focus.has(idKey(id)))) };
+}
+
+function isSubscriptionId(id: string): boolean {
+  return /^\/subscriptions\/[^/]+\/?$/i.test(id);
+}
+
+function isResourceGroupId(id: string): boolean {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/?$/i.test(id);
+}
+
+function isDenied(err: unknown): boolean {
+  return err instanceof ArmError && (err.status === 403 || err.status === 401);
+}
