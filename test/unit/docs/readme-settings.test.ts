@@ -6,7 +6,7 @@ const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf
 
 function documentedSettings(): string[] {
   const table = /<!-- settings-table:start -->([\s\S]*?)<!-- settings-table:end -->/.exec(readme)?.[1] ?? "";
-  return [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+  return [...table.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((m) => m[1]!);
 }
 
 describe("README settings table", () => {
