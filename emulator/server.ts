@@ -1,0 +1,353 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseJsonBody } from "./body.js";
+import type { Env, Reply, RequestInfo } from "./env.js";
+import { ArmHttpError, errors } from "./errors.js";
+import type { FaultRule } from "./faults.js";
+import { deleteGateway, getGateway, putGateway } from "./handlers/gateways.js";
+import {
+  getOperationResult,
+  getOperationStatus,
+  getResourceGroup,
+  putResourceGroup,
+} from "./handlers/misc.js";
+import { deletePeering, getPeering, listPeerings, putPeering } from "./handlers/peerings.js";
+import {
+  deleteVnet,
+  getSubnets,
+  getVnet,
+  listVnets,
+  patchVnetTags,
+  putVnet,
+} from "./handlers/virtual-networks.js";
+import type { Route } from "./routes.js";
+import { actionFor, counterKind, parseRoute, requestClass } from "./routes.js";
+
+/**
+ * The HTTP front: what ARM does before the resource provider sees a request (authentication,
+ * api-version, throttling, authorization) plus the emulator's fault injection, then dispatch.
+ * Every answer is ARM-style JSON; nothing escapes as a crash or an HTML page.
+ */
+
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const MAX_BODY = 4 * 1024 * 1024;
+
+export interface ControlHooks {
+  loadTopology(topology: unknown): Promise<void>;
+}
+
+export function createRequestHandler(env: Env, control: ControlHooks, internalErrors: Error[]) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(env, control, internalErrors, req, res).catch((e: unknown) => {
+      internalErrors.push(e instanceof Error ? e : new Error(String(e)));
+      if (!res.headersSent && !res.destroyed)
+        send(res, { status: 500, body: { error: errors.internalServerError().body } });
+    });
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(
+          new ArmHttpError(413, {
+            code: "RequestEntityTooLarge",
+            message: "The request content is too large.",
+          }),
+        );
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply, common: Record<string, string> = {}): void {
+  const headers: Record<string, string> = {
+    "cache-control": "no-cache",
+    ...common,
+    ...(reply.headers ?? {}),
+  };
+  let payload = "";
+  if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function errorReply(e: ArmHttpError): Reply {
+  const headers = { ...e.headers };
+  // open-points 1: a missing parent is answered by ARM itself.
+  if (e.body.code === "ResourceNotFound" || e.body.code === "ResourceGroupNotFound")
+    headers["x-ms-failure-cause"] = "gateway";
+  return { status: e.status, body: { error: e.body }, headers };
+}
+
+function decodeClaims(token: string): Record<string, string> {
+  const parts = token.split(".");
+  if (parts.length !== 3) return {};
+  try {
+    const json = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(json).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+async function handle(
+  env: Env,
+  control: ControlHooks,
+  internalErrors: Error[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "https://emulator.invalid");
+  const requestId = env.rng.guid();
+  const correlationId = headerValue(req, "x-ms-correlation-request-id") ?? requestId;
+  const common: Record<string, string> = {
+    "x-ms-request-id": requestId,
+    "x-ms-correlation-request-id": correlationId,
+  };
+
+  if (url.pathname.startsWith("/_emulator/")) {
+    const rawBody = await readBody(req).catch(() => "");
+    send(res, await controlEndpoint(env, control, method, url.pathname, rawBody));
+    return;
+  }
+
+  const route = parseRoute(url.pathname);
+  const kind = counterKind(route);
+  const resourceId = resourceIdOf(route, url.pathname);
+  const reply = (r: Reply) => {
+    env.counters.record(method, kind, r.status, resourceId);
+    send(res, r, common);
+  };
+
+  try {
+    const rawBody = await readBody(req);
+    const auth = headerValue(req, "authorization");
+    if (!auth) throw errors.missingAuthorization();
+    const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!bearer) throw errors.invalidAuthorization();
+
+    const apiVersions = url.searchParams.getAll("api-version");
+    if (apiVersions.length === 0 || apiVersions[0] === "") throw errors.missingApiVersion();
+    const apiVersion = apiVersions[0]!;
+    if (!API_VERSION.test(apiVersion)) throw errors.invalidApiVersion(apiVersion);
+
+    const decision = env.faults.decide(method, url.pathname);
+    const latency = env.options.requestLatencySeconds + decision.delaySeconds;
+    if (latency > 0) await env.clock.sleep(latency);
+    if (decision.fault?.type === "reset") {
+      env.counters.recordReset();
+      req.socket.destroy();
+      return;
+    }
+    if (decision.fault?.type === "status") {
+      const f = decision.fault;
+      const base = f.status === 503 ? errors.serviceUnavailable() : errors.internalServerError();
+      const body = {
+        ...base.body,
+        code: f.code ?? (f.status >= 500 ? base.body.code : `Injected${f.status}`),
+        message: f.message ?? base.body.message,
+      };
+      const headers: Record<string, string> = {};
+      if (f.retryAfterSeconds !== undefined) headers["retry-after"] = String(f.retryAfterSeconds);
+      throw new ArmHttpError(f.status, body, headers);
+    }
+
+    if (route.kind !== "noRoute" || route.sub) {
+      const sub = route.sub!;
+      const cls = requestClass(method);
+      const d = env.throttle.take(sub, cls);
+      common[`x-ms-ratelimit-remaining-subscription-${cls}`] = String(d.remaining);
+      if (!d.allowed) {
+        const e = errors.throttled(
+          cls === "reads" ? "read" : cls === "writes" ? "write" : "delete",
+          sub,
+          principalOf(env, bearer[1]!).objectId,
+          d.retryAfterSeconds,
+        );
+        e.headers["retry-after"] = String(d.retryAfterSeconds);
+        // With a time scale, also say how long in wall-clock ms (the SDK prefers x-ms-retry-after-ms),
+        // so clients that honour it wait emulated, not real, seconds. Emulator-only header value.
+        if (env.options.timeScale !== 1)
+          e.headers["x-ms-retry-after-ms"] = String(Math.ceil(env.clock.realMs(d.retryAfterSeconds)));
+        throw e;
+      }
+      if (!env.state.isAccessible(sub))
+        throw errors.authorizationFailed(
+          principalOf(env, bearer[1]!),
+          actionFor(route, method),
+          decodeURIComponent(url.pathname),
+        );
+    }
+
+    const claims = decodeClaims(bearer[1]!);
+    const principal = principalOf(env, bearer[1]!);
+    const info: RequestInfo = {
+      method,
+      url,
+      apiVersion,
+      rawBody,
+      baseUrl: `https://${req.headers.host ?? "127.0.0.1"}`,
+      requestId,
+      correlationId,
+      clientRequestId: headerValue(req, "x-ms-client-request-id") ?? requestId,
+      clientIpAddress: req.socket.remoteAddress ?? "127.0.0.1",
+      principal,
+      claims: {
+        aud: "https://management.azure.com/",
+        iss: `https://sts.windows.net/${principal.tenantId}/`,
+        appid: principal.clientId,
+        "http://schemas.microsoft.com/identity/claims/objectidentifier": principal.objectId,
+        "http://schemas.microsoft.com/identity/claims/tenantid": principal.tenantId,
+        ver: "1.0",
+        ...claims,
+      },
+      ...(decision.fault?.type === "lroFailure"
+        ? {
+            lroFailure: {
+              ...(decision.fault.code ? { code: decision.fault.code } : {}),
+              ...(decision.fault.message ? { message: decision.fault.message } : {}),
+            },
+          }
+        : {}),
+    };
+    reply(dispatch(env, info, route));
+  } catch (e) {
+    if (e instanceof ArmHttpError) {
+      reply(errorReply(e));
+      return;
+    }
+    internalErrors.push(e instanceof Error ? e : new Error(String(e)));
+    reply(errorReply(errors.internalServerError()));
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function principalOf(env: Env, token: string) {
+  const c = decodeClaims(token);
+  return {
+    clientId: c.appid ?? c.azp ?? env.options.principal.clientId,
+    objectId: c.oid ?? env.options.principal.objectId,
+    tenantId: c.tid ?? env.options.principal.tenantId,
+  };
+}
+
+function resourceIdOf(route: Route, pathname: string): string | undefined {
+  switch (route.kind) {
+    case "virtualNetwork":
+    case "virtualNetworkPeering":
+    case "resourceGroup":
+      return decodeURIComponent(pathname).replace(/\/$/, "");
+    case "virtualNetworkGateway":
+      return route.gateway ? decodeURIComponent(pathname).replace(/\/$/, "") : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function dispatch(env: Env, req: RequestInfo, route: Route): Reply {
+  const m = req.method;
+  const notAllowed = (type: string) => errors.methodNotAllowed(m, type);
+  switch (route.kind) {
+    case "resourceGroup":
+      if (m === "GET") return getResourceGroup(env, req, route);
+      if (m === "PUT") return putResourceGroup(env, req, route);
+      throw notAllowed("Microsoft.Resources/resourceGroups");
+    case "virtualNetworkList":
+      if (m === "GET") return listVnets(env, req, route);
+      throw notAllowed("Microsoft.Network/virtualNetworks");
+    case "virtualNetwork":
+      if (m === "GET") return getVnet(env, req, route);
+      if (m === "PUT") return putVnet(env, req, route);
+      if (m === "PATCH") return patchVnetTags(env, req, route);
+      if (m === "DELETE") return deleteVnet(env, req, route);
+      throw notAllowed("Microsoft.Network/virtualNetworks");
+    case "subnet":
+      if (m === "GET") return getSubnets(env, req, route);
+      throw notAllowed("Microsoft.Network/virtualNetworks/subnets");
+    case "virtualNetworkPeeringList":
+      if (m === "GET") return listPeerings(env, req, route);
+      throw notAllowed("Microsoft.Network/virtualNetworks/virtualNetworkPeerings");
+    case "virtualNetworkPeering":
+      if (m === "GET") return getPeering(env, req, route);
+      if (m === "PUT") return putPeering(env, req, route);
+      if (m === "DELETE") return deletePeering(env, req, route);
+      throw notAllowed("Microsoft.Network/virtualNetworks/virtualNetworkPeerings");
+    case "virtualNetworkGateway":
+      if (m === "GET") return getGateway(env, req, route);
+      if (route.gateway !== undefined && m === "PUT")
+        return putGateway(env, req, { ...route, gateway: route.gateway });
+      if (route.gateway !== undefined && m === "DELETE")
+        return deleteGateway(env, req, { ...route, gateway: route.gateway });
+      throw notAllowed("Microsoft.Network/virtualNetworkGateways");
+    case "operationStatus":
+      if (m === "GET") return getOperationStatus(env, req, route);
+      throw notAllowed("Microsoft.Network/locations/operations");
+    case "operationResult":
+      if (m === "GET") return getOperationResult(env, req, route);
+      throw notAllowed("Microsoft.Network/locations/operationResults");
+    case "unknownType":
+      throw errors.invalidResourceType(route.type, req.apiVersion);
+    case "noRoute":
+      throw errors.noRoute(req.url.pathname);
+  }
+}
+
+async function controlEndpoint(
+  env: Env,
+  control: ControlHooks,
+  method: string,
+  path: string,
+  rawBody: string,
+): Promise<Reply> {
+  try {
+    if (method === "GET" && path === "/_emulator/health") return { status: 200, body: { status: "ok" } };
+    if (method === "GET" && path === "/_emulator/counters")
+      return { status: 200, body: env.counters.snapshot() };
+    if (method === "POST" && path === "/_emulator/counters/reset") {
+      env.counters.reset();
+      return { status: 204 };
+    }
+    if (method === "POST" && path === "/_emulator/faults") {
+      const rule = parseJsonBody(rawBody) as FaultRule;
+      return { status: 200, body: { id: env.faults.add(rule) } };
+    }
+    if (method === "DELETE" && path === "/_emulator/faults") {
+      env.faults.clear();
+      return { status: 204 };
+    }
+    if (method === "POST" && path === "/_emulator/topology") {
+      await control.loadTopology(parseJsonBody(rawBody));
+      return { status: 204 };
+    }
+    return {
+      status: 404,
+      body: { error: { code: "NotFound", message: `No emulator control endpoint ${method} ${path}.` } },
+    };
+  } catch (e) {
+    if (e instanceof ArmHttpError) return errorReply(e);
+    return {
+      status: 400,
+      body: { error: { code: "InvalidRequest", message: e instanceof Error ? e.message : String(e) } },
+    };
+  }
+}
