@@ -121,6 +121,11 @@ param reconcileQueueName string = 'reconcile'
 @description('Optional. RECONCILE_DELAY_SECONDS: delay before a VNet is reconciled, so ARM settles first.')
 param reconcileDelaySeconds int = 30
 
+@minValue(0)
+@maxValue(3600)
+@description('Optional. DEDUPE_WINDOW_SECONDS: events about one VNet within this window (while its reconcile is queued) cost one reconcile.')
+param dedupeWindowSeconds int = 60
+
 @description('Optional. SWEEP_SCHEDULE: six-field NCRONTAB schedule of the sweep timer.')
 param sweepSchedule string = '0 */30 * * * *'
 
@@ -326,6 +331,7 @@ module functionApp 'modules/function-app.bicep' = {
       AzureWebJobsStorage__accountName: storage.outputs.name
       RECONCILE_QUEUE: reconcileQueueName
       RECONCILE_DELAY_SECONDS: string(reconcileDelaySeconds)
+      DEDUPE_WINDOW_SECONDS: string(dedupeWindowSeconds)
       SWEEP_SCHEDULE: sweepSchedule
       AUDIT_TABLE: auditTableName
       ALERT_MIN_SEVERITY: alertMinSeverity

@@ -5,7 +5,7 @@
 
 import { peeringSyncSettingsType, vaultReferencesType } from 'types.bicep'
 
-@description('Required. Function app name (becomes <name>.azurewebsites.net).')
+@description('Required. Function app name (globally unique host name).')
 param name string
 
 @description('Required. Flex Consumption plan name.')
@@ -49,7 +49,7 @@ param instanceMemoryMB int = 2048
 @description('Optional. Maximum number of instances.')
 param maximumInstanceCount int = 40
 
-@description('Required. Key Vault URI (https://<name>.vault.azure.net/).')
+@description('Required. Key Vault URI as the vault reports it (vaultUri, ending in a slash).')
 param keyVaultUri string
 
 @description('Required. Key Vault secret name per secret app setting; empty = setting not configured.')
@@ -65,9 +65,6 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
-
-// Versionless Key Vault reference: the app picks up a rotated secret without a redeploy.
-var vaultPrefix = '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -171,6 +168,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: settings.RECONCILE_DELAY_SECONDS
         }
         {
+          name: 'DEDUPE_WINDOW_SECONDS'
+          value: settings.DEDUPE_WINDOW_SECONDS
+        }
+        {
           name: 'SWEEP_SCHEDULE'
           value: settings.SWEEP_SCHEDULE
         }
@@ -190,18 +191,19 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ALERT_REMINDER_HOURS'
           value: settings.ALERT_REMINDER_HOURS
         }
-        // Secrets: Key Vault references only (resolved with keyVaultReferenceIdentity), or empty.
+        // Secrets: Key Vault references only (resolved with keyVaultReferenceIdentity), or empty. Versionless
+        // references, so a rotated secret reaches the app without a redeploy.
         {
           name: 'TEAMS_WEBHOOK_URL'
-          value: empty(vaultReferences.TEAMS_WEBHOOK_URL) ? '' : '${vaultPrefix}${vaultReferences.TEAMS_WEBHOOK_URL}/)'
+          value: empty(vaultReferences.TEAMS_WEBHOOK_URL) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${vaultReferences.TEAMS_WEBHOOK_URL}/)'
         }
         {
           name: 'ALERT_WEBHOOK_URL'
-          value: empty(vaultReferences.ALERT_WEBHOOK_URL) ? '' : '${vaultPrefix}${vaultReferences.ALERT_WEBHOOK_URL}/)'
+          value: empty(vaultReferences.ALERT_WEBHOOK_URL) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${vaultReferences.ALERT_WEBHOOK_URL}/)'
         }
         {
           name: 'ALERT_WEBHOOK_SECRET'
-          value: empty(vaultReferences.ALERT_WEBHOOK_SECRET) ? '' : '${vaultPrefix}${vaultReferences.ALERT_WEBHOOK_SECRET}/)'
+          value: empty(vaultReferences.ALERT_WEBHOOK_SECRET) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${vaultReferences.ALERT_WEBHOOK_SECRET}/)'
         }
         {
           name: 'EMAIL_ENDPOINT'

@@ -88,6 +88,9 @@ type peeringSyncSettingsType = {
   @description('Required. Seconds a reconcile message stays invisible so ARM settles first.')
   RECONCILE_DELAY_SECONDS: string
 
+  @description('Required. Seconds in which further events about a queued VNet cost no extra reconcile.')
+  DEDUPE_WINDOW_SECONDS: string
+
   @description('Required. Six-field NCRONTAB schedule of the sweep timer.')
   SWEEP_SCHEDULE: string
 

@@ -76,6 +76,8 @@ export interface ArmResource {
   body: JsonObject;
   /** Names of the module deployments it is nested in, outermost first. */
   path: string[];
+  /** The (nested) template that declares it, to resolve its variables. */
+  template: JsonObject;
 }
 
 /**
@@ -88,9 +90,10 @@ export function allResources(template: JsonObject, path: string[] = []): ArmReso
   const list: Json[] = Array.isArray(raw) ? raw : isObject(raw) ? Object.values(raw) : [];
   const result: ArmResource[] = [];
   for (const item of list) {
-    if (!isObject(item) || typeof item.type !== "string") continue;
+    // languageVersion 2.0 also lists `existing` references; they deploy nothing.
+    if (!isObject(item) || typeof item.type !== "string" || item.existing === true) continue;
     const name = typeof item.name === "string" ? item.name : JSON.stringify(item.name);
-    result.push({ type: item.type, name, body: item, path });
+    result.push({ type: item.type, name, body: item, path, template });
     const props = item.properties;
     if (item.type === "Microsoft.Resources/deployments" && isObject(props) && isObject(props.template)) {
       result.push(...allResources(props.template, [...path, name]));
@@ -101,6 +104,14 @@ export function allResources(template: JsonObject, path: string[] = []): ArmReso
 
 export const ofType = (resources: ArmResource[], type: string): ArmResource[] =>
   resources.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+
+/** A value as written, or the template variable it names when it is exactly "[variables('x')]". */
+export function resolveVariable(resource: ArmResource, value: Json | undefined): Json | undefined {
+  const name = typeof value === "string" ? /^\[variables\('([^']+)'\)\]$/.exec(value)?.[1] : undefined;
+  if (name === undefined) return value;
+  const variables = resource.template.variables;
+  return isObject(variables) ? variables[name] : undefined;
+}
 
 /** Walks any JSON value and returns every string in it. */
 export function allStrings(value: Json | undefined): string[] {
