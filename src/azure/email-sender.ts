@@ -95,6 +95,14 @@ function sanitise(err: unknown): AlertSendError {
   if (e?.name === "AbortError" || e?.name === "TimeoutError") {
     return new AlertSendError("email", "Email (ACS) send did not finish in time");
   }
+  // core-lro reports a Failed send operation as "The long-running operation has failed. <code>. <message>":
+  // the ACS code (e.g. EmailDroppedAllRecipientsSuppressed) is safe and useful, the message is dropped.
+  const lro =
+    err instanceof Error
+      ? /^The long-running operation has failed(?:\. ([A-Za-z0-9_.-]+)\.)?/.exec(err.message)
+      : null;
+  if (lro)
+    return new AlertSendError("email", `Email (ACS) send operation failed${lro[1] ? ` (${lro[1]})` : ""}`);
   const status = typeof e?.statusCode === "number" ? e.statusCode : undefined;
   const code = typeof e?.code === "string" ? e.code : undefined;
   const detail = [status !== undefined ? `answered ${status}` : "failed", code ? `(${code})` : ""]
