@@ -44,7 +44,7 @@ async function lifecycleDigests(): Promise<Record<string, Digest>> {
   return { "reminder + resolved": digestFrom(reminderItems, metaOf(later), { statusPageUrl: STATUS })! };
 }
 
-function allDigests(): Record<string, Digest> {
+function allDigests() {
   return {
     "fixed only": buildDigest(
       report([
