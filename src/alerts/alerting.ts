@@ -49,8 +49,13 @@ export interface AlertOutcome {
 
 export interface Alerting {
   readonly senders: readonly AlertSender[];
-  /** Call once after every reconcile run (event, sweep, resync, CLI). Never throws. */
-  afterRun(report: RunReport): Promise<AlertOutcome>;
+  /**
+   * Call once after every reconcile run (event, sweep, resync, CLI). Never throws. Pass
+   * `willRetry: true` when the handler is about to rethrow so the queue retries the message: retryable
+   * failures are then left out (the retry may fix them; if the queue gives up, afterFailure alerts), and
+   * nothing is marked resolved by a run that is not final.
+   */
+  afterRun(report: RunReport, options?: { willRetry?: boolean }): Promise<AlertOutcome>;
   /** Call when a queue message is given up on (poison) or a run threw before producing a report. Never throws. */
   afterFailure(failure: ReconcileFailure): Promise<AlertOutcome>;
 }
@@ -118,11 +123,12 @@ export function createAlerting(settings: AlertSettings, deps: AlertingDeps): Ale
 
   return {
     senders,
-    async afterRun(report) {
+    async afterRun(report, runOptions = {}) {
       try {
-        return await deliver(collectItems(report, { secrets }), metaOf(report), {
+        const items = collectItems(report, { secrets }).filter((i) => !(runOptions.willRetry && i.retryable));
+        return await deliver(items, metaOf(report), {
           scope: report.scope,
-          canResolve: !report.dryRun,
+          canResolve: !report.dryRun && !runOptions.willRetry,
         });
       } catch (err) {
         deps.logger.error(`alerting failed for run ${report.runId}: ${describeSendError(err, secrets)}`);

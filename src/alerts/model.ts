@@ -67,6 +67,8 @@ export interface AlertItem {
   openSince?: string;
   /** Set by the lifecycle on a reminder for a problem that is still open. */
   reminder?: boolean;
+  /** Failed items: Azure called the error retryable (busy, throttled, 5xx); the queue may still fix it. */
+  retryable?: boolean;
   /** Cause shared by items that are summed up in one highlight ("after hub-vnet gained 10.2.0.0/16"). */
   cause?: string;
 }
@@ -260,6 +262,7 @@ export function itemFor(
       where,
       done: `Tried to ${KIND_VERB[action.kind]}; Azure answered ${code}: ${message}${result.error.retryable ? " (retryable)" : ""}`,
       todo: failureTodo(code, message, result.error.retryable),
+      ...(result.error.retryable ? { retryable: true } : {}),
     };
   }
 

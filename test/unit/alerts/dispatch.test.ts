@@ -109,6 +109,37 @@ describe("createAlerting", () => {
     expect(quiet.digests).toHaveLength(0);
   });
 
+  it("leaves retryable failures to the queue's retry when the run will be retried, and resolves nothing", async () => {
+    const sender = captureSender();
+    let now = Date.parse("2026-01-10T10:00:00Z");
+    const alerting = createAlerting(base, { logger: memoryLogger(), extraSenders: [sender], now: () => now });
+    await alerting.afterRun(report([problem("Busy", "c", "hub")]));
+    now += 3_600_000;
+    const busy = failedSync("a", "hub", {
+      code: "AnotherOperationInProgress",
+      message: "busy",
+      retryable: true,
+    });
+    const terminal = failedSync("b", "hub", {
+      code: "InvalidRequestFormat",
+      message: "bad",
+      retryable: false,
+    });
+    const outcome = await alerting.afterRun(report([busy, terminal]), { willRetry: true });
+    // the terminal failure is alerted, the retryable one is not, and the Busy problem is not "resolved"
+    expect(outcome.digest!.items.map((i) => `${i.category}:${i.code}`)).toEqual([
+      "failed:InvalidRequestFormat",
+    ]);
+    // the final attempt alerts the retryable failure and resolves what is gone
+    now += 3_600_000;
+    const last = await alerting.afterRun(report([busy]));
+    expect(last.digest!.items.map((i) => `${i.category}:${i.code}`)).toEqual([
+      "failed:AnotherOperationInProgress",
+      "resolved:Busy",
+      "resolved:InvalidRequestFormat",
+    ]);
+  });
+
   it("still alerts (undeduped) when the state store is down, and says so", async () => {
     const logger = memoryLogger();
     const sender = captureSender();
