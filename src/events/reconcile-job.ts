@@ -1,0 +1,61 @@
+import { ArmError, isRetryable } from "../reconcile/errors.js";
+import {
+  reconcile,
+  type ReconcileDeps,
+  type ReconcileOutcome,
+  type ReconcileRequest,
+} from "../reconcile/run.js";
+import type { AuditStore, Notifier, PeerIndex } from "./ports.js";
+
+export interface JobDeps extends ReconcileDeps {
+  audit: AuditStore;
+  peerIndex: PeerIndex;
+  notifier: Notifier;
+}
+
+export type JobResult =
+  | {
+      kind: "finished";
+      outcome: ReconcileOutcome;
+      /** Failed actions a later attempt may fix (busy, throttled): the queue should retry. */
+      retryable: { code: string; message: string }[];
+      /** Failed actions that need a human: recorded and reported, never retried. */
+      terminal: { code: string; message: string }[];
+    }
+  /** The run threw before it could report (ARM unreachable, storage down, a bug). */
+  | { kind: "threw"; error: { code: string; message: string; retryable: boolean }; cause: unknown };
+
+/**
+ * One reconcile for a queue message: read, plan, apply (src/reconcile/run.ts), then record the run in
+ * the audit, refresh the peer index from what was read, and tell humans. Recording and reporting
+ * happen before the caller decides to retry: a retried run re-reads ARM, so it is idempotent.
+ */
+export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps): Promise<JobResult> {
+  let outcome: ReconcileOutcome;
+  try {
+    outcome = await reconcile(request, deps);
+  } catch (err) {
+    return { kind: "threw", error: normalise(err), cause: err };
+  }
+  await deps.audit.recordRun(outcome.report, outcome.snapshot);
+  await deps.peerIndex.record(outcome.snapshot.vnets);
+  await deps.notifier.notifyRun(outcome.report);
+  const retryable: { code: string; message: string }[] = [];
+  const terminal: { code: string; message: string }[] = [];
+  for (const { result } of outcome.report.results) {
+    if (result.status !== "failed") continue;
+    const { code, message } = result.error;
+    (result.error.retryable ? retryable : terminal).push({ code, message });
+  }
+  return { kind: "finished", outcome, retryable, terminal };
+}
+
+/**
+ * Unknown throws are treated as retryable: storage hiccups and network failures pass with time, and
+ * a persistent bug ends in the poison queue, which alerts.
+ */
+export function normalise(err: unknown): { code: string; message: string; retryable: boolean } {
+  if (err instanceof ArmError) return { code: err.code, message: err.message, retryable: isRetryable(err) };
+  if (err instanceof Error) return { code: err.name || "Error", message: err.message, retryable: true };
+  return { code: "Error", message: String(err), retryable: true };
+}

@@ -1,0 +1,58 @@
+import type { InvocationContext } from "@azure/functions";
+import { enqueueReconciles } from "../events/intake.js";
+import { readNetworkEvents } from "../events/resource-event.js";
+import { reconcileTargets } from "../events/targets.js";
+import { runtime, type Runtime } from "./runtime.js";
+import { logEvent } from "./telemetry.js";
+
+/**
+ * Event Grid trigger (subscription system topic, Event Grid schema or CloudEvents 1.0). Never calls
+ * ARM: works out which VNets to look at and queues one reconcile per VNet, delayed so ARM has settled.
+ * A malformed event is logged and dropped (throwing would make Event Grid retry it for a day); a
+ * storage failure is thrown, so Event Grid retries the delivery.
+ */
+export async function onNetworkEvent(
+  event: unknown,
+  context: InvocationContext,
+  rt?: Runtime,
+): Promise<void> {
+  const { settings, policy, peerIndex, reconcileQueue, dedupe, now } = rt ?? (await runtime());
+  for (const verdict of await readNetworkEvents(event, settings.WATCHED_SUBSCRIPTIONS)) {
+    if (verdict.kind === "malformed") {
+      logEvent(context, "warn", "NetworkEventMalformed", {
+        eventId: verdict.eventId,
+        field: verdict.field,
+        reason: `${verdict.field} ${verdict.reason}`,
+      });
+      continue;
+    }
+    if (verdict.kind === "ignored") {
+      logEvent(context, "debug", "NetworkEventIgnored", { eventId: verdict.eventId, reason: verdict.reason });
+      continue;
+    }
+    const { change } = verdict;
+    const peers = await peerIndex.peersOf(change.vnetId);
+    const targets = reconcileTargets(change, peers, policy);
+    const { enqueued, deduplicated } = await enqueueReconciles(
+      targets,
+      { cause: "event", correlationId: change.eventId },
+      {
+        queue: reconcileQueue,
+        dedupe,
+        now,
+        dedupeWindowSeconds: settings.DEDUPE_WINDOW_SECONDS,
+        delaySeconds: settings.RECONCILE_DELAY_SECONDS,
+      },
+    );
+    logEvent(context, "info", "NetworkEventAccepted", {
+      eventId: change.eventId,
+      correlationId: change.eventId,
+      armCorrelationId: change.armCorrelationId,
+      schema: change.schema,
+      operation: change.operation,
+      resourceId: change.resourceId,
+      enqueued,
+      deduplicated,
+    });
+  }
+}

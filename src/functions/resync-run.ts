@@ -1,0 +1,82 @@
+import type { InvocationContext } from "@azure/functions";
+import { resyncMessageSchema } from "../events/ports.js";
+import { runReconcileJob } from "../events/reconcile-job.js";
+import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
+import { runtime, type Runtime } from "./runtime.js";
+import { logEvent, logRun } from "./telemetry.js";
+
+/**
+ * Queue trigger on resync-runs: carries out a run accepted by POST /api/resync, under the run id the
+ * caller polls. Retryable failures are thrown (the queue retries; the run shows `queued` again with the
+ * error), terminal ones end the run `failed`.
+ */
+export async function resyncRun(item: unknown, context: InvocationContext, rt?: Runtime): Promise<void> {
+  const r = rt ?? (await runtime());
+  const message = readQueueItem(resyncMessageSchema, item);
+  if (!message.ok) {
+    logEvent(context, "error", "ReconcileMessageMalformed", {
+      queue: "resync-runs",
+      field: message.field,
+      reason: `${message.field}: ${message.reason}`,
+    });
+    return;
+  }
+  const { runId, scope, repairDisconnected, correlationId } = message.value;
+  const known = await r.audit.getRun(runId);
+  if (known && (known.run.status === "succeeded" || known.run.status === "failed")) {
+    logEvent(context, "info", "ResyncRunSkipped", { runId, correlationId, status: known.run.status });
+    return;
+  }
+  const base = {
+    runId,
+    trigger: "manual" as const,
+    correlationId,
+    dryRun: false,
+    scope,
+    ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+    ...(known?.run.queuedAt ? { queuedAt: known.run.queuedAt } : {}),
+  };
+  await r.audit.putRun({ ...base, status: "running", startedAt: r.now().toISOString() });
+
+  const counter = { writes: 0 };
+  const job = await runReconcileJob(
+    {
+      trigger: "manual",
+      correlationId,
+      scope,
+      dryRun: false,
+      ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+    },
+    { ...jobDeps(r, context, counter), newRunId: () => runId },
+  );
+  const attempt = dequeueCount(context);
+  if (job.kind === "threw") {
+    const error = { code: job.error.code, message: job.error.message };
+    await r.audit.putRun({
+      ...base,
+      status: job.error.retryable ? "queued" : "failed",
+      finishedAt: r.now().toISOString(),
+      error,
+    });
+    if (job.error.retryable) {
+      logEvent(context, "warn", "ReconcileRetry", { runId, correlationId, attempt, errorCode: error.code });
+      throw new RetryLaterError(`resync run ${runId} failed: ${error.code}`, { cause: job.cause });
+    }
+    logEvent(context, "error", "ReconcileFailed", {
+      runId,
+      correlationId,
+      errorCode: error.code,
+      message: error.message,
+    });
+    return;
+  }
+  logRun(context, job.outcome.report, counter.writes);
+  const retry = job.retryable[0];
+  if (retry) {
+    await r.audit.putRun({ ...base, status: "queued", error: retry });
+    logEvent(context, "warn", "ReconcileRetry", { runId, correlationId, attempt, errorCode: retry.code });
+    throw new RetryLaterError(
+      `resync run ${runId}: ${job.retryable.length} action(s) failed and may succeed later`,
+    );
+  }
+}

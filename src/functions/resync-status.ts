@@ -1,0 +1,44 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { ActionRecord } from "../events/ports.js";
+import { errorResponse, internalError } from "./http.js";
+import { runtime, type Runtime } from "./runtime.js";
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** GET /api/resync/{runId}: the run's status and, once it ran, its actions and their results. */
+export async function resyncStatus(
+  request: HttpRequest,
+  context: InvocationContext,
+  rt?: Runtime,
+): Promise<HttpResponseInit> {
+  try {
+    const runId = request.params.runId ?? "";
+    if (!RUN_ID.test(runId))
+      return errorResponse(400, "InvalidRunId", "runId must be a run id (a GUID).", "runId");
+    const r = rt ?? (await runtime());
+    const found = await r.audit.getRun(runId.toLowerCase());
+    if (!found) return errorResponse(404, "RunNotFound", "No run with this id.", "runId");
+    const { run, actions } = found;
+    return { status: 200, jsonBody: { ...run, actions: actions.map(toJsonAction) } };
+  } catch (err) {
+    return internalError(context, err);
+  }
+}
+
+/** The CLI's JSON action fields (src/cli/render.ts JsonAction), plus the peering before and after. */
+function toJsonAction(a: ActionRecord): Record<string, unknown> {
+  return {
+    kind: a.kind,
+    target: a.target,
+    vnet: a.vnetId,
+    reason: a.reason,
+    ...(a.problem ? { problem: a.problem } : {}),
+    ...(a.remedy ? { remedy: a.remedy } : {}),
+    ...(a.skip ? { skip: a.skip } : {}),
+    result: a.result,
+    ...(a.detail ? { detail: a.detail } : {}),
+    ...(a.error ? { error: { code: a.error.code, message: a.error.message } } : {}),
+    ...(a.before ? { before: a.before } : {}),
+    ...(a.after ? { after: a.after } : {}),
+  };
+}

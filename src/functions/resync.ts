@@ -1,0 +1,123 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { toJsonDocument } from "../cli/render.js";
+import { checkResyncRequest } from "../events/resync-request.js";
+import { ArmError, isRetryable } from "../reconcile/errors.js";
+import { reconcile } from "../reconcile/run.js";
+import { errorResponse, internalError } from "./http.js";
+import { jobDeps } from "./shared.js";
+import { runtime, type Runtime } from "./runtime.js";
+import { logEvent, logRun } from "./telemetry.js";
+
+/** Scope lists are short; anything bigger is a mistake or an attack. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * POST /api/resync {scope, dryRun, repairDisconnected}. A dry run answers 200 with the plan (the CLI's
+ * `--output json` shape). Otherwise the run is recorded as queued, put on the resync-runs queue
+ * (resyncRun does the work, so this call returns fast and the work survives a restart) and answered
+ * 202 with its id and a Location to poll.
+ */
+export async function resync(
+  request: HttpRequest,
+  context: InvocationContext,
+  rt?: Runtime,
+): Promise<HttpResponseInit> {
+  try {
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > MAX_BODY_BYTES) return tooLarge();
+    const text = await request.text();
+    if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) return tooLarge();
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      return reject(context, errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body"));
+    }
+
+    const r = rt ?? (await runtime());
+    const check = checkResyncRequest(body, r.settings.WATCHED_SUBSCRIPTIONS);
+    if (!check.ok) {
+      return reject(
+        context,
+        errorResponse(400, "InvalidRequest", `${check.field} ${check.message}.`, check.field),
+      );
+    }
+    const { scope, dryRun, repairDisconnected } = check.request;
+    const correlationId = context.invocationId;
+
+    if (dryRun) {
+      const counter = { writes: 0 };
+      let outcome;
+      try {
+        outcome = await reconcile(
+          {
+            trigger: "manual",
+            correlationId,
+            scope,
+            dryRun: true,
+            ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+          },
+          jobDeps(r, context, counter),
+        );
+      } catch (err) {
+        if (err instanceof ArmError) return armFailure(err);
+        throw err;
+      }
+      await r.audit.recordRun(outcome.report, outcome.snapshot, {
+        ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+      });
+      logRun(context, outcome.report, counter.writes);
+      logEvent(context, "info", "ResyncPlanned", { runId: outcome.report.runId, correlationId, scope });
+      const document = toJsonDocument(outcome.plan.actions.map((action) => ({ action })));
+      return { status: 200, jsonBody: { runId: outcome.report.runId, dryRun: true, ...document } };
+    }
+
+    const runId = r.newId();
+    await r.audit.queueRun({
+      runId,
+      trigger: "manual",
+      correlationId,
+      status: "queued",
+      dryRun: false,
+      scope,
+      ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+      queuedAt: r.now().toISOString(),
+    });
+    await r.resyncQueue.send({
+      runId,
+      scope,
+      correlationId,
+      ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
+    });
+    logEvent(context, "info", "ResyncQueued", { runId, correlationId, scope });
+    const location = new URL(`/api/resync/${runId}`, request.url).toString();
+    return { status: 202, headers: { Location: location }, jsonBody: { runId, status: "queued" } };
+  } catch (err) {
+    return internalError(context, err);
+  }
+}
+
+function tooLarge(): HttpResponseInit {
+  return errorResponse(413, "PayloadTooLarge", `The body may be at most ${MAX_BODY_BYTES} bytes.`, "body");
+}
+
+function reject(context: InvocationContext, response: HttpResponseInit): HttpResponseInit {
+  const error = (response.jsonBody as { error: { code: string; target?: string } }).error;
+  logEvent(context, "warn", "ResyncRejected", {
+    status: response.status,
+    code: error.code,
+    field: error.target,
+  });
+  return response;
+}
+
+/** A dry run reads ARM: say what ARM said (codes and messages are about resources, not our settings). */
+function armFailure(err: ArmError): HttpResponseInit {
+  if (isRetryable(err)) {
+    return {
+      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${err.message}`),
+      headers: { "Retry-After": String(Math.ceil((err.retryAfterMs ?? 30_000) / 1000)) },
+    };
+  }
+  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${err.message}`);
+}

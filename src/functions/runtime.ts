@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { createAlerting, type AlertLogger, type AlertSender, type AlertStateStore } from "../alerts/index.js";
+import { TableAlertStateStore } from "../azure/alert-state-table.js";
+import { TableAuditStore } from "../azure/audit-table.js";
+import { createNetworkPort } from "../azure/create-port.js";
+import { TableDedupeMarkers } from "../azure/dedupe-table.js";
+import { emailSenderFromSettings } from "../azure/email-sender.js";
+import { functionsStorage } from "../azure/functions-storage.js";
+import { TablePeerIndex } from "../azure/peer-index-table.js";
+import { StorageMessageQueue } from "../azure/reconcile-queue.js";
+import { parseSettings, policyFrom, type Settings } from "../config.js";
+import type {
+  AuditStore,
+  DedupeMarkers,
+  MessageQueue,
+  Notifier,
+  PeerIndex,
+  ReconcileMessage,
+  ResyncMessage,
+} from "../events/ports.js";
+import type { NetworkPort } from "../reconcile/port.js";
+import type { Policy } from "../reconcile/types.js";
+
+/** Fixed names: the queue trigger registrations (src/index.ts) use them too. */
+export const RESYNC_QUEUE = "resync-runs";
+export const TABLES = {
+  peerIndex: "peeringpeers",
+  dedupe: "peeringdedupe",
+  alertState: "alertstate",
+} as const;
+
+/** Everything the handlers need, built once per process from the app settings. */
+export interface Runtime {
+  settings: Settings;
+  policy: Policy;
+  port: NetworkPort;
+  reconcileQueue: MessageQueue<ReconcileMessage>;
+  resyncQueue: MessageQueue<ResyncMessage>;
+  peerIndex: PeerIndex;
+  dedupe: DedupeMarkers;
+  audit: AuditStore;
+  /** Alerts log through the invocation's context, so their lines carry its invocation id. */
+  notifierFor(logger: AlertLogger): Notifier;
+  now: () => Date;
+  newId: () => string;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Replace a part (tests: the emulator's port, a recording notifier, a fast sleep). */
+  overrides?: Partial<Runtime>;
+  /** Extra alert channels (tests: a local webhook receiver). */
+  extraAlertSenders?: AlertSender[];
+}
+
+export async function createRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const settings = parseSettings(env, { requireSubscriptions: true, requireStorage: true });
+  const storage = functionsStorage(settings);
+  const overrides = options.overrides ?? {};
+  const port = overrides.port ?? (await createNetworkPort(settings));
+  const alertState: AlertStateStore = new TableAlertStateStore(storage.table(TABLES.alertState));
+  const emailSender = emailSenderFromSettings(settings);
+  const notifierFor = (logger: AlertLogger): Notifier => {
+    const alerting = createAlerting(settings, {
+      logger,
+      store: alertState,
+      ...(emailSender ? { emailSender } : {}),
+      ...(options.extraAlertSenders ? { extraSenders: options.extraAlertSenders } : {}),
+    });
+    return {
+      notifyRun: async (report) => void (await alerting.afterRun(report)),
+      notifyFailure: async (failure) => void (await alerting.afterFailure(failure)),
+    };
+  };
+  return {
+    settings,
+    policy: policyFrom(settings),
+    port,
+    reconcileQueue: StorageMessageQueue.on<ReconcileMessage>(storage.queueService, settings.RECONCILE_QUEUE),
+    resyncQueue: StorageMessageQueue.on<ResyncMessage>(storage.queueService, RESYNC_QUEUE),
+    peerIndex: new TablePeerIndex(storage.table(TABLES.peerIndex)),
+    dedupe: new TableDedupeMarkers(storage.table(TABLES.dedupe)),
+    audit: new TableAuditStore(storage.table(settings.AUDIT_TABLE)),
+    notifierFor,
+    now: () => new Date(),
+    newId: randomUUID,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...overrides,
+  };
+}
+
+let shared: Promise<Runtime> | undefined;
+
+/** The process-wide runtime, built on first use; a failed build (bad settings) is retried next time. */
+export function runtime(): Promise<Runtime> {
+  shared ??= createRuntime(process.env).catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}

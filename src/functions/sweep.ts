@@ -1,0 +1,80 @@
+import type { InvocationContext, Timer } from "@azure/functions";
+import { sweepSubscriptions } from "../events/sweep.js";
+import { runtime, type Runtime } from "./runtime.js";
+import { logEvent } from "./telemetry.js";
+
+/**
+ * Timer (SWEEP_SCHEDULE): list every watched subscription, rebuild the peer index, queue a reconcile
+ * for each VNet that drifted. A subscription the identity cannot read (403) is recorded and alerted,
+ * never fatal: the others are still swept.
+ */
+export async function sweep(
+  _timer: Timer | unknown,
+  context: InvocationContext,
+  rt?: Runtime,
+): Promise<void> {
+  const r = rt ?? (await runtime());
+  const startedAt = r.now().toISOString();
+  const correlationId = context.invocationId;
+  const result = await sweepSubscriptions(correlationId, {
+    port: r.port,
+    policy: r.policy,
+    peerIndex: r.peerIndex,
+    maxParallel: r.settings.MAX_PARALLEL_VNETS,
+    queue: r.reconcileQueue,
+    dedupe: r.dedupe,
+    now: r.now,
+    dedupeWindowSeconds: r.settings.DEDUPE_WINDOW_SECONDS,
+    delaySeconds: r.settings.RECONCILE_DELAY_SECONDS,
+  });
+  const runId = r.newId();
+  const firstFailure = result.failedSubscriptions[0];
+  await r.audit.putRun({
+    runId,
+    trigger: "sweep",
+    correlationId,
+    status: firstFailure ? "failed" : "succeeded",
+    dryRun: false,
+    scope: [],
+    startedAt,
+    finishedAt: r.now().toISOString(),
+    vnetsRead: result.vnetsRead,
+    summary: {
+      drifted: result.drifts.length,
+      enqueued: result.enqueued.length,
+      deduplicated: result.deduplicated.length,
+      indexRowsRemoved: result.indexRowsRemoved,
+    },
+    ...(result.inaccessibleSubscriptions.length > 0
+      ? { inaccessibleSubscriptions: result.inaccessibleSubscriptions }
+      : {}),
+    ...(firstFailure ? { error: { code: firstFailure.code, message: firstFailure.message } } : {}),
+  });
+
+  const notifier = r.notifierFor(context);
+  for (const subscriptionId of result.inaccessibleSubscriptions) {
+    logEvent(context, "warn", "SubscriptionInaccessible", { runId, correlationId, subscriptionId });
+    await notifier.notifyFailure({
+      vnetId: `/subscriptions/${subscriptionId}`,
+      error: {
+        code: "SubscriptionInaccessible",
+        message: `The app's identity may not list the virtual networks of subscription ${subscriptionId} (403). Grant it Network Contributor (or the peering-sync role) there, or remove the subscription from WATCHED_SUBSCRIPTIONS.`,
+      },
+      correlationId,
+      at: r.now().toISOString(),
+    });
+  }
+  for (const failed of result.failedSubscriptions) {
+    logEvent(context, "error", "SubscriptionUnreadable", { runId, correlationId, ...failed });
+  }
+  logEvent(context, "info", "SweepCompleted", {
+    runId,
+    correlationId,
+    vnetsRead: result.vnetsRead,
+    drifted: result.drifts.map((d) => ({ vnetId: d.vnetId, reasons: d.reasons })),
+    enqueued: result.enqueued.length,
+    deduplicated: result.deduplicated.length,
+    indexRowsRemoved: result.indexRowsRemoved,
+    inaccessibleSubscriptions: result.inaccessibleSubscriptions,
+  });
+}

@@ -1,0 +1,81 @@
+import type { InvocationContext } from "@azure/functions";
+import type { RunReport } from "../reconcile/run-report.js";
+
+/**
+ * Structured telemetry without another SDK: every line is a stable event name followed by one JSON
+ * object. The Functions host formats log arguments with util.format and ships them to Application
+ * Insights as traces (with the invocation id), so in KQL:
+ *
+ *   traces
+ *   | where message startswith "ReconcileAction "
+ *   | extend d = parse_json(substring(message, strlen("ReconcileAction ")))
+ *   | summarize count() by tostring(d.kind), tostring(d.result)
+ *
+ * The object is passed pre-serialised: util.format would print an object in Node's inspect syntax,
+ * which KQL cannot parse. Nothing secret goes in: ids, codes, counts and ARM's error messages only.
+ */
+export type TelemetryEvent =
+  | "NetworkEventAccepted"
+  | "NetworkEventIgnored"
+  | "NetworkEventMalformed"
+  | "ReconcileMessageMalformed"
+  | "ReconcileAction"
+  | "ReconcileRun"
+  | "ReconcileRetry"
+  | "ReconcileFailed"
+  | "ReconcilePoisoned"
+  | "SweepCompleted"
+  | "SubscriptionInaccessible"
+  | "SubscriptionUnreadable"
+  | "ResyncRejected"
+  | "ResyncPlanned"
+  | "ResyncQueued"
+  | "ResyncRunSkipped"
+  | "RequestFailed";
+
+type Level = "debug" | "info" | "warn" | "error";
+
+export function logEvent(
+  context: InvocationContext,
+  level: Level,
+  event: TelemetryEvent,
+  fields: Record<string, unknown>,
+): void {
+  context[level](event, JSON.stringify({ event, ...fields }));
+}
+
+/** One ReconcileAction line per action and one ReconcileRun line per run. */
+export function logRun(context: InvocationContext, report: RunReport, writes: number): void {
+  for (const { action, result } of report.results) {
+    logEvent(context, result.status === "failed" ? "warn" : "info", "ReconcileAction", {
+      runId: report.runId,
+      correlationId: report.correlationId,
+      trigger: report.trigger,
+      kind: action.kind,
+      result: result.status,
+      target: action.target,
+      vnetId: action.vnetId,
+      ...(action.kind === "alertOnly" ? { problem: action.problem } : {}),
+      ...(result.status === "failed"
+        ? { errorCode: result.error.code, retryable: result.error.retryable }
+        : {}),
+    });
+  }
+  const counts: Record<string, number> = {};
+  for (const { action, result } of report.results) {
+    counts[action.kind] = (counts[action.kind] ?? 0) + 1;
+    counts[result.status] = (counts[result.status] ?? 0) + 1;
+  }
+  logEvent(context, "info", "ReconcileRun", {
+    runId: report.runId,
+    correlationId: report.correlationId,
+    trigger: report.trigger,
+    dryRun: report.dryRun,
+    scope: report.scope,
+    vnetsRead: report.vnetsRead,
+    actions: report.results.length,
+    writes,
+    counts,
+    durationMs: Date.parse(report.finishedAt) - Date.parse(report.startedAt),
+  });
+}
