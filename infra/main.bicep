@@ -141,7 +141,7 @@ param alertStateTableName string = 'alertstate'
   'error'
 ])
 @description('Optional. ALERT_MIN_SEVERITY: lowest severity that is alerted.')
-param alertMinSeverity string = 'warning'
+param alertMinSeverity string = 'info'
 
 @description('Optional. ALERT_ON_FIXED: also alert when the app fixed something.')
 param alertOnFixed bool = true

@@ -114,7 +114,7 @@ const settingsSchema = z.object({
   ALERT_MIN_SEVERITY: z
     .enum(["info", "warning", "error"])
     .optional()
-    .transform((v) => v ?? "warning"),
+    .transform((v) => v ?? "info"),
   ALERT_ON_FIXED: bool(true),
   ALERT_REMINDER_HOURS: int(24, 1, 24 * 30),
   TEAMS_WEBHOOK_URL: httpsUrl,

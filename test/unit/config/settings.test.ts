@@ -30,7 +30,7 @@ describe("settings", () => {
     expect(s.RECONCILE_QUEUE).toBe("reconcile");
     expect(s.DEDUPE_WINDOW_SECONDS).toBe(60);
     expect(s.SWEEP_SCHEDULE).toBe("0 */30 * * * *");
-    expect(s.ALERT_MIN_SEVERITY).toBe("warning");
+    expect(s.ALERT_MIN_SEVERITY).toBe("info");
   });
 
   it("accepts subscription lists separated by commas, semicolons or spaces and de-duplicates them", () => {
