@@ -3,6 +3,7 @@ import { parseJsonBody } from "./body.js";
 import type { Env, Reply, RequestInfo } from "./env.js";
 import { ArmHttpError, errors } from "./errors.js";
 import type { FaultRule } from "./faults.js";
+import { retryAfterHeaders } from "./handlers/common.js";
 import { deleteGateway, getGateway, putGateway } from "./handlers/gateways.js";
 import {
   getOperationResult,
@@ -164,7 +165,8 @@ async function handle(
         message: f.message ?? base.body.message,
       };
       const headers: Record<string, string> = {};
-      if (f.retryAfterSeconds !== undefined) headers["retry-after"] = String(f.retryAfterSeconds);
+      if (f.retryAfterSeconds !== undefined)
+        Object.assign(headers, retryAfterHeaders(env, f.retryAfterSeconds));
       throw new ArmHttpError(f.status, body, headers);
     }
 
@@ -180,11 +182,7 @@ async function handle(
           principalOf(env, bearer[1]!).objectId,
           d.retryAfterSeconds,
         );
-        e.headers["retry-after"] = String(d.retryAfterSeconds);
-        // With a time scale, also say how long in wall-clock ms (the SDK prefers x-ms-retry-after-ms),
-        // so clients that honour it wait emulated, not real, seconds. Emulator-only header value.
-        if (env.options.timeScale !== 1)
-          e.headers["x-ms-retry-after-ms"] = String(Math.ceil(env.clock.realMs(d.retryAfterSeconds)));
+        Object.assign(e.headers, retryAfterHeaders(env, d.retryAfterSeconds));
         throw e;
       }
       if (!env.state.isAccessible(sub))

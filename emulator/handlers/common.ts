@@ -63,7 +63,7 @@ export function assertNotBusy(env: Env, req: RequestInfo, vnet: VnetRecord): voi
     throw errors.anotherOperationInProgress(absolute(req, Operations.asyncOperationPath(op)));
   const seconds = Math.max(1, Math.ceil(env.clock.emulatedSeconds(op.completesAtMs - env.clock.now())));
   const e = errors.retryableDueToAnotherOperation(op.name, op.id, vnet.id, seconds);
-  e.headers["retry-after"] = String(seconds);
+  Object.assign(e.headers, retryAfterHeaders(env, seconds));
   throw e;
 }
 
@@ -107,4 +107,15 @@ export function page<T>(env: Env, req: RequestInfo, items: T[], render: (t: T) =
 
 export function locationOf(env: Env, location: string | undefined): string {
   return (location ?? env.options.defaultLocation).replace(/\s+/g, "").toLowerCase();
+}
+
+/**
+ * Retry-After in whole emulated seconds (what ARM sends). Under a time scale, also the wall-clock
+ * wait in x-ms-retry-after-ms, which the SDK's retry policy prefers, so SDK clients wait emulated
+ * rather than real seconds. That second header is an emulator-only addition.
+ */
+export function retryAfterHeaders(env: Env, seconds: number): Record<string, string> {
+  const h: Record<string, string> = { "retry-after": String(seconds) };
+  if (env.options.timeScale !== 1) h["x-ms-retry-after-ms"] = String(Math.ceil(env.clock.realMs(seconds)));
+  return h;
 }

@@ -1,0 +1,279 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestEmulator } from "../../support/emulator.js";
+import type { TestEmulator, TestEmulatorOptions } from "../../support/emulator.js";
+import { API, expectArmError, peer, raw } from "./helpers.js";
+
+/** Facts 5 (busy), 6 (throttling), 9.7 (fault injection): each deterministic under a seed. */
+
+let t: TestEmulator;
+afterEach(async () => {
+  expect(t.emu.internalErrors).toEqual([]);
+  await t.stop();
+});
+
+async function setup(opts: TestEmulatorOptions = {}) {
+  t = await startTestEmulator(opts);
+  const a = t.emu.seed.vnet({
+    subscriptionId: t.subscriptionId,
+    resourceGroup: "rg",
+    name: "a",
+    addressPrefixes: ["10.1.0.0/16"],
+  });
+  const b = t.emu.seed.vnet({
+    subscriptionId: t.subscriptionId,
+    resourceGroup: "rg",
+    name: "b",
+    addressPrefixes: ["10.2.0.0/16"],
+  });
+  const c = t.emu.seed.vnet({
+    subscriptionId: t.subscriptionId,
+    resourceGroup: "rg",
+    name: "c",
+    addressPrefixes: ["10.3.0.0/16"],
+  });
+  return { a, b, c };
+}
+const noRetry = { retryOptions: { maxRetries: 0 } };
+
+describe("busy VNets", () => {
+  it("answers 409 AnotherOperationInProgress to a write on a VNet while another operation on it runs", async () => {
+    const { a, b, c } = await setup({ emulator: { lroDurationSeconds: 0.3 } });
+    const first = await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
+      body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
+    });
+    const e = await expectArmError(peer(t.client, "rg", "a", "a-to-c", c), 409, "AnotherOperationInProgress");
+    expect(e.message).toContain(
+      `To retrieve status of the operation use uri: ${first.headers["azure-asyncoperation"]}`,
+    );
+    // Another VNet is not busy.
+    expect((await peer(t.client, "rg", "b", "b-to-c", c)).provisioningState).toBe("Succeeded");
+  });
+
+  it("answers 429 RetryableError / RetryableErrorDueToAnotherOperation with Retry-After when so configured, which the SDK retries", async () => {
+    const { a, b, c } = await setup({ emulator: { busy: "429", lroDurationSeconds: 5, timeScale: 0.02 } });
+    await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
+      body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
+    });
+    const busy = await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-c?api-version=${API}`, {
+      body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: c } } }),
+    });
+    expect(busy.status).toBe(429);
+    expect(Number(busy.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(busy.json()).toMatchObject({
+      error: { code: "RetryableError", details: [{ code: "RetryableErrorDueToAnotherOperation" }] },
+    });
+    expect(
+      (busy.json() as { error: { details: Array<{ message: string }> } }).error.details[0]!.message,
+    ).toMatch(
+      /^Operation PutVirtualNetworkPeeringOperation \([0-9a-f-]{36}\) is updating resource .*\/virtualNetworks\/a\. The call can be retried in \d+ seconds\.$/,
+    );
+    const started = Date.now();
+    expect((await peer(t.client, "rg", "a", "a-to-c", c)).provisioningState).toBe("Succeeded");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("never refuses with busy: off", async () => {
+    const { a, b, c } = await setup({ emulator: { busy: "off", lroDurationSeconds: 0.3 } });
+    await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
+      body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
+    });
+    expect((await peer(t.client, "rg", "a", "a-to-c", c)).provisioningState).toBe("Succeeded");
+  });
+});
+
+describe("ARM token buckets", () => {
+  it("answers 429 SubscriptionRequestsThrottled with Retry-After once a subscription's read bucket is empty", async () => {
+    await setup({ emulator: { throttle: { reads: { burst: 3, perSecond: 1 } } } });
+    const path = `/subscriptions/${t.subscriptionId}/providers/Microsoft.Network/virtualNetworks?api-version=${API}`;
+    const remaining: unknown[] = [];
+    for (let i = 0; i < 3; i++)
+      remaining.push((await raw(t.emu, "GET", path)).headers["x-ms-ratelimit-remaining-subscription-reads"]);
+    expect(remaining).toEqual(["2", "1", "0"]);
+    const throttled = await raw(t.emu, "GET", path);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers["retry-after"]).toBe("1");
+    expect(throttled.headers["x-ms-ratelimit-remaining-subscription-reads"]).toBe("0");
+    expect(throttled.json()).toEqual({
+      error: {
+        code: "SubscriptionRequestsThrottled",
+        message: `Number of 'read' requests for subscription '${t.subscriptionId}' actor '${t.emu.options.principal.objectId}' exceeded. Please try again after '1' seconds after the last request.`,
+      },
+    });
+    const e = await expectArmError(
+      t.clientFor(t.subscriptionId, noRetry).virtualNetworks.get("rg", "a"),
+      429,
+      "SubscriptionRequestsThrottled",
+    );
+    expect(e).toBeDefined();
+    // Writes have their own bucket.
+    const put = await raw(
+      t.emu,
+      "PUT",
+      `/subscriptions/${t.subscriptionId}/resourcegroups/x?api-version=${API}`,
+      { body: '{"location":"westeurope"}' },
+    );
+    expect(put.status).toBe(201);
+    expect(put.headers["x-ms-ratelimit-remaining-subscription-writes"]).toBe("199");
+  });
+
+  it("refills in emulated seconds: with a time scale the SDK's automatic retry gets through quickly", async () => {
+    await setup({ emulator: { timeScale: 0.01, throttle: { reads: { burst: 1, perSecond: 1 } } } });
+    await t.client.virtualNetworks.get("rg", "a");
+    const started = Date.now();
+    expect((await t.client.virtualNetworks.get("rg", "b")).name).toBe("b");
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(t.emu.count({ status: 429 })).toBe(1);
+  });
+
+  it("keeps the buckets per subscription and per class (deletes)", async () => {
+    await setup({ emulator: { throttle: { deletes: { burst: 1, perSecond: 0.01 } } } });
+    const del = (name: string) =>
+      raw(
+        t.emu,
+        "DELETE",
+        `/subscriptions/${t.subscriptionId}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}?api-version=${API}`,
+      );
+    expect((await del("zzz")).status).toBe(204);
+    const second = await del("zzz");
+    expect(second.status).toBe(429);
+    expect(second.headers["retry-after"]).toBe("100");
+    const other = await raw(
+      t.emu,
+      "DELETE",
+      `/subscriptions/00000000-0000-4000-8000-0000000000aa/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/zzz?api-version=${API}`,
+    );
+    expect(other.status).toBe(204);
+  });
+});
+
+describe("injected faults", () => {
+  it("injects exactly one 500, which the SDK retries transparently", async () => {
+    await setup();
+    t.emu.injectFault({
+      method: "GET",
+      path: /virtualNetworks\/a$/,
+      count: 1,
+      fault: { type: "status", status: 500 },
+    });
+    expect((await t.client.virtualNetworks.get("rg", "a")).name).toBe("a");
+    expect(t.emu.count({ kind: "virtualNetwork", status: 500 })).toBe(1);
+    expect(t.emu.count({ kind: "virtualNetwork", status: 200 })).toBe(1);
+  });
+
+  it("surfaces an injected 500 InternalServerError to a client that does not retry", async () => {
+    await setup();
+    t.emu.injectFault({ method: "GET", count: 1, fault: { type: "status", status: 500 } });
+    await expectArmError(
+      t.clientFor(t.subscriptionId, noRetry).virtualNetworks.get("rg", "a"),
+      500,
+      "InternalServerError",
+    );
+  });
+
+  it("injects 503 ServiceUnavailable with Retry-After", async () => {
+    await setup();
+    t.emu.injectFault({ count: 1, fault: { type: "status", status: 503, retryAfterSeconds: 0 } });
+    const res = await raw(
+      t.emu,
+      "GET",
+      `/subscriptions/${t.subscriptionId}/providers/Microsoft.Network/virtualNetworks?api-version=${API}`,
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("0");
+    expect(res.json()).toMatchObject({ error: { code: "ServiceUnavailable" } });
+  });
+
+  it("resets the connection, which the SDK retries", async () => {
+    await setup();
+    t.emu.injectFault({ method: "GET", count: 1, fault: { type: "reset" } });
+    expect((await t.client.virtualNetworks.get("rg", "a")).name).toBe("a");
+    expect(t.emu.counters().resets).toBe(1);
+    t.emu.injectFault({ method: "GET", count: 1, fault: { type: "reset" } });
+    const err = await t
+      .clientFor(t.subscriptionId, noRetry)
+      .virtualNetworks.get("rg", "a")
+      .catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toMatch(/ECONNRESET|REQUEST_SEND_ERROR/);
+  });
+
+  it("slows a response down by the configured emulated seconds", async () => {
+    await setup({ emulator: { timeScale: 0.1 } });
+    t.emu.injectFault({ method: "GET", count: 1, fault: { type: "delay", seconds: 2 } });
+    const started = Date.now();
+    await t.client.virtualNetworks.get("rg", "a");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it("targets by method and path, skips, and stops after count", async () => {
+    const { b } = await setup();
+    const id = t.emu.injectFault({
+      method: "PUT",
+      path: "virtualNetworkPeerings/a-to-b$",
+      skip: 1,
+      count: 1,
+      fault: { type: "status", status: 409, code: "Conflict", message: "Injected." },
+    });
+    const client = t.clientFor(t.subscriptionId, noRetry);
+    expect((await peer(client, "rg", "a", "a-to-b", b)).name).toBe("a-to-b");
+    await expectArmError(peer(client, "rg", "a", "a-to-b", b), 409, "Conflict");
+    expect((await peer(client, "rg", "a", "a-to-b", b)).name).toBe("a-to-b");
+    expect((await client.virtualNetworks.get("rg", "a")).name).toBe("a");
+    t.emu.removeFault(id);
+  });
+
+  it("draws probabilistic faults from the seed: same seed, same failures", async () => {
+    const pattern = async (seed: number) => {
+      const emu = await startTestEmulator({ emulator: { seed }, client: noRetry });
+      emu.emu.seed.vnet({
+        subscriptionId: emu.subscriptionId,
+        resourceGroup: "rg",
+        name: "a",
+        addressPrefixes: ["10.1.0.0/16"],
+      });
+      emu.emu.injectFault({ probability: 0.5, fault: { type: "status", status: 500 } });
+      const out: string[] = [];
+      for (let i = 0; i < 16; i++)
+        out.push(
+          await emu.client.virtualNetworks.get("rg", "a").then(
+            () => "ok",
+            () => "500",
+          ),
+        );
+      await emu.stop();
+      return out.join(",");
+    };
+    t = await startTestEmulator();
+    const first = await pattern(7);
+    expect(await pattern(7)).toBe(first);
+    expect(first).toContain("ok");
+    expect(first).toContain("500");
+    expect(await pattern(8)).not.toBe(first);
+  });
+
+  it("adds a per-request latency in emulated seconds", async () => {
+    await setup({ emulator: { timeScale: 0.01, requestLatencySeconds: 10 } });
+    const started = Date.now();
+    await t.client.virtualNetworks.get("rg", "a");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+  });
+
+  it("accepts faults over HTTP too (for an emulator in another process)", async () => {
+    await setup();
+    const add = await raw(t.emu, "POST", "/_emulator/faults", {
+      auth: false,
+      body: JSON.stringify({
+        method: "GET",
+        path: "virtualNetworks/a$",
+        count: 1,
+        fault: { type: "status", status: 500 },
+      }),
+    });
+    expect(add.json()).toEqual({ id: expect.stringMatching(/^fault-/) });
+    await expectArmError(
+      t.clientFor(t.subscriptionId, noRetry).virtualNetworks.get("rg", "a"),
+      500,
+      "InternalServerError",
+    );
+    expect((await raw(t.emu, "DELETE", "/_emulator/faults", { auth: false })).status).toBe(204);
+  });
+});
