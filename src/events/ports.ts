@@ -152,6 +152,7 @@ export interface FailureNotice {
 
 /** Tells humans. Implementations never throw (an alert must not fail or retry a reconcile). */
 export interface Notifier {
-  notifyRun(report: RunReport): Promise<void>;
+  /** `willRetry`: the queue will retry this run, so its retryable failures are not alerted yet. */
+  notifyRun(report: RunReport, options?: { willRetry?: boolean }): Promise<void>;
   notifyFailure(failure: FailureNotice): Promise<void>;
 }

@@ -37,9 +37,6 @@ export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps):
   } catch (err) {
     return { kind: "threw", error: normalise(err), cause: err };
   }
-  await deps.audit.recordRun(outcome.report, outcome.snapshot);
-  await deps.peerIndex.record(outcome.snapshot.vnets);
-  await deps.notifier.notifyRun(outcome.report);
   const retryable: { code: string; message: string }[] = [];
   const terminal: { code: string; message: string }[] = [];
   for (const { result } of outcome.report.results) {
@@ -47,6 +44,9 @@ export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps):
     const { code, message } = result.error;
     (result.error.retryable ? retryable : terminal).push({ code, message });
   }
+  await deps.audit.recordRun(outcome.report, outcome.snapshot);
+  await deps.peerIndex.record(outcome.snapshot.vnets);
+  await deps.notifier.notifyRun(outcome.report, { willRetry: retryable.length > 0 });
   return { kind: "finished", outcome, retryable, terminal };
 }
 

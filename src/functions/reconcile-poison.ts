@@ -39,7 +39,7 @@ export async function reconcilePoison(
     errorCode: error.code,
     message: error.message,
   });
-  await r.notifierFor(context).notifyFailure({
+  await r.notifier.notifyFailure({
     vnetId,
     error,
     ...(last?.attempt ? { attempts: last.attempt } : {}),

@@ -39,8 +39,11 @@ export interface Runtime {
   peerIndex: PeerIndex;
   dedupe: DedupeMarkers;
   audit: AuditStore;
-  /** Alerts log through the invocation's context, so their lines carry its invocation id. */
-  notifierFor(logger: AlertLogger): Notifier;
+  /**
+   * One per process (docs/alerts.md: the Teams rate limit must be shared by every invocation), so it
+   * logs through `console`, not through an invocation's context.
+   */
+  notifier: Notifier;
   now: () => Date;
   newId: () => string;
   sleep: (ms: number) => Promise<void>;
@@ -63,17 +66,15 @@ export async function createRuntime(
   const port = overrides.port ?? (await createNetworkPort(settings));
   const alertState: AlertStateStore = new TableAlertStateStore(storage.table(TABLES.alertState));
   const emailSender = emailSenderFromSettings(settings);
-  const notifierFor = (logger: AlertLogger): Notifier => {
-    const alerting = createAlerting(settings, {
-      logger,
-      store: alertState,
-      ...(emailSender ? { emailSender } : {}),
-      ...(options.extraAlertSenders ? { extraSenders: options.extraAlertSenders } : {}),
-    });
-    return {
-      notifyRun: async (report) => void (await alerting.afterRun(report)),
-      notifyFailure: async (failure) => void (await alerting.afterFailure(failure)),
-    };
+  const alerting = createAlerting(settings, {
+    logger: consoleLogger,
+    store: alertState,
+    ...(emailSender ? { emailSender } : {}),
+    ...(options.extraAlertSenders ? { extraSenders: options.extraAlertSenders } : {}),
+  });
+  const notifier: Notifier = {
+    notifyRun: async (report, runOptions) => void (await alerting.afterRun(report, runOptions)),
+    notifyFailure: async (failure) => void (await alerting.afterFailure(failure)),
   };
   return {
     settings,
@@ -84,13 +85,21 @@ export async function createRuntime(
     peerIndex: new TablePeerIndex(storage.table(TABLES.peerIndex)),
     dedupe: new TableDedupeMarkers(storage.table(TABLES.dedupe)),
     audit: new TableAuditStore(storage.table(settings.AUDIT_TABLE)),
-    notifierFor,
+    notifier,
     now: () => new Date(),
     newId: randomUUID,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...overrides,
   };
 }
+
+/** Alert delivery lines: structured like the handlers' telemetry, without secrets (alerts redact them). */
+const consoleLogger: AlertLogger = {
+  info: (message) => console.info("Alerting", JSON.stringify({ event: "Alerting", level: "info", message })),
+  warn: (message) => console.warn("Alerting", JSON.stringify({ event: "Alerting", level: "warn", message })),
+  error: (message) =>
+    console.error("Alerting", JSON.stringify({ event: "Alerting", level: "error", message })),
+};
 
 let shared: Promise<Runtime> | undefined;
 

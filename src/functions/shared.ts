@@ -54,7 +54,7 @@ export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writ
     maxAttempts: rt.settings.MAX_ATTEMPTS,
     audit: rt.audit,
     peerIndex: rt.peerIndex,
-    notifier: rt.notifierFor(context),
+    notifier: rt.notifier,
     onEvent: (event) => {
       if (event.type === "write") counter.writes++;
       if (event.type === "retry") {

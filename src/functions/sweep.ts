@@ -51,7 +51,7 @@ export async function sweep(
     ...(firstFailure ? { error: { code: firstFailure.code, message: firstFailure.message } } : {}),
   });
 
-  const notifier = r.notifierFor(context);
+  const notifier = r.notifier;
   for (const subscriptionId of result.inaccessibleSubscriptions) {
     logEvent(context, "warn", "SubscriptionInaccessible", { runId, correlationId, subscriptionId });
     await notifier.notifyFailure({
