@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { driftedVnets } from "../../../src/events/drift.js";
 import { reconcileTargets } from "../../../src/events/targets.js";
 import {
-  SUB_A,
   SUB_B,
   SUB_OTHER,
   connectedPair,
