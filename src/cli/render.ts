@@ -74,6 +74,13 @@ export function shortName(id: string): string {
 }
 
 type Style = Parameters<typeof styleText>[0];
+const KIND_ORDER: Record<Action["kind"], number> = {
+  sync: 0,
+  createReciprocal: 1,
+  resetDisconnected: 2,
+  alertOnly: 3,
+  skip: 4,
+};
 const KIND_STYLE: Record<Action["kind"], Style> = {
   sync: "cyan",
   createReciprocal: "green",
@@ -100,7 +107,9 @@ export function toTable(
 ): string {
   const paint = (style: Style, text: string) => (options.colour ? styleText(style, text) : text);
   const withResults = items.some((i) => i.result);
-  const rows = items.map(({ action, result }) => ({
+  // Writes first, then what needs a human, then skips: the order people read a plan in.
+  const ordered = [...items].sort((a, b) => KIND_ORDER[a.action.kind] - KIND_ORDER[b.action.kind]);
+  const rows = ordered.map(({ action, result }) => ({
     kind: action.kind,
     target: shortName(action.target),
     result: result?.status ?? "",

@@ -62,6 +62,8 @@ class Planner {
   private readonly writtenPeerings = new Set<string>();
   /** Names of reciprocals planned in this run, per VNet key: later names must not collide with them. */
   private readonly plannedNames = new Map<string, string[]>();
+  /** How many distinct VNets (in the snapshot or referenced by a peering) carry each name. */
+  private readonly namesSeen = new Map<string, number>();
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -75,6 +77,14 @@ class Planner {
       this.byKey.set(idKey(vnet.id), copy);
     }
     this.vnets = [...this.byKey.values()];
+    const named = new Set([
+      ...this.vnets.map((v) => idKey(v.id)),
+      ...this.vnets.flatMap((v) => v.peerings.map((p) => idKey(p.remoteVnetId))),
+    ]);
+    for (const id of named) {
+      const name = (parseVnetId(id)?.vnetName ?? id).toLowerCase();
+      this.namesSeen.set(name, (this.namesSeen.get(name) ?? 0) + 1);
+    }
   }
 
   run(): Plan {
@@ -590,10 +600,20 @@ class Planner {
   }
 
   /** A VNet's name; with its subscription when it differs from `from`'s. */
+  /**
+   * What people call a VNet: its name, qualified with its subscription only where the name alone is
+   * ambiguous or the VNet is outside what this run may write, so reasons stay readable.
+   */
   private label(vnetId: string, from?: Vnet): string {
     const name = this.byKey.get(idKey(vnetId))?.name ?? parseVnetId(vnetId)?.vnetName ?? vnetId;
     const sub = subscriptionOf(vnetId);
-    return from && sub && sub !== from.subscriptionId.toLowerCase() ? `${name} (subscription ${sub})` : name;
+    const ambiguous =
+      (this.namesSeen.get(name.toLowerCase()) ?? 0) > 1 ||
+      (from !== undefined && !sameId(from.id, vnetId) && from.name.toLowerCase() === name.toLowerCase());
+    // A VNet this run may not write belongs to someone else: where it lives is what they need to know.
+    const where = from !== undefined ? this.locate(vnetId).kind : "writable";
+    const foreign = where === "outOfScope" || where === "inaccessible";
+    return (ambiguous || foreign) && sub ? `${name} (subscription ${sub})` : name;
   }
 
   private skip(target: string, vnetId: string, skip: SkipCode, reason: string): void {

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { ConfigError, parseSettings, policyFrom, type Settings } from "../config.js";
+import { createNetworkPort } from "../azure/create-port.js";
+import { subscriptionOf } from "../reconcile/ids.js";
+import type { NetworkPort } from "../reconcile/port.js";
+import { reconcile, type ReconcileOutcome } from "../reconcile/run.js";
+import { toJsonDocument, toTable } from "./render.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Colour and width only when printing to a terminal. */
+  tty?: { columns: number };
+}
+
+/** Where the CLI's ARM calls go: Azure, an endpoint, or an emulator started for this run. */
+export interface Target {
+  port: NetworkPort;
+  /** Subscriptions the target knows to watch (the emulator's topology), used when none were given. */
+  subscriptions: string[];
+  close(): Promise<void>;
+}
+
+export type TargetOpener = (emulatorTopology: string | undefined, settings: Settings) => Promise<Target>;
+
+const USAGE = `Usage: vnet-peering-sync <plan|apply> [options]
+
+Finds VNet peerings that need a sync, a missing reciprocal or a repair, and (apply) fixes what is safe.
+
+Options:
+  --subscription <id>     watch this subscription (repeatable; default WATCHED_SUBSCRIPTIONS)
+  --scope <resource id>   look only at this subscription, resource group or VNet (repeatable)
+  --endpoint <url>        any ARM-compatible endpoint (default Azure Resource Manager)
+  --ca-file <pem>         extra CA certificate for --endpoint
+  --emulator [topology]   start the bundled emulator in-process (default: the demo topology)
+  --repair-disconnected   re-PUT Disconnected peerings and recreate their other half
+  --report-only           plan and report, never write (apply becomes plan)
+  --output <table|json>   table for people (default), json for pipelines
+  -h, --help              show this help
+
+Exit codes: 0 nothing to do (plan) or every action succeeded (apply); 2 plan found work; 1 error.
+Settings are read from the environment too (see README, "Configuration").`;
+
+export async function runCli(argv: string[], io: CliIo, openTarget: TargetOpener): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: normaliseEmulatorFlag(argv),
+      allowPositionals: true,
+      options: {
+        subscription: { type: "string", multiple: true, default: [] },
+        scope: { type: "string", multiple: true, default: [] },
+        endpoint: { type: "string" },
+        "ca-file": { type: "string" },
+        emulator: { type: "string" },
+        "repair-disconnected": { type: "boolean", default: false },
+        "report-only": { type: "boolean", default: false },
+        output: { type: "string", default: "table" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const command = positionals[0];
+  if (command !== "plan" && command !== "apply") {
+    io.stderr(`${command ? `Unknown command "${command}".` : "Missing command."}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (positionals.length > 1) {
+    io.stderr(`Unexpected argument "${positionals[1]}".\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (values.output !== "table" && values.output !== "json") {
+    io.stderr(`--output must be table or json, not "${values.output}".\n`);
+    return 1;
+  }
+
+  let settings: Settings;
+  try {
+    settings = parseSettings({
+      ...io.env,
+      ...(values.endpoint ? { ARM_ENDPOINT: values.endpoint } : {}),
+      ...(values["ca-file"] ? { ARM_CA_FILE: values["ca-file"] } : {}),
+      ...(values.subscription.length ? { WATCHED_SUBSCRIPTIONS: values.subscription.join(",") } : {}),
+      ...(values["report-only"] ? { REPORT_ONLY: "true" } : {}),
+      ...(values["repair-disconnected"] ? { REPAIR_DISCONNECTED: "true" } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(`${flagNames(err.message)}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const badScope = values.scope.find((s) => !subscriptionOf(s));
+  if (badScope) {
+    io.stderr(`--scope "${badScope}" is not a subscription, resource group or VNet resource id.\n`);
+    return 1;
+  }
+
+  let target: Target;
+  try {
+    target = await openTarget(values.emulator, settings);
+  } catch (err) {
+    io.stderr(`Could not reach ARM: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const watched = settings.WATCHED_SUBSCRIPTIONS.length
+      ? settings.WATCHED_SUBSCRIPTIONS
+      : values.scope.length
+        ? [...new Set(values.scope.map((s) => subscriptionOf(s)!))]
+        : target.subscriptions;
+    if (watched.length === 0) {
+      io.stderr("Nothing to watch: give --subscription, --scope or set WATCHED_SUBSCRIPTIONS.\n");
+      return 1;
+    }
+    const outcome = await reconcile(
+      {
+        trigger: "cli",
+        correlationId: randomUUID(),
+        scope: values.scope,
+        dryRun: command === "plan",
+      },
+      {
+        port: target.port,
+        policy: policyFrom(settings, { watchedSubscriptions: watched }),
+        now: () => new Date(),
+        newRunId: randomUUID,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        maxParallelVnets: settings.MAX_PARALLEL_VNETS,
+        maxAttempts: settings.MAX_ATTEMPTS,
+      },
+    );
+    print(outcome, command, values.output, io);
+    return exitCode(outcome, command);
+  } catch (err) {
+    io.stderr(`${command} failed: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await target.close();
+  }
+}
+
+function print(outcome: ReconcileOutcome, command: "plan" | "apply", output: string, io: CliIo): void {
+  const items = outcome.report.results.map(({ action, result }) =>
+    command === "apply" ? { action, result } : { action },
+  );
+  if (output === "json") {
+    io.stdout(`${JSON.stringify(toJsonDocument(items), null, 2)}\n`);
+    return;
+  }
+  const colour = Boolean(io.tty) && !io.env.NO_COLOR;
+  io.stdout(`${toTable(items, { colour, ...(io.tty ? { width: io.tty.columns } : {}) })}\n`);
+}
+
+function exitCode(outcome: ReconcileOutcome, command: "plan" | "apply"): number {
+  if (command === "apply") return outcome.report.results.some((r) => r.result.status === "failed") ? 1 : 0;
+  return outcome.plan.actions.some((a) => a.kind !== "skip") ? 2 : 0;
+}
+
+/** `--emulator` takes an optional topology file; parseArgs needs a value, so supply the default marker. */
+function normaliseEmulatorFlag(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    out.push(argv[i]!);
+    const next = argv[i + 1];
+    if (
+      argv[i] === "--emulator" &&
+      (next === undefined || next.startsWith("-") || next === "plan" || next === "apply")
+    ) {
+      out.push("");
+    }
+  }
+  return out;
+}
+
+/** Settings errors name environment variables; on the command line, name the flag too. */
+function flagNames(message: string): string {
+  return message
+    .replace("WATCHED_SUBSCRIPTIONS:", "WATCHED_SUBSCRIPTIONS (--subscription):")
+    .replace("ARM_ENDPOINT:", "ARM_ENDPOINT (--endpoint):")
+    .replace("ARM_CA_FILE:", "ARM_CA_FILE (--ca-file):");
+}
+
+/** Azure or `--endpoint` through the real SDK. */
+export async function openArmTarget(settings: Settings): Promise<Target> {
+  return { port: await createNetworkPort(settings), subscriptions: [], close: async () => {} };
+}
