@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { reconcilePoison } from "../../../src/functions/reconcile-poison.js";
+import { reconcileVnet } from "../../../src/functions/reconcile-vnet.js";
+import { testContext } from "../../support/queue-harness.js";
+import { SUB_A, SUB_B, logsOf, startStack, vnetId, type Stack } from "./stack.js";
+
+const HUB = vnetId("hub");
+const SPOKE1 = vnetId("spoke1");
+const SPOKE2 = vnetId("spoke2", SUB_B);
+
+let stack: Stack;
+
+async function seedHubAndSpokes(s: Stack): Promise<void> {
+  const seed = s.emulator.emu.seed;
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "hub",
+    addressPrefixes: ["10.0.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "spoke1",
+    addressPrefixes: ["10.1.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_B,
+    resourceGroup: "rg-net",
+    name: "spoke2",
+    addressPrefixes: ["10.2.0.0/16"],
+  });
+  seed.connect(HUB, SPOKE1);
+  seed.connect(HUB, SPOKE2);
+}
+
+const message = (vnet: string, correlationId = "evt-1") => ({
+  vnetId: vnet,
+  cause: "event",
+  correlationId,
+  enqueuedAt: new Date().toISOString(),
+});
+
+beforeEach(async () => {
+  stack = await startStack();
+  await seedHubAndSpokes(stack);
+});
+afterEach(async () => {
+  await stack?.stop();
+});
+
+describe("reconcileVnet", () => {
+  it("syncs the peerings that point at a VNet that grew, records the run and indexes the peers", async () => {
+    stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
+    const context = testContext("reconcileVnet", stack.logs, { dequeueCount: 1 });
+
+    await reconcileVnet(message(HUB), context, stack.rt);
+
+    // The sync is ONE PUT on each peering pointing at the hub (the LocalNotInSync side).
+    expect(stack.emulator.emu.writeCount(`${SPOKE1}/virtualNetworkPeerings/spoke1-to-hub`)).toBe(1);
+    expect(stack.emulator.emu.writeCount(`${SPOKE2}/virtualNetworkPeerings/spoke2-to-hub`)).toBe(1);
+    expect(stack.emulator.emu.count({ method: "PUT" })).toBe(2);
+
+    const run = logsOf(stack.logs, "ReconcileRun")[0]?.data;
+    expect(run).toMatchObject({ correlationId: "evt-1", trigger: "event", writes: 2, scope: [HUB] });
+    const actions = logsOf(stack.logs, "ReconcileAction").map((l) => [l.data?.kind, l.data?.result]);
+    expect(actions).toEqual([
+      ["sync", "succeeded"],
+      ["sync", "succeeded"],
+    ]);
+
+    const recorded = await stack.rt.audit.getRun(String(run?.runId));
+    expect(recorded?.run).toMatchObject({ status: "succeeded", trigger: "event", correlationId: "evt-1" });
+    expect(recorded?.actions.map((a) => a.kind)).toEqual(["sync", "sync"]);
+    expect(recorded?.actions[0]).toMatchObject({
+      result: "succeeded",
+      before: { syncLevel: "LocalNotInSync", remoteAddressSpace: ["10.0.0.0/16"] },
+      after: { syncLevel: "FullyInSync", remoteAddressSpace: ["10.0.0.0/16", "10.100.0.0/16"] },
+    });
+    expect((await stack.rt.audit.listRecentRuns(5)).map((r) => r.runId)).toEqual([run?.runId]);
+
+    expect((await stack.rt.peerIndex.peersOf(HUB)).sort()).toEqual([SPOKE1, SPOKE2].sort());
+    expect(await stack.rt.peerIndex.peersOf(SPOKE2)).toEqual([HUB]);
+  });
+
+  it("a second run on the converged topology writes nothing", async () => {
+    stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
+    await reconcileVnet(message(HUB), testContext("reconcileVnet", stack.logs), stack.rt);
+    stack.emulator.emu.resetCounters();
+
+    await reconcileVnet(message(HUB, "evt-2"), testContext("reconcileVnet", stack.logs), stack.rt);
+    await reconcileVnet(message(SPOKE1, "evt-3"), testContext("reconcileVnet", stack.logs), stack.rt);
+
+    expect(stack.emulator.emu.count({ method: "PUT" }) + stack.emulator.emu.count({ method: "DELETE" })).toBe(
+      0,
+    );
+    expect(
+      logsOf(stack.logs, "ReconcileRun")
+        .slice(1)
+        .map((l) => l.data?.writes),
+    ).toEqual([0, 0]);
+  });
+
+  it("drops a malformed message with the reason, without throwing", async () => {
+    await reconcileVnet(
+      { vnetId: "/subscriptions/x/hub", cause: "event" },
+      testContext("reconcileVnet", stack.logs),
+      stack.rt,
+    );
+    await reconcileVnet("{not json", testContext("reconcileVnet", stack.logs), stack.rt);
+    const malformed = logsOf(stack.logs, "ReconcileMessageMalformed");
+    expect(malformed.map((l) => [l.level, l.data?.field])).toEqual([
+      ["error", "vnetId"],
+      ["error", "message"],
+    ]);
+    expect(stack.emulator.emu.count()).toBe(0);
+  });
+
+  it("rethrows a retryable failure, then the poison handler alerts with the last error", async () => {
+    stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
+    stack.emulator.emu.injectFault({
+      method: "PUT",
+      path: "virtualNetworkPeerings",
+      fault: {
+        type: "status",
+        status: 409,
+        code: "AnotherOperationInProgress",
+        message: "Another operation is in progress",
+      },
+    });
+    await stack.rt.reconcileQueue.send(message(SPOKE1, "evt-busy"));
+
+    const stats = await stack.reconcileHarness.drain();
+    expect(stats).toMatchObject({ handled: 3, failed: 3, poisoned: 1 });
+    expect(logsOf(stack.logs, "ReconcileRetry").map((l) => l.data?.attempt)).toEqual([1, 2, 3]);
+    // A failure the queue will retry is not alerted on each attempt.
+    expect(stack.digests).toEqual([]);
+
+    const [poisoned] = await stack.peek(`${stack.rt.settings.RECONCILE_QUEUE}-poison`);
+    expect(poisoned).toMatchObject({ vnetId: SPOKE1, correlationId: "evt-busy" });
+    await reconcilePoison(poisoned, testContext("reconcilePoison", stack.logs), stack.rt);
+
+    expect(logsOf(stack.logs, "ReconcilePoisoned")[0]?.data).toMatchObject({
+      vnetId: SPOKE1,
+      errorCode: "AnotherOperationInProgress",
+      attempts: 3,
+    });
+    expect(stack.digests).toHaveLength(1);
+    expect(stack.digests[0]).toMatchObject({ trigger: "failure", severity: "error" });
+    expect(JSON.stringify(stack.digests[0])).toContain("AnotherOperationInProgress");
+  });
+
+  it("records and reports a terminal failure without asking the queue to retry", async () => {
+    stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
+    stack.emulator.emu.injectFault({
+      method: "PUT",
+      path: "spoke1-to-hub",
+      fault: {
+        type: "status",
+        status: 400,
+        code: "InvalidRequestFormat",
+        message: "Cannot parse the request.",
+      },
+    });
+    await reconcileVnet(
+      message(SPOKE1, "evt-bad"),
+      testContext("reconcileVnet", stack.logs, { dequeueCount: 1 }),
+      stack.rt,
+    );
+
+    expect(logsOf(stack.logs, "ReconcileFailed")[0]?.data).toMatchObject({
+      errorCode: "InvalidRequestFormat",
+    });
+    expect(await stack.rt.audit.lastFailure(SPOKE1)).toMatchObject({
+      correlationId: "evt-bad",
+      error: { code: "InvalidRequestFormat", retryable: false },
+    });
+    expect(stack.digests).toHaveLength(1);
+    expect(stack.digests[0]?.counts.failed).toBe(1);
+  });
+});
