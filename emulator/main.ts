@@ -60,11 +60,15 @@ const options: EmulatorOptions = {
 const emu = await startEmulator(options);
 process.stdout.write(`${JSON.stringify({ endpoint: emu.endpoint, caFile: emu.caFile })}\n`);
 
+// Ctrl-C reaches every process of the group (npm, tsx, node), so the signal may arrive twice.
+let stopping = false;
 const shutdown = () => {
+  if (stopping) return;
+  stopping = true;
   emu.stop().then(
     () => process.exit(0),
     () => process.exit(1),
   );
 };
-process.once("SIGINT", shutdown);
-process.once("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -190,13 +190,7 @@ export class Seeder {
     opts: { nameAB?: string; nameBA?: string; ab?: SeedPeeringSettings; ba?: SeedPeeringSettings } = {},
   ): [string, string] {
     const ab = opts.ab ?? {};
-    const mirrored: SeedPeeringSettings = {
-      ...ab,
-      allowGatewayTransit: false,
-      useRemoteGateways: false,
-      ...(ab.localSubnetNames ? { remoteSubnetNames: ab.localSubnetNames } : {}),
-      ...(ab.remoteSubnetNames ? { localSubnetNames: ab.remoteSubnetNames } : {}),
-    };
+    const mirrored = mirrorSettings(ab);
     const idAB = this.peering({
       vnetId: vnetA,
       remoteVnetId: vnetB,
@@ -240,6 +234,20 @@ export class Seeder {
     const p = m ? this.env.state.peering(m[1]!, m[2]!) : undefined;
     return p ? renderPeering(this.env.state, p) : undefined;
   }
+}
+
+/**
+ * The settings of the other half of a pair: the same flags with the subnet lists swapped (facts 7),
+ * and no gateway flags (those are per side: transit on the hub, useRemoteGateways on the spoke).
+ */
+export function mirrorSettings(s: SeedPeeringSettings): SeedPeeringSettings {
+  return {
+    ...s,
+    allowGatewayTransit: false,
+    useRemoteGateways: false,
+    ...(s.localSubnetNames ? { remoteSubnetNames: s.localSubnetNames } : {}),
+    ...(s.remoteSubnetNames ? { localSubnetNames: s.remoteSubnetNames } : {}),
+  };
 }
 
 function toSubnet(s: SeedSubnet): SubnetRecord {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Seeder } from "./seed.js";
+import { mirrorSettings } from "./seed.js";
 import { parseVnetId, vnetIdOf } from "./state.js";
 
 /**
@@ -197,15 +198,7 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
     });
     out.peerings[idAB.split("/").pop()!] = idAB;
     if (p.reverse === false) continue;
-    const ab = p.settings ?? {};
-    const mirrored = {
-      ...ab,
-      allowGatewayTransit: false,
-      useRemoteGateways: false,
-      ...(ab.localSubnetNames ? { remoteSubnetNames: ab.localSubnetNames } : {}),
-      ...(ab.remoteSubnetNames ? { localSubnetNames: ab.remoteSubnetNames } : {}),
-      ...(p.reverse?.settings ?? {}),
-    };
+    const mirrored = { ...mirrorSettings(p.settings ?? {}), ...(p.reverse?.settings ?? {}) };
     const idBA = seed.peering({
       vnetId: to,
       remoteVnetId: from,
