@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sweep } from "../../../src/functions/sweep.js";
+import { testContext } from "../../support/queue-harness.js";
+import { SUB_A, SUB_B, logsOf, startStack, vnetId, type Stack } from "./stack.js";
+
+const HUB = vnetId("hub");
+const SPOKE1 = vnetId("spoke1");
+const SPOKE2 = vnetId("spoke2", SUB_B);
+const LONELY = vnetId("lonely");
+
+let stack: Stack;
+beforeEach(async () => {
+  stack = await startStack();
+  const seed = stack.emulator.emu.seed;
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "hub",
+    addressPrefixes: ["10.0.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "spoke1",
+    addressPrefixes: ["10.1.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_B,
+    resourceGroup: "rg-net",
+    name: "spoke2",
+    addressPrefixes: ["10.2.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "lonely",
+    addressPrefixes: ["10.9.0.0/16"],
+  });
+  seed.connect(HUB, SPOKE1);
+  seed.connect(HUB, SPOKE2);
+});
+afterEach(async () => {
+  await stack?.stop();
+});
+
+const queued = async () =>
+  (await stack.peek(stack.rt.settings.RECONCILE_QUEUE)).map((m) => (m as { vnetId: string }).vnetId).sort();
+
+describe("sweep", () => {
+  it("queues nothing on a healthy estate and indexes every peering", async () => {
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+    expect(await queued()).toEqual([]);
+    expect((await stack.rt.peerIndex.peersOf(HUB)).sort()).toEqual([SPOKE1, SPOKE2].sort());
+    expect(logsOf(stack.logs, "SweepCompleted")[0]?.data).toMatchObject({ vnetsRead: 4, enqueued: 0 });
+    // It only reads.
+    expect(stack.emulator.emu.count({ method: "PUT" }) + stack.emulator.emu.count({ method: "DELETE" })).toBe(
+      0,
+    );
+  });
+
+  it("queues the VNets that drifted without any event: a Disconnected partner after a VNet vanished", async () => {
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+    // No event reaches anyone when a partner's VNet disappears: only the sweep can notice.
+    stack.emulator.emu.seed.deleteVnet(SPOKE2);
+    stack.emulator.emu.seed.setAddressSpace(SPOKE1, ["10.1.0.0/16", "10.11.0.0/16"]);
+
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+
+    expect(await queued()).toEqual([HUB, SPOKE1].sort());
+    const completed = logsOf(stack.logs, "SweepCompleted")[1]?.data;
+    expect(completed).toMatchObject({ vnetsRead: 3, enqueued: 2, indexRowsRemoved: 1 });
+    // The deleted VNet's own index rows are gone; its partner's row pointing at it stays until it changes.
+    expect(await stack.rt.peerIndex.peersOf(HUB)).toEqual([SPOKE1]);
+  });
+
+  it("records and alerts an inaccessible subscription, and still sweeps the others", async () => {
+    stack.emulator.emu.seed.setSubscriptionAccessible(SUB_B, false);
+    stack.emulator.emu.seed.peering({ vnetId: LONELY, remoteVnetId: HUB });
+
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+
+    expect(await queued()).toEqual([LONELY]);
+    expect(logsOf(stack.logs, "SubscriptionInaccessible").map((l) => l.data?.subscriptionId)).toEqual([
+      SUB_B,
+    ]);
+    const [run] = await stack.rt.audit.listRecentRuns(1);
+    expect(run).toMatchObject({ trigger: "sweep", status: "succeeded", inaccessibleSubscriptions: [SUB_B] });
+    expect(stack.digests).toHaveLength(1);
+    expect(JSON.stringify(stack.digests[0])).toContain("SubscriptionInaccessible");
+  });
+
+  it("does not queue a VNet twice when a reconcile for it is already waiting", async () => {
+    stack.emulator.emu.seed.peering({ vnetId: LONELY, remoteVnetId: HUB });
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+    expect(await queued()).toEqual([LONELY]);
+    expect(logsOf(stack.logs, "SweepCompleted")[1]?.data).toMatchObject({ enqueued: 0, deduplicated: 1 });
+  });
+});
