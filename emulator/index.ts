@@ -39,6 +39,10 @@ export type { PeeringSettings, PeeringState, SyncLevel, ProvisioningState } from
 export { Seeder } from "./seed.js";
 export { topologySchema } from "./topology.js";
 export { vnetIdOf, gatewayIdOf } from "./state.js";
+export { defaultThrottleOptions } from "./throttle.js";
+export { defaultEventOptions } from "./events.js";
+export { generateTls } from "./tls.js";
+export type { EmulatorTls } from "./tls.js";
 
 export interface Emulator {
   /** https://127.0.0.1:<port> */

@@ -8,6 +8,8 @@ import type { Rng } from "./rng.js";
  * Failed with `error.code`/`message`. While it runs, the VNet it touches is locked (busy, facts 5).
  */
 
+const MAX_KEPT = 20_000;
+
 export type OperationStatus = "InProgress" | "Succeeded" | "Failed";
 
 export interface Operation {
@@ -64,6 +66,7 @@ export class Operations {
       ...(spec.lockKey ? { lockKey: spec.lockKey } : {}),
     };
     this.ops.set(op.id, op);
+    this.prune();
     if (spec.lockKey) this.locks.set(spec.lockKey, op);
     this.clock.after(spec.durationSeconds, () => this.finish(op, spec));
     return op;
@@ -89,6 +92,15 @@ export class Operations {
         details: [],
       };
       spec.onFailed?.(op.error);
+    }
+  }
+
+  /** Long benchmark runs: forget the oldest finished operations beyond a bound (Maps keep insertion order). */
+  private prune(): void {
+    if (this.ops.size <= MAX_KEPT) return;
+    for (const [id, op] of this.ops) {
+      if (this.ops.size <= MAX_KEPT) break;
+      if (op.status !== "InProgress") this.ops.delete(id);
     }
   }
 

@@ -3,9 +3,10 @@ import type { BusyMode, EmulatorOptions, EventSchema } from "./index.js";
 import { startEmulator } from "./index.js";
 
 /**
- * `npm run emulator -- --port 0 [--page-size n] [--lro-seconds s] [--latency s] [--time-scale f]
+ * `npm run emulator -- --port 0 [--page-size n] [--latency s] [--request-latency s] [--time-scale f]
  *   [--seed n] [--topology file.json] [--busy 409|429|off] [--no-throttle]
  *   [--events-endpoint url] [--event-schema EventGrid|CloudEvents]`
+ * --latency: emulated seconds each long-running operation takes; --request-latency: added to every answer.
  * Prints one JSON line {"endpoint", "caFile"} when ready, serves until SIGINT/SIGTERM.
  */
 const { values } = parseArgs({
@@ -13,8 +14,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     host: { type: "string" },
     "page-size": { type: "string" },
-    "lro-seconds": { type: "string" },
     latency: { type: "string" },
+    "request-latency": { type: "string" },
     "time-scale": { type: "string" },
     seed: { type: "string" },
     topology: { type: "string" },
@@ -40,8 +41,10 @@ const options: EmulatorOptions = {
   port: num("port", values.port) ?? 0,
   ...(values.host ? { host: values.host } : {}),
   ...(values["page-size"] ? { pageSize: num("page-size", values["page-size"])! } : {}),
-  ...(values["lro-seconds"] ? { lroDurationSeconds: num("lro-seconds", values["lro-seconds"])! } : {}),
-  ...(values.latency ? { requestLatencySeconds: num("latency", values.latency)! } : {}),
+  ...(values.latency ? { lroDurationSeconds: num("latency", values.latency)! } : {}),
+  ...(values["request-latency"]
+    ? { requestLatencySeconds: num("request-latency", values["request-latency"])! }
+    : {}),
   ...(values["time-scale"] ? { timeScale: num("time-scale", values["time-scale"])! } : {}),
   ...(values.seed ? { seed: num("seed", values.seed)! } : {}),
   ...(values.topology ? { topology: values.topology } : {}),

@@ -219,6 +219,29 @@ describe("references and provisioning", () => {
     );
   });
 
+  it("answers ReferencedResourceNotProvisioned while a PUT of the remote VNet is still running", async () => {
+    await t.stop();
+    t = await startTestEmulator({ emulator: { lroDurationSeconds: 0.3 } });
+    sub = t.subscriptionId;
+    vnet("a", ["10.1.0.0/16"]);
+    const b = vnet("b", ["10.2.0.0/16"]);
+    const put = await raw(t.emu, "PUT", `${b}?api-version=${API}`, {
+      body: JSON.stringify({
+        location: "westeurope",
+        properties: { addressSpace: { addressPrefixes: ["10.2.0.0/16", "10.20.0.0/16"] } },
+      }),
+    });
+    expect(put.status).toBe(200);
+    const e = await expectArmError(
+      peer(t.client, "rg", "a", "a-to-b", b),
+      400,
+      "ReferencedResourceNotProvisioned",
+    );
+    expect(e.message).toContain(
+      "Resource is in Updating state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.",
+    );
+  });
+
   it("answers 404 ResourceNotFound for a missing VNet (from ARM, x-ms-failure-cause: gateway)", async () => {
     const e = await expectArmError(t.client.virtualNetworks.get("rg", "nope"), 404, "ResourceNotFound");
     expect(e.message).toBe(
