@@ -1,0 +1,192 @@
+import { HttpRequest } from "@azure/functions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resyncStatus } from "../../../src/functions/resync-status.js";
+import { MAX_BODY_BYTES, resync } from "../../../src/functions/resync.js";
+import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
+import { testContext } from "../../support/queue-harness.js";
+import { SUB_A, SUB_OTHER, logsOf, startStack, vnetId, type Stack } from "./stack.js";
+
+const HUB = vnetId("hub");
+const SPOKE = vnetId("spoke");
+const BASE = "http://localhost:7071/api/resync";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+  const seed = stack.emulator.emu.seed;
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "hub",
+    addressPrefixes: ["10.0.0.0/16"],
+  });
+  seed.vnet({
+    subscriptionId: SUB_A,
+    resourceGroup: "rg-net",
+    name: "spoke",
+    addressPrefixes: ["10.1.0.0/16"],
+  });
+  // One-sided: the hub lacks its peering back.
+  seed.peering({ vnetId: SPOKE, remoteVnetId: HUB });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function post(
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status?: number; jsonBody?: unknown; headers?: unknown }> {
+  const request = new HttpRequest({
+    method: "POST",
+    url: BASE,
+    body: { string: typeof body === "string" ? body : JSON.stringify(body) },
+    headers: { "content-type": "application/json", ...headers },
+  });
+  return resync(request, testContext("resync", stack.logs), stack.rt);
+}
+
+function get(runId: string) {
+  const request = new HttpRequest({ method: "GET", url: `${BASE}/${runId}`, params: { runId } });
+  return resyncStatus(request, testContext("resyncStatus", stack.logs), stack.rt);
+}
+
+const writes = () =>
+  stack.emulator.emu.count({ method: "PUT" }) + stack.emulator.emu.count({ method: "DELETE" });
+
+describe("POST /api/resync", () => {
+  it("answers a dry run with the plan in the CLI's JSON shape and writes nothing", async () => {
+    const response = await post({ scope: [SPOKE], dryRun: true });
+    expect(response.status).toBe(200);
+    const body = response.jsonBody as {
+      runId: string;
+      dryRun: boolean;
+      actions: unknown[];
+      summary: Record<string, number>;
+    };
+    expect(body.dryRun).toBe(true);
+    expect(body.actions).toEqual([
+      expect.objectContaining({
+        kind: "createReciprocal",
+        vnet: HUB,
+        name: "hub-to-spoke",
+        reason: expect.any(String),
+      }),
+    ]);
+    expect(body.summary).toMatchObject({ createReciprocal: 1 });
+    expect(writes()).toBe(0);
+    // The dry run is in the audit too.
+    expect((await get(body.runId)).jsonBody).toMatchObject({
+      dryRun: true,
+      status: "succeeded",
+      trigger: "manual",
+    });
+  });
+
+  it("queues a real run, answers 202 with its id and Location, and the status call follows it to the end", async () => {
+    const response = await post({
+      scope: [`/subscriptions/${SUB_A}/resourceGroups/rg-net`],
+      repairDisconnected: false,
+    });
+    expect(response.status).toBe(202);
+    const { runId } = response.jsonBody as { runId: string };
+    expect(response.headers).toEqual({ Location: `${BASE}/${runId}` });
+    expect(writes()).toBe(0);
+    expect((await get(runId)).jsonBody).toMatchObject({ runId, status: "queued", actions: [] });
+    expect(await stack.peek(RESYNC_QUEUE)).toEqual([
+      {
+        runId,
+        scope: [`/subscriptions/${SUB_A}/resourceGroups/rg-net`],
+        repairDisconnected: false,
+        correlationId: expect.any(String),
+      },
+    ]);
+
+    await stack.resyncHarness.drain();
+
+    const status = await get(runId);
+    expect(status.status).toBe(200);
+    expect(status.jsonBody).toMatchObject({
+      runId,
+      status: "succeeded",
+      trigger: "manual",
+      actions: [{ kind: "createReciprocal", result: "succeeded", vnet: HUB, after: { state: "Connected" } }],
+    });
+    expect(writes()).toBe(1);
+    expect(logsOf(stack.logs, "ReconcileRun").at(-1)?.data).toMatchObject({ runId, writes: 1 });
+
+    // Delivered twice (at least once): the second delivery does not run it again.
+    await stack.rt.resyncQueue.send({ runId, scope: [HUB], correlationId: "again" });
+    await stack.resyncHarness.drain();
+    expect(logsOf(stack.logs, "ResyncRunSkipped").map((l) => l.data?.runId)).toEqual([runId]);
+    expect(writes()).toBe(1);
+  });
+
+  it("refuses ids outside the watched subscriptions, naming the field and index", async () => {
+    const response = await post({ scope: [HUB, `/subscriptions/${SUB_OTHER}/resourceGroups/rg`] });
+    expect(response).toEqual({
+      status: 400,
+      jsonBody: {
+        error: {
+          code: "InvalidRequest",
+          message: "scope[1] is outside the watched subscriptions.",
+          target: "scope[1]",
+        },
+      },
+    });
+  });
+
+  it("refuses malformed ids, unknown fields, wrong types and bodies that are not JSON", async () => {
+    expect((await post({ scope: [`${HUB}/subnets/default`] })).jsonBody).toMatchObject({
+      error: { target: "scope[0]" },
+    });
+    expect(await post({ scope: [HUB], dryrun: true })).toMatchObject({
+      status: 400,
+      jsonBody: { error: { code: "InvalidRequest", target: "dryrun" } },
+    });
+    expect(await post({ scope: [HUB], dryRun: "true" })).toMatchObject({
+      status: 400,
+      jsonBody: { error: { target: "dryRun" } },
+    });
+    expect(await post("{scope:")).toMatchObject({
+      status: 400,
+      jsonBody: { error: { code: "InvalidJson" } },
+    });
+    expect(logsOf(stack.logs, "ResyncRejected").length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("refuses an oversized body with 413, by its declared length or its real one", async () => {
+    const big = JSON.stringify({ scope: [HUB], padding: "x".repeat(MAX_BODY_BYTES) });
+    expect(await post(big)).toMatchObject({ status: 413, jsonBody: { error: { code: "PayloadTooLarge" } } });
+    expect(await post({ scope: [HUB] }, { "content-length": String(MAX_BODY_BYTES + 1) })).toMatchObject({
+      status: 413,
+    });
+  });
+
+  it("never reveals settings in its answers", async () => {
+    const responses = [
+      await post({ scope: [`/subscriptions/${SUB_OTHER}`] }),
+      await post("nope"),
+      await get("nope"),
+    ];
+    for (const r of responses) {
+      const text = JSON.stringify(r);
+      expect(text).not.toContain(SUB_A);
+      expect(text).not.toContain("AccountKey");
+      expect(text).not.toContain(stack.azurite.queueEndpoint);
+    }
+  });
+});
+
+describe("GET /api/resync/{runId}", () => {
+  it("answers 404 for an unknown run and 400 for a malformed id", async () => {
+    expect(await get("0b8e7c2e-9a0a-4c39-9a4b-2f6f0f6f0f6f")).toEqual({
+      status: 404,
+      jsonBody: { error: { code: "RunNotFound", message: "No run with this id.", target: "runId" } },
+    });
+    expect(await get("../../etc")).toMatchObject({
+      status: 400,
+      jsonBody: { error: { code: "InvalidRunId" } },
+    });
+  });
+});
