@@ -138,7 +138,7 @@ export function validatePeeringPut(state: NetworkState, input: PeeringPutInput):
   // spaces are re-snapshotted). A plain re-PUT of a Connected peering peers nothing new, and a sync
   // is checked when its operation runs (syncConflict).
   if (!existing || existing.peeringState !== "Connected") {
-    const probe = { ...existingOrNew(input), settings } as PeeringRecord;
+    const probe = scopeProbe(input);
     const local = currentLocalScope(state, probe);
     const remoteSpace = currentRemoteScope(state, probe);
     const direct = overlappingPrefixes(local, remoteSpace);
@@ -175,10 +175,20 @@ export function validatePeeringPut(state: NetworkState, input: PeeringPutInput):
   }
 }
 
-function existingOrNew(
-  input: PeeringPutInput,
-): Pick<PeeringRecord, "vnetKey" | "remoteVnetId" | "peeredLocal" | "peeredRemote"> {
-  return { vnetKey: key(input.vnet.id), remoteVnetId: input.remoteVnetId, peeredLocal: [], peeredRemote: [] };
+/** Just enough of a peering record to compute the spaces the PUT would peer. */
+function scopeProbe(input: PeeringPutInput): PeeringRecord {
+  return {
+    id: input.id,
+    name: input.name,
+    vnetKey: key(input.vnet.id),
+    remoteVnetId: input.remoteVnetId,
+    settings: input.settings,
+    peeringState: "Initiated",
+    resourceGuid: "",
+    provisioningState: "Updating",
+    peeredLocal: [],
+    peeredRemote: [],
+  };
 }
 
 function partnerFor(state: NetworkState, vnet: VnetRecord, remoteVnetId: string): PeeringRecord | undefined {
