@@ -5,7 +5,7 @@ import { startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { expectArmError, peer, raw } from "./helpers.js";
 
-const DEMO = fileURLToPath(new URL("../../../emulator/topologies/hub-and-spoke.json", import.meta.url));
+const DEMO = fileURLToPath(new URL("../../fixtures/topologies/emulator-conformance.json", import.meta.url));
 const WATCHED = "11111111-1111-4111-8111-111111111111";
 const EXTERNAL = "99999999-9999-4999-8999-999999999999";
 
