@@ -13,7 +13,7 @@ const HUB = vnetId("hub-vnet");
 const SPOKE = vnetId("spoke", SUB_B);
 
 /** A Learn sample from test/fixtures/events, moved into subscription `sub`, with a fresh event id. */
-function event(name: string, sub = SUB_A, id = crypto.randomUUID()): Record<string, unknown> {
+function event(name: string, sub = SUB_A, id: string = crypto.randomUUID()): Record<string, unknown> {
   const path = fileURLToPath(new URL(`../../fixtures/events/${name}.json`, import.meta.url));
   const [first] = JSON.parse(readFileSync(path, "utf8").replaceAll(FIXTURE_SUB, sub)) as Record<
     string,

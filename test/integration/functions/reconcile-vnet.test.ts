@@ -36,7 +36,7 @@ async function seedHubAndSpokes(s: Stack): Promise<void> {
 
 const message = (vnet: string, correlationId = "evt-1") => ({
   vnetId: vnet,
-  cause: "event",
+  cause: "event" as const,
   correlationId,
   enqueuedAt: new Date().toISOString(),
 });
