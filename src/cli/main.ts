@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ConfigError, parseSettings, policyFrom, type Settings } from "../config.js";
+import { createAlerting, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
+import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { reconcile, type ReconcileOutcome } from "../reconcile/run.js";
@@ -25,6 +27,22 @@ export interface Target {
 
 export type TargetOpener = (emulatorTopology: string | undefined, settings: Settings) => Promise<Target>;
 
+/** Builds the alert channels from settings; injected so tests can point them at local sinks. */
+export type AlertingFactory = (settings: Settings, io: CliIo) => Alerting;
+
+/** The same channels as the Functions app, with in-memory dedupe (a CLI run has no memory). */
+export const defaultAlerting: AlertingFactory = (settings, io) => {
+  const emailSender = emailSenderFromSettings(settings);
+  return createAlerting(settings, {
+    logger: {
+      info: () => {},
+      warn: (message) => io.stderr(`alerts: ${message}\n`),
+      error: (message) => io.stderr(`alerts: ${message}\n`),
+    },
+    ...(emailSender ? { emailSender } : {}),
+  });
+};
+
 const USAGE = `Usage: vnet-peering-sync <plan|apply> [options]
 
 Finds VNet peerings that need a sync, a missing reciprocal or a repair, and (apply) fixes what is safe.
@@ -43,7 +61,12 @@ Options:
 Exit codes: 0 nothing to do (plan) or every action succeeded (apply); 2 plan found work; 1 error.
 Settings are read from the environment too (see README, "Configuration").`;
 
-export async function runCli(argv: string[], io: CliIo, openTarget: TargetOpener): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  openTarget: TargetOpener,
+  alertingFactory: AlertingFactory = defaultAlerting,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -142,6 +165,7 @@ export async function runCli(argv: string[], io: CliIo, openTarget: TargetOpener
       },
     );
     print(outcome, command, values.output, io);
+    if (command === "apply") await sendAlerts(alertingFactory(settings, io), outcome, io);
     return exitCode(outcome, command);
   } catch (err) {
     io.stderr(`${command} failed: ${(err as Error).message}\n`);
@@ -161,6 +185,15 @@ function print(outcome: ReconcileOutcome, command: "plan" | "apply", output: str
   }
   const colour = Boolean(io.tty) && !io.env.NO_COLOR;
   io.stdout(`${toTable(items, { colour, ...(io.tty ? { width: io.tty.columns } : {}) })}\n`);
+}
+
+/** apply tells the configured channels what it did, exactly as the Functions app would. */
+async function sendAlerts(alerting: Alerting, outcome: ReconcileOutcome, io: CliIo): Promise<void> {
+  if (alerting.senders.length === 0) return;
+  const { digest, channels } = await alerting.afterRun(outcome.report);
+  if (!digest) return;
+  const summary = channels.map((c) => (c.status === "sent" ? `${c.channel} sent` : `${c.channel} failed`));
+  io.stderr(`Alerts (${digest.severity}): ${summary.join(", ")}\n`);
 }
 
 function exitCode(outcome: ReconcileOutcome, command: "plan" | "apply"): number {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmulatorTarget } from "../../../src/cli/emulator-target.js";
-import { runCli, type Target } from "../../../src/cli/main.js";
+import { createAlerting } from "../../../src/alerts/index.js";
+import { runCli, type AlertingFactory, type Target } from "../../../src/cli/main.js";
 import type { JsonDocument } from "../../../src/cli/render.js";
 
 interface Captured {
@@ -142,5 +143,51 @@ describe("the CLI's input checks", () => {
     const { code, stderr } = await cli(["plan"], empty);
     expect(code).toBe(1);
     expect(stderr).toContain("Nothing to watch");
+  });
+});
+
+describe("the CLI's alerts", () => {
+  it("sends apply's digest to the configured webhook, and nothing on plan", async () => {
+    const target = await openEmulatorTarget(undefined);
+    const posted: { url: string; body: string }[] = [];
+    const capture: typeof fetch = async (input, init) => {
+      posted.push({ url: String(input), body: String(init?.body) });
+      return new Response(null, { status: 204 });
+    };
+    const factory: AlertingFactory = (settings) =>
+      createAlerting(settings, { logger: { info() {}, warn() {}, error() {} }, fetch: capture });
+    const env = {
+      ALERT_WEBHOOK_URL: "https://hooks.example.invalid/peering",
+      ALERT_WEBHOOK_SECRET: "0123456789abcdef0123",
+    };
+    const run = async (args: string[]) => {
+      let stderr = "";
+      const code = await runCli(
+        args,
+        { stdout: () => {}, stderr: (t) => void (stderr += t), env },
+        async () => ({ ...target, close: async () => {} }),
+        factory,
+      );
+      return { code, stderr };
+    };
+    try {
+      await run(["plan", "--emulator"]);
+      expect(posted).toEqual([]);
+
+      const { code, stderr } = await run(["apply", "--emulator"]);
+
+      expect(code).toBe(0);
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.url).toBe(env.ALERT_WEBHOOK_URL);
+      const payload = JSON.parse(posted[0]!.body) as { severity: string; items: { code: string }[] };
+      expect(payload.severity).toBe("warning");
+      expect(payload.items.map((i) => i.code)).toEqual(
+        expect.arrayContaining(["AddressSpaceOverlap", "PeerInaccessible"]),
+      );
+      expect(stderr).toContain("Alerts (warning): webhook sent");
+      expect(stderr).not.toContain(env.ALERT_WEBHOOK_SECRET);
+    } finally {
+      await target.close();
+    }
   });
 });
