@@ -18,7 +18,10 @@ export default tseslint.config(
     // Only the Azure adapter layer may import the Azure SDKs (ARCHITECTURE.md, "Layers").
     files: ["src/reconcile/**/*.ts", "src/alerts/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@azure/*"], message: "Only src/azure/ talks to Azure SDKs." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@azure/*"], message: "Only src/azure/ talks to Azure SDKs." }] },
+      ],
     },
   },
 );

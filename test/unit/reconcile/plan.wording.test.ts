@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../../src/reconcile/plan.js";
-import { SUB_A, SUB_B, SUB_OTHER, connectedPair, policy, resize, snapshot, vnet } from "../../support/builders.js";
+import {
+  SUB_A,
+  SUB_B,
+  SUB_OTHER,
+  connectedPair,
+  policy,
+  resize,
+  snapshot,
+  vnet,
+} from "../../support/builders.js";
 
 describe("plan: wording of reasons", () => {
   it("names an in-scope VNet of another watched subscription by its name alone", () => {
