@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Projects are selected by script (npm run test:unit / test:integration), never by describe.skip.
+// Projects are selected by script (npm run test:unit / test:integration / test:reliability /
+// test:browser), never by describe.skip. `npm test` runs them all; the reliability project runs its
+// small sample there and its full counts under `npm run test:reliability` (RELIABILITY_FULL=1).
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +13,22 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "reliability",
+          include: ["test/reliability/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],
