@@ -132,9 +132,6 @@ param sweepSchedule string = '0 */30 * * * *'
 @description('Optional. AUDIT_TABLE: table that keeps the audit trail.')
 param auditTableName string = 'peeringaudit'
 
-@description('Optional. Table that keeps alert state (dedupe and reminders).')
-param alertStateTableName string = 'alertstate'
-
 @allowed([
   'info'
   'warning'
@@ -264,7 +261,6 @@ module storage 'modules/storage.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     reconcileQueueName: reconcileQueueName
     auditTableName: auditTableName
-    alertStateTableName: alertStateTableName
     appPrincipalId: identity.outputs.principalId
   }
 }

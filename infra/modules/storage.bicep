@@ -25,8 +25,14 @@ param reconcileQueueName string
 @description('Required. Table of the audit trail.')
 param auditTableName string
 
-@description('Required. Table of the alert state.')
-param alertStateTableName string
+// Queues and tables whose names are fixed in the app (src/functions/runtime.ts: RESYNC_QUEUE, TABLES).
+// Declared here so the app's identity never needs to create them and a redeploy keeps them.
+var resyncQueueName = 'resync-runs'
+var fixedTableNames = [
+  'alertstate'
+  'peeringpeers'
+  'peeringdedupe'
+]
 
 @description('Required. Principal id of the app\'s identity.')
 param appPrincipalId string
@@ -100,6 +106,14 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     resource poisonQueue 'queues' = {
       name: '${reconcileQueueName}-poison'
     }
+
+    resource resyncQueue 'queues' = {
+      name: resyncQueueName
+    }
+
+    resource resyncPoisonQueue 'queues' = {
+      name: '${resyncQueueName}-poison'
+    }
   }
 
   resource tableService 'tableServices' = {
@@ -109,9 +123,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       name: auditTableName
     }
 
-    resource alertStateTable 'tables' = {
-      name: alertStateTableName
-    }
+    resource fixedTables 'tables' = [
+      for name in fixedTableNames: {
+        name: name
+      }
+    ]
   }
 }
 

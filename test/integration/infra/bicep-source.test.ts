@@ -13,6 +13,7 @@ import {
   WATCHED_OPERATIONS,
   sorted,
 } from "./expectations.js";
+import { RESYNC_QUEUE, TABLES } from "../../../src/functions/runtime.js";
 import { checkInfraSources } from "./syntax-check.js";
 
 /** `name: '...'` entries of the appSettings array literal in function-app.bicep, in order. */
@@ -121,5 +122,13 @@ describe("infra sources", () => {
     expect(app).toMatch(/name: 'ftp'\s*properties: \{\s*allow: false/);
     expect(app).toMatch(/name: 'scm'\s*properties: \{\s*allow: false/);
     expect(app).toMatch(/tier: 'FlexConsumption'/);
+  });
+
+  it("declares every queue and table whose name is fixed in the app", async () => {
+    const storage = readRepoFile("infra/modules/storage.bicep");
+    expect(storage).toContain(`var resyncQueueName = '${RESYNC_QUEUE}'`);
+    expect((await stringArrayVariable(storage, "fixedTableNames")).sort()).toEqual(
+      Object.values(TABLES).sort(),
+    );
   });
 });
