@@ -187,6 +187,7 @@ export function toVnet(vnet: SdkVnet): Vnet {
       : s.addressPrefix
         ? [s.addressPrefix]
         : [],
+    ...(s.privateEndpoints?.length ? { privateEndpointCount: s.privateEndpoints.length } : {}),
   }));
   // A gateway shows up as an IP configuration of GatewaySubnet whose id lies under virtualNetworkGateways.
   const hasGateway = (vnet.subnets ?? []).some(

@@ -51,6 +51,11 @@ export interface Peering {
 export interface Subnet {
   name: string;
   addressPrefixes: string[];
+  /**
+   * Private endpoints in this subnet (`subnets[].privateEndpoints` of the VNet GET), when the source
+   * reported them. The status page uses it to find spokes that cannot reach a hub's private endpoints.
+   */
+  privateEndpointCount?: number;
 }
 
 export interface Vnet {
