@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcilePoison } from "../../../src/functions/reconcile-poison.js";
 import { reconcileVnet } from "../../../src/functions/reconcile-vnet.js";
 import { testContext } from "../../support/queue-harness.js";
-import { SUB_A, SUB_B, logsOf, startStack, vnetId, type Stack } from "./stack.js";
+import { SUB_A, SUB_B, logsOf, startStack, vnetId, seedVnets, type Stack } from "./stack.js";
 
 const HUB = vnetId("hub");
 const SPOKE1 = vnetId("spoke1");
@@ -12,24 +12,11 @@ let stack: Stack;
 
 async function seedHubAndSpokes(s: Stack): Promise<void> {
   const seed = s.emulator.emu.seed;
-  seed.vnet({
-    subscriptionId: SUB_A,
-    resourceGroup: "rg-net",
-    name: "hub",
-    addressPrefixes: ["10.0.0.0/16"],
-  });
-  seed.vnet({
-    subscriptionId: SUB_A,
-    resourceGroup: "rg-net",
-    name: "spoke1",
-    addressPrefixes: ["10.1.0.0/16"],
-  });
-  seed.vnet({
-    subscriptionId: SUB_B,
-    resourceGroup: "rg-net",
-    name: "spoke2",
-    addressPrefixes: ["10.2.0.0/16"],
-  });
+  seedVnets(s, [
+    ["hub", SUB_A, "10.0.0.0/16"],
+    ["spoke1", SUB_A, "10.1.0.0/16"],
+    ["spoke2", SUB_B, "10.2.0.0/16"],
+  ]);
   seed.connect(HUB, SPOKE1);
   seed.connect(HUB, SPOKE2);
 }

@@ -4,7 +4,7 @@ import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { MAX_BODY_BYTES, resync } from "../../../src/functions/resync.js";
 import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
 import { testContext } from "../../support/queue-harness.js";
-import { SUB_A, SUB_OTHER, logsOf, startStack, vnetId, type Stack } from "./stack.js";
+import { SUB_A, SUB_OTHER, logsOf, startStack, vnetId, seedVnets, type Stack } from "./stack.js";
 
 const HUB = vnetId("hub");
 const SPOKE = vnetId("spoke");
@@ -14,18 +14,10 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
   const seed = stack.emulator.emu.seed;
-  seed.vnet({
-    subscriptionId: SUB_A,
-    resourceGroup: "rg-net",
-    name: "hub",
-    addressPrefixes: ["10.0.0.0/16"],
-  });
-  seed.vnet({
-    subscriptionId: SUB_A,
-    resourceGroup: "rg-net",
-    name: "spoke",
-    addressPrefixes: ["10.1.0.0/16"],
-  });
+  seedVnets(stack, [
+    ["hub", SUB_A, "10.0.0.0/16"],
+    ["spoke", SUB_A, "10.1.0.0/16"],
+  ]);
   // One-sided: the hub lacks its peering back.
   seed.peering({ vnetId: SPOKE, remoteVnetId: HUB });
 });

@@ -25,6 +25,16 @@ export const vnetId = (name: string, sub = SUB_A) =>
  * (through the real SDK and our ARM port), the real runtime (settings, stores, alerting). Alerts are
  * captured by an extra alert channel.
  */
+/** Seeds VNets in resource group RG: `[name, subscription, prefix]` each. */
+export function seedVnets(
+  s: Stack,
+  vnets: Array<[name: string, subscriptionId: string, prefix: string]>,
+): void {
+  for (const [name, subscriptionId, prefix] of vnets) {
+    s.emulator.emu.seed.vnet({ subscriptionId, resourceGroup: RG, name, addressPrefixes: [prefix] });
+  }
+}
+
 export interface Stack {
   azurite: Azurite;
   emulator: TestEmulator;
