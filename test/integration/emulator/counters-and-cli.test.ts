@@ -5,7 +5,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { afterEach, describe, expect, it } from "vitest";
 import { FAST_LRO, staticCredential, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
-import { API, eventually, expectArmError, peer, raw } from "./helpers.js";
+import { API, eventually, expectArmError, peer, raw, seedVnet } from "./helpers.js";
 
 let t: TestEmulator | undefined;
 afterEach(async () => {
@@ -17,18 +17,8 @@ afterEach(async () => {
 describe("request counters", () => {
   it("counts every request by method, resource kind and status, and write calls per resource", async () => {
     t = await startTestEmulator();
-    const a = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    const a = seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     await peer(t.client, "rg", "a", "a-to-b", b);
     await t.client.virtualNetworks.get("rg", "a");
     await expectArmError(t.client.virtualNetworkPeerings.get("rg", "a", "missing"), 404, "NotFound");

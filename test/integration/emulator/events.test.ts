@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CloudEvent, EmittedEvent, EventGridEvent } from "../../../emulator/index.js";
 import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator, TestEmulatorOptions } from "../../support/emulator.js";
-import { API, eventually, peer, raw, wait } from "./helpers.js";
+import { API, eventually, peer, raw, wait, seedVnet } from "./helpers.js";
 
 /** eventgrid-functions-bicep.md 1.2-1.7: what a subscription system topic publishes. */
 
@@ -18,18 +18,8 @@ async function setup(opts: TestEmulatorOptions = {}) {
   t = await startTestEmulator(opts);
   const events: EmittedEvent[] = [];
   t.emu.onEvent((e) => events.push(e));
-  const a = t.emu.seed.vnet({
-    subscriptionId: t.subscriptionId,
-    resourceGroup: "rg",
-    name: "a",
-    addressPrefixes: ["10.1.0.0/16"],
-  });
-  const b = t.emu.seed.vnet({
-    subscriptionId: t.subscriptionId,
-    resourceGroup: "rg",
-    name: "b",
-    addressPrefixes: ["10.2.0.0/16"],
-  });
+  const a = seedVnet(t, "a", "10.1.0.0/16");
+  const b = seedVnet(t, "b", "10.2.0.0/16");
   return { a, b, events };
 }
 

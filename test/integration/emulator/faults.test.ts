@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator, TestEmulatorOptions } from "../../support/emulator.js";
-import { API, expectArmError, peer, raw } from "./helpers.js";
+import { API, expectArmError, peer, raw, seedVnet } from "./helpers.js";
 
 /** Facts 5 (busy), 6 (throttling), 9.7 (fault injection): each deterministic under a seed. */
 
@@ -13,24 +13,9 @@ afterEach(async () => {
 
 async function setup(opts: TestEmulatorOptions = {}) {
   t = await startTestEmulator(opts);
-  const a = t.emu.seed.vnet({
-    subscriptionId: t.subscriptionId,
-    resourceGroup: "rg",
-    name: "a",
-    addressPrefixes: ["10.1.0.0/16"],
-  });
-  const b = t.emu.seed.vnet({
-    subscriptionId: t.subscriptionId,
-    resourceGroup: "rg",
-    name: "b",
-    addressPrefixes: ["10.2.0.0/16"],
-  });
-  const c = t.emu.seed.vnet({
-    subscriptionId: t.subscriptionId,
-    resourceGroup: "rg",
-    name: "c",
-    addressPrefixes: ["10.3.0.0/16"],
-  });
+  const a = seedVnet(t, "a", "10.1.0.0/16");
+  const b = seedVnet(t, "b", "10.2.0.0/16");
+  const c = seedVnet(t, "c", "10.3.0.0/16");
   return { a, b, c };
 }
 const noRetry = { retryOptions: { maxRetries: 0 } };

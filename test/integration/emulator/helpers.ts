@@ -3,7 +3,7 @@ import type { NetworkManagementClient, VirtualNetworkPeering } from "@azure/arm-
 import { expect } from "vitest";
 import { vnetIdOf } from "../../../emulator/index.js";
 import type { Emulator } from "../../../emulator/index.js";
-import { FAST_LRO } from "../../support/emulator.js";
+import { FAST_LRO, type TestEmulator } from "../../support/emulator.js";
 
 export const API = "2025-05-01";
 
@@ -137,4 +137,14 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
       await wait(5);
     }
   }
+}
+
+/** A VNet in resource group "rg" of the test emulator's default subscription, seeded directly. */
+export function seedVnet(t: TestEmulator, name: string, prefix: string): string {
+  return t.emu.seed.vnet({
+    subscriptionId: t.subscriptionId,
+    resourceGroup: "rg",
+    name,
+    addressPrefixes: [prefix],
+  });
 }

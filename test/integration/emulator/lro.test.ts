@@ -2,7 +2,7 @@ import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline
 import { afterEach, describe, expect, it } from "vitest";
 import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
-import { API, expectLroFailure, peer, raw, vnetIdOf, wait } from "./helpers.js";
+import { API, expectLroFailure, peer, raw, vnetIdOf, wait, seedVnet } from "./helpers.js";
 
 /** Facts 2: long-running operations as NRP runs them, and the SDK's poller working against them. */
 
@@ -20,18 +20,8 @@ const opUrl = (t: TestEmulator) =>
 describe("long-running operations", () => {
   it("answers a new peering PUT 201 Updating with only Azure-AsyncOperation, then Succeeded", async () => {
     t = await startTestEmulator({ emulator: { lroDurationSeconds: 0.15 } });
-    const a = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    const a = seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     const put = await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
       body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
     });
@@ -58,18 +48,8 @@ describe("long-running operations", () => {
 
   it("answers an update PUT 200 and a DELETE 202 with Azure-AsyncOperation, Location and Retry-After", async () => {
     t = await startTestEmulator({ emulator: { lroDurationSeconds: 0.1 } });
-    const a = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    const a = seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     t.emu.seed.peering({ vnetId: a, remoteVnetId: b, name: "a-to-b" });
     const put = await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
       body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
@@ -111,18 +91,8 @@ describe("long-running operations", () => {
     const client = t.clientFor(t.subscriptionId, {
       additionalPolicies: [{ policy: capture, position: "perRetry" }],
     });
-    const a = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    const a = seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     const created = await peer(client, "rg", "a", "a-to-b", b);
     expect(created.provisioningState).toBe("Succeeded");
     const calls = seen.map(
@@ -142,18 +112,8 @@ describe("long-running operations", () => {
 
   it("ends the operation Failed with error.code/message when an LRO failure is injected", async () => {
     t = await startTestEmulator();
-    t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     t.emu.injectFault({
       method: "PUT",
       path: /virtualNetworkPeerings\/a-to-b$/,
@@ -170,18 +130,8 @@ describe("long-running operations", () => {
 
   it("shows the operation status body with error when Failed", async () => {
     t = await startTestEmulator();
-    const a = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
-    const b = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "b",
-      addressPrefixes: ["10.2.0.0/16"],
-    });
+    const a = seedVnet(t, "a", "10.1.0.0/16");
+    const b = seedVnet(t, "b", "10.2.0.0/16");
     t.emu.injectFault({
       method: "PUT",
       count: 1,

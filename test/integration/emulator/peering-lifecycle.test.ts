@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
-import { API, createVnet, expectArmError, peer, raw, vnetIdOf } from "./helpers.js";
+import { API, createVnet, expectArmError, peer, raw, vnetIdOf, seedVnet } from "./helpers.js";
 
 let t: TestEmulator;
 let A: string;
@@ -225,12 +225,7 @@ describe("peering state machine (facts 4, open-points 2)", () => {
   it("lists peerings with nextLink paging", async () => {
     await t.stop();
     t = await startTestEmulator({ emulator: { pageSize: 2 } });
-    const hub = t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "hub",
-      addressPrefixes: ["10.0.0.0/16"],
-    });
+    const hub = seedVnet(t, "hub", "10.0.0.0/16");
     for (let i = 1; i <= 5; i++) {
       const spoke = t.emu.seed.vnet({
         subscriptionId: t.subscriptionId,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
-import { API, createVnet, expectArmError, peer, raw, vnetIdOf } from "./helpers.js";
+import { API, createVnet, expectArmError, peer, raw, vnetIdOf, seedVnet } from "./helpers.js";
 
 /** Facts 1.1-1.5 and 9.1-9.2: paths, api-version, authentication, casing, paging, bodies. */
 
@@ -107,12 +107,7 @@ describe("transport and ARM front door", () => {
 
 describe("request bodies", () => {
   beforeEach(() => {
-    t.emu.seed.vnet({
-      subscriptionId: t.subscriptionId,
-      resourceGroup: "rg",
-      name: "a",
-      addressPrefixes: ["10.1.0.0/16"],
-    });
+    seedVnet(t, "a", "10.1.0.0/16");
   });
   const peeringPath = () =>
     `${vnetIdOf(t.subscriptionId, "rg", "a")}/virtualNetworkPeerings/p?api-version=${API}`;
