@@ -1,5 +1,6 @@
 import type { RunReport } from "../../../src/reconcile/run-report.js";
 import type { AppliedAction, PeeringSettings, ProblemCode } from "../../../src/reconcile/types.js";
+import { settings } from "../../support/builders.js";
 
 /** Small builders for RunReports as apply() produces them. Shared by alert unit and integration tests. */
 
@@ -13,17 +14,7 @@ export function peeringId(vnet: string, peering: string): string {
   return `${vnetId(vnet)}/virtualNetworkPeerings/${peering}`;
 }
 
-const SETTINGS: PeeringSettings = {
-  allowVirtualNetworkAccess: true,
-  allowForwardedTraffic: false,
-  allowGatewayTransit: false,
-  useRemoteGateways: false,
-  doNotVerifyRemoteGateways: false,
-  peerCompleteVnets: true,
-  enableOnlyIPv6Peering: false,
-  localSubnetNames: [],
-  remoteSubnetNames: [],
-};
+const SETTINGS: PeeringSettings = settings();
 
 /** A successful sync of `vnet`'s peering to `remote`, after `remote` gained `gained`. */
 export function synced(vnet: string, remote: string, gained = ["10.2.0.0/16"]): AppliedAction {
