@@ -76,7 +76,7 @@ const settingsSchema = z.object({
       const [name, value] = v.split("=") as [string, string];
       return { name: name.trim(), value: value.trim() };
     }),
-  MAX_PARALLEL_VNETS: int(8, 1, 64),
+  MAX_PARALLEL_VNETS: int(500, 1, 2000),
   MAX_ATTEMPTS: int(6, 1, 20),
   // --- Azure Resource Manager
   ARM_ENDPOINT: httpsUrl,

@@ -9,6 +9,7 @@ import { ArmError } from "../reconcile/errors.js";
 import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
+import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
 
 export interface ArmConnectionOptions {
   credential: TokenCredential;
@@ -20,6 +21,11 @@ export interface ArmConnectionOptions {
   pollIntervalMs?: number;
   /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
   sdkMaxRetries?: number;
+  /**
+   * Requests per subscription are paced to ARM's token buckets (src/azure/request-budget.ts); every
+   * HTTP attempt, poll and page takes a token. Default ARM_REQUEST_BUDGET; `false` sends at once.
+   */
+  requestBudget?: RequestBudget | false;
 }
 
 /**
@@ -42,6 +48,9 @@ export class ArmNetworkPort implements NetworkPort {
         ...(sdkMaxRetries !== undefined ? { retryOptions: { maxRetries: sdkMaxRetries } } : {}),
         userAgentOptions: { userAgentPrefix: "vnet-peering-sync" },
       });
+      const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
+      // After the retry policy, so each retry spends a token too (ARM counts every request).
+      if (budget) client.pipeline.addPolicy(requestBudgetPolicy(budget), { afterPhase: "Retry" });
       this.clients.set(key, client);
     }
     return client;

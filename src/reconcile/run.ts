@@ -76,6 +76,13 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   };
 }
 
+/**
+ * From this many peers in one subscription on, readSnapshot lists the subscription instead of reading
+ * each peer: a list page carries 100 VNets or more with their peerings, so listing costs fewer reads
+ * unless the subscription holds far more VNets than the scope has peers there.
+ */
+export const LIST_PEERS_THRESHOLD = 20;
+
 interface ScopedSnapshot {
   snapshot: Snapshot;
   /** The VNets the request is about (lower-cased ids); peers loaded only as context are not in it. */
@@ -141,6 +148,28 @@ export async function readSnapshot(
 
   const focusVnets = [...vnets.values()].filter(inScopeOfRequest);
   const peerIds = new Set(focusVnets.flatMap((v) => v.peerings.map((p) => p.remoteVnetId)));
+  // Many peers in one subscription (a hub's spokes): one paged list costs far fewer reads than a GET
+  // each, and reads share a bucket of 250 / 25 per s per subscription with the writes' polling (facts 6).
+  const unreadBySub = new Map<string, number>();
+  for (const id of peerIds) {
+    const sub = subscriptionOf(id);
+    if (sub && !vnets.has(idKey(id)) && watched.has(sub) && !listSubs.has(sub))
+      unreadBySub.set(sub, (unreadBySub.get(sub) ?? 0) + 1);
+  }
+  const listedForPeers = [...unreadBySub].filter(([, n]) => n >= LIST_PEERS_THRESHOLD).map(([sub]) => sub);
+  await Promise.all(
+    listedForPeers.map((sub) =>
+      limit(async () => {
+        try {
+          for (const vnet of await port.listVnets(sub))
+            if (!vnets.has(idKey(vnet.id))) vnets.set(idKey(vnet.id), vnet);
+        } catch (err) {
+          if (isDenied(err)) inaccessible.add(sub);
+          else throw err;
+        }
+      }),
+    ),
+  );
   await Promise.all([...peerIds].map((id) => limit(() => load(id))));
 
   const snapshot: Snapshot = {
