@@ -26,7 +26,22 @@ export interface ArmConnectionOptions {
    * HTTP attempt, poll and page takes a token. Default ARM_REQUEST_BUDGET; `false` sends at once.
    */
   requestBudget?: RequestBudget | false;
+  /**
+   * How long one HTTP request to ARM may take (each page, each poll, each retry) before it is
+   * abandoned as a retryable `RequestTimeout`. The SDK's own default is no limit: a hung connection
+   * would hold a Function until the host kills it. Default 60 s.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long a long-running write (the PUT and its polling) may take before it is abandoned as a
+   * retryable `OperationTimedOut`. ARM keeps running it: the next attempt re-reads the peering first.
+   * Default 10 min.
+   */
+  operationTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The NetworkPort on @azure/arm-network: the only file that speaks the SDK's all-optional models.
@@ -51,6 +66,14 @@ export class ArmNetworkPort implements NetworkPort {
       const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
       // After the retry policy, so each retry spends a token too (ARM counts every request).
       if (budget) client.pipeline.addPolicy(requestBudgetPolicy(budget), { afterPhase: "Retry" });
+      const timeout = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      client.pipeline.addPolicy({
+        name: "vnetPeeringSyncRequestTimeout",
+        sendRequest: (request, next) => {
+          if (!(request.timeout > 0)) request.timeout = timeout;
+          return next(request);
+        },
+      });
       this.clients.set(key, client);
     }
     return client;
@@ -93,34 +116,62 @@ export class ArmNetworkPort implements NetworkPort {
     options: { syncRemoteAddressSpace?: boolean } = {},
   ): Promise<Peering> {
     const parts = requireVnetId(vnetId);
-    const result = await call(() =>
-      this.client(parts.subscriptionId).virtualNetworkPeerings.beginCreateOrUpdateAndWait(
+    const result = await this.longRunning(async (abortSignal) => {
+      const poller = await this.client(parts.subscriptionId).virtualNetworkPeerings.beginCreateOrUpdate(
         parts.resourceGroup,
         parts.vnetName,
         peeringName,
         toSdkPeering(body),
         {
+          abortSignal,
           ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
           ...(this.options.pollIntervalMs !== undefined
             ? { updateIntervalInMs: this.options.pollIntervalMs }
             : {}),
         },
-      ),
-    );
+      );
+      return poller.pollUntilDone({ abortSignal });
+    });
     return toPeering(result, vnetId);
   }
 
   async deletePeering(peeringId: string): Promise<void> {
     const { vnetId, peeringName } = requirePeeringId(peeringId);
     const parts = requireVnetId(vnetId);
-    await call(() =>
-      this.client(parts.subscriptionId).virtualNetworkPeerings.beginDeleteAndWait(
+    await this.longRunning(async (abortSignal) => {
+      const poller = await this.client(parts.subscriptionId).virtualNetworkPeerings.beginDelete(
         parts.resourceGroup,
         parts.vnetName,
         peeringName,
-        this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {},
-      ),
-    );
+        {
+          abortSignal,
+          ...(this.options.pollIntervalMs !== undefined
+            ? { updateIntervalInMs: this.options.pollIntervalMs }
+            : {}),
+        },
+      );
+      await poller.pollUntilDone({ abortSignal });
+    });
+  }
+
+  /** A long-running write under the operation deadline; past it, a retryable OperationTimedOut. */
+  private async longRunning<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const limitMs = this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(limitMs);
+    try {
+      return await call(() => run(deadline));
+    } catch (err) {
+      if (deadline.aborted && err instanceof ArmError && err.code === "RequestTimeout") {
+        throw new ArmError(
+          0,
+          "OperationTimedOut",
+          `The operation did not finish within ${limitMs} ms; Azure may still complete it.`,
+          undefined,
+          { cause: err.cause },
+        );
+      }
+      throw err;
+    }
   }
 }
 
@@ -157,6 +208,12 @@ async function orUndefinedOn404<T>(fn: () => Promise<T>): Promise<T | undefined>
 /** Normalise whatever the SDK throws (RestError, LRO failure, network error) into ArmError. */
 export function toArmError(err: unknown): ArmError {
   if (err instanceof ArmError) return err;
+  // The pipeline aborts a request past requestTimeoutMs (and a write past its deadline) this way.
+  if (err instanceof Error && err.name === "AbortError") {
+    return new ArmError(0, "RequestTimeout", "Azure Resource Manager did not answer in time.", undefined, {
+      cause: err,
+    });
+  }
   if (isRestError(err)) {
     const status = err.statusCode ?? 0;
     const body = err.details as { error?: { code?: string; message?: string } } | undefined;
