@@ -6,6 +6,7 @@ import { resyncRun } from "./functions/resync-run.js";
 import { resyncStatus } from "./functions/resync-status.js";
 import { resync } from "./functions/resync.js";
 import { RESYNC_QUEUE } from "./functions/runtime.js";
+import { status } from "./functions/status.js";
 import { sweep } from "./functions/sweep.js";
 
 // Registration only. %NAME% is resolved by the host from the app settings (RECONCILE_QUEUE and
@@ -44,4 +45,10 @@ app.storageQueue("resyncRun", {
   queueName: RESYNC_QUEUE,
   connection,
   handler: (item, context) => resyncRun(item, context),
+});
+app.http("status", {
+  methods: ["GET"],
+  authLevel: "function",
+  route: "status",
+  handler: (request, context) => status(request, context),
 });

@@ -4,9 +4,13 @@ import { ConfigError, parseSettings, policyFrom, type Settings } from "../config
 import { createAlerting, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
+import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
-import { reconcile, type ReconcileOutcome } from "../reconcile/run.js";
+import { plan as planActions } from "../reconcile/plan.js";
+import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../reconcile/run.js";
+import type { Policy } from "../reconcile/types.js";
+import { buildStatusReport, renderStatusPage } from "../status/index.js";
 import { toJsonDocument, toTable } from "./render.js";
 
 export interface CliIo {
@@ -55,7 +59,9 @@ Options:
   --emulator [topology]   start the bundled emulator in-process (default: the demo topology)
   --repair-disconnected   re-PUT Disconnected peerings and recreate their other half
   --report-only           plan and report, never write (apply becomes plan)
-  --output <table|json>   table for people (default), json for pipelines
+  --output <table|json|html>
+                          table for people (default), json for pipelines, html for the status
+                          page (one self-contained file: > report.html)
   -h, --help              show this help
 
 Exit codes: 0 nothing to do (plan) or every action succeeded (apply); 2 plan found work; 1 error.
@@ -102,8 +108,8 @@ export async function runCli(
     io.stderr(`Unexpected argument "${positionals[1]}".\n\n${USAGE}\n`);
     return 1;
   }
-  if (values.output !== "table" && values.output !== "json") {
-    io.stderr(`--output must be table or json, not "${values.output}".\n`);
+  if (values.output !== "table" && values.output !== "json" && values.output !== "html") {
+    io.stderr(`--output must be table, json or html, not "${values.output}".\n`);
     return 1;
   }
 
@@ -147,6 +153,7 @@ export async function runCli(
       io.stderr("Nothing to watch: give --subscription, --scope or set WATCHED_SUBSCRIPTIONS.\n");
       return 1;
     }
+    const policy = policyFrom(settings, { watchedSubscriptions: watched });
     const outcome = await reconcile(
       {
         trigger: "cli",
@@ -156,7 +163,7 @@ export async function runCli(
       },
       {
         port: target.port,
-        policy: policyFrom(settings, { watchedSubscriptions: watched }),
+        policy,
         now: () => new Date(),
         newRunId: randomUUID,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -164,7 +171,13 @@ export async function runCli(
         maxAttempts: settings.MAX_ATTEMPTS,
       },
     );
-    print(outcome, command, values.output, io);
+    if (values.output === "html") {
+      io.stdout(
+        await statusPage(outcome, command, target, policy, values.scope, settings.MAX_PARALLEL_VNETS),
+      );
+    } else {
+      print(outcome, command, values.output, io);
+    }
     if (command === "apply") await sendAlerts(alertingFactory(settings, io), outcome, io);
     return exitCode(outcome, command);
   } catch (err) {
@@ -185,6 +198,37 @@ function print(outcome: ReconcileOutcome, command: "plan" | "apply", output: str
   }
   const colour = Boolean(io.tty) && !io.env.NO_COLOR;
   io.stdout(`${toTable(items, { colour, ...(io.tty ? { width: io.tty.columns } : {}) })}\n`);
+}
+
+/**
+ * The status page (src/status) for this run: the plan's view of the estate; after apply, the estate
+ * as it is now (re-read and re-planned, no writes) with the run's writes as the recent actions.
+ */
+async function statusPage(
+  outcome: ReconcileOutcome,
+  command: "plan" | "apply",
+  target: Target,
+  policy: Policy,
+  scope: string[],
+  parallelism: number,
+): Promise<string> {
+  let { snapshot, plan } = outcome;
+  if (command === "apply") {
+    const reread = await readSnapshot(target.port, policy, scope, parallelism);
+    snapshot = reread.snapshot;
+    plan = focusPlan(planActions(snapshot, policy), snapshot, reread.focus);
+  }
+  const run = runRecordOf(outcome.report, outcome.snapshot);
+  const report = buildStatusReport({
+    snapshot,
+    plan,
+    generatedAt: outcome.report.finishedAt,
+    reportOnly: policy.reportOnly,
+    ...(command === "apply"
+      ? { recentRuns: [run], recentActions: actionRecordsOf(outcome.report, outcome.snapshot) }
+      : {}),
+  });
+  return `${renderStatusPage(report)}\n`;
 }
 
 /** apply tells the configured channels what it did, exactly as the Functions app would. */

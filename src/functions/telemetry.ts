@@ -31,6 +31,7 @@ export type TelemetryEvent =
   | "ResyncPlanned"
   | "ResyncQueued"
   | "ResyncRunSkipped"
+  | "StatusServed"
   | "RequestFailed";
 
 type Level = "debug" | "info" | "warn" | "error";

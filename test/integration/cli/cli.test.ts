@@ -123,7 +123,7 @@ describe("the CLI's input checks", () => {
   it("refuses an unknown output format", async () => {
     const { code, stderr } = await cli(["plan", "--output", "yaml"]);
     expect(code).toBe(1);
-    expect(stderr).toContain("--output must be table or json");
+    expect(stderr).toContain("--output must be table, json or html");
   });
 
   it("explains that there is nothing to watch", async () => {
