@@ -24,6 +24,8 @@ export interface RenderOptions {
 
 /** Above this width (px) the diagram is shown at full size in a scrolling box instead of shrunk. */
 const FIT_LIMIT = 1100;
+/** With more lines than this, healthy ones are drawn faint so the problems stand out. */
+const DENSE_EDGES = 60;
 
 export function renderStatusPage(report: StatusReport, options: RenderOptions = {}): string {
   const title = options.title ?? "VNet peering status";
@@ -151,7 +153,7 @@ function diagram(report: StatusReport, layout: Layout, anchors: Map<string, stri
   const widthAttr =
     layout.width > FIT_LIMIT ? `width="${fmt(layout.width)}" height="${fmt(layout.height)}"` : "";
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${fmt(layout.minX)} ${fmt(layout.minY)} ${fmt(layout.width)} ${fmt(layout.height)}" ${widthAttr} style="max-width:${fmt(layout.width)}px" aria-labelledby="topo-title topo-desc" role="group" class="topo">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${fmt(layout.minX)} ${fmt(layout.minY)} ${fmt(layout.width)} ${fmt(layout.height)}" ${widthAttr} style="max-width:${fmt(layout.width)}px" aria-labelledby="topo-title topo-desc" role="group" class="topo${edges.length > DENSE_EDGES ? " dense" : ""}">`,
     `<title id="topo-title">Peering topology</title>`,
     `<desc id="topo-desc">${esc(describe(report))}</desc>`,
     `<defs>`,
@@ -532,6 +534,7 @@ figcaption{font-size:.88rem}
 .legend .sample{flex:none;margin-top:3px}
 .edge line,.edge path.cross{fill:none;stroke-width:2.2;stroke-linecap:round}
 .e-healthy line{stroke:var(--ok);stroke-width:1.6;opacity:.85}
+.dense .e-healthy line{stroke-width:.7;opacity:.4}
 .e-syncNeeded line{stroke:var(--sync);stroke-dasharray:7 4;stroke-linecap:butt}
 .e-oneSided line{stroke:var(--one);stroke-dasharray:0.1 4.5;stroke-width:2.6}
 .e-disconnected line,.e-disconnected path.cross{stroke:var(--disc)}
