@@ -1,0 +1,96 @@
+import { ArmNetworkPort } from "../../src/azure/arm-network-port.js";
+import { ARM_REQUEST_BUDGET, type RequestBudget } from "../../src/azure/request-budget.js";
+import { emulatorCredential } from "../../src/azure/credentials.js";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
+
+/**
+ * The emulator configured like the real service (reference/azure-peering-facts.md):
+ * - token buckets per subscription, reads 250 burst / 25 per s, writes 200 / 10 (facts 6): the
+ *   emulator's defaults;
+ * - one write at a time per VNet, a second one is answered 409 AnotherOperationInProgress (facts 5);
+ * - a peering PUT is a long-running operation (facts 2) of LRO_SECONDS emulated seconds. ESTIMATE: the
+ *   facts give no duration; "10-20 s per peering PUT" is the figure from the issue, 15 s is its middle;
+ * - every answer takes REQUEST_SECONDS (ESTIMATE: a typical ARM GET round trip from inside Azure);
+ * - NRP's polling answers carry no Retry-After (facts 2: `{"status": "InProgress"}` only), so SDK
+ *   clients poll at their own interval (2 s, facts 2 "updateIntervalInMs, default 2000 ms").
+ */
+export const LRO_SECONDS = 15;
+export const REQUEST_SECONDS = 0.05;
+export const SDK_POLL_SECONDS = 2;
+export const ARM_BUCKETS = {
+  reads: { burst: 250, perSecond: 25 },
+  writes: { burst: 200, perSecond: 10 },
+} as const;
+
+export function armLikeOptions(timeScale: number, extra: EmulatorOptions = {}): EmulatorOptions {
+  return {
+    timeScale,
+    lroDurationSeconds: LRO_SECONDS,
+    lroRetryAfterSeconds: 0,
+    requestLatencySeconds: REQUEST_SECONDS,
+    busy: "409",
+    pageSize: 100,
+    ...extra,
+  };
+}
+
+export async function startArmLike(timeScale: number, extra: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator(armLikeOptions(timeScale, extra));
+}
+
+/**
+ * The product's ARM port pointed at the emulator, as production builds it (createNetworkPort), except
+ * that what the SDK measures in wall-clock time is scaled to emulated time: its default 2 s poll
+ * interval becomes 2 emulated seconds. Retry-After from the emulator is in emulated seconds, and the
+ * engine's injected sleep (see scaledSleep) scales it the same way, and the adapter's request budget
+ * (ARM's token buckets) refills per emulated second.
+ */
+export function productPort(emu: Emulator): ArmNetworkPort {
+  return new ArmNetworkPort({
+    credential: emulatorCredential,
+    endpoint: emu.endpoint,
+    caPem: emu.caPem,
+    pollIntervalMs: Math.max(1, Math.round(SDK_POLL_SECONDS * 1000 * emu.options.timeScale)),
+    requestBudget: scaledBudget(ARM_REQUEST_BUDGET, emu.options.timeScale),
+  });
+}
+
+/** The adapter's default request budget (ARM's buckets) with its refill in emulated seconds. */
+export function scaledBudget(budget: RequestBudget, timeScale: number): RequestBudget {
+  const scale = (b: { burst: number; perSecond: number }) => ({
+    burst: b.burst,
+    perSecond: b.perSecond / timeScale,
+  });
+  return { reads: scale(budget.reads), writes: scale(budget.writes), deletes: scale(budget.deletes) };
+}
+
+/** The engine's sleep in emulated milliseconds (Retry-After, backoff), slept in scaled wall-clock time. */
+export function scaledSleep(timeScale: number): (ms: number) => Promise<void> {
+  return (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms * timeScale)));
+}
+
+/** What the emulator answered, grouped the way the tables report it. */
+export interface CallCounts {
+  reads: number;
+  writes: number;
+  writeAttempts: number;
+  throttled: number;
+  busy: number;
+  listPages: number;
+}
+
+export function callCounts(emu: Emulator): CallCounts {
+  const ok = (method: string) =>
+    emu
+      .counters()
+      .entries.filter((e) => e.method === method && e.status < 300)
+      .reduce((n, e) => n + e.count, 0);
+  return {
+    reads: emu.count({ method: "GET" }),
+    writes: ok("PUT") + ok("DELETE"),
+    writeAttempts: emu.count({ method: "PUT" }) + emu.count({ method: "DELETE" }),
+    throttled: emu.count({ status: 429 }),
+    busy: emu.count({ status: 409 }),
+    listPages: emu.count({ method: "GET", kind: "virtualNetworkList" }),
+  };
+}

@@ -1,0 +1,82 @@
+import { cpus, totalmem } from "node:os";
+import type { ScenarioResult } from "./lib/report.js";
+import { coldStart } from "./scenarios/cold-start.js";
+import { eventStorm } from "./scenarios/event-storm.js";
+import { hubResize } from "./scenarios/hub-resize.js";
+import { sweepScenario } from "./scenarios/sweep.js";
+
+/**
+ * npm run bench [-- --quick] [-- --only hub,storm,sweep,cold]
+ * Tables for people on stdout; the LAST line is one JSON object: {"scenarios": [...]}.
+ * Sizes and time scales: bench/README.md.
+ */
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyAt = args.findIndex((a) => a.startsWith("--only"));
+const onlyValue =
+  onlyAt < 0 ? undefined : args[onlyAt]!.includes("=") ? args[onlyAt]!.split("=")[1] : args[onlyAt + 1];
+const only = onlyValue ? new Set(onlyValue.split(",")) : undefined;
+const wanted = (s: string) => !only || only.has(s);
+const log = (s: string) => console.log(s);
+
+/** Engine runs at 1/10 of real time (our own CPU stays small next to ARM's limits); baselines at 1/100. */
+const ENGINE_SCALE = quick ? 0.05 : 0.1;
+const BASELINE_SCALE = quick ? 0.002 : 0.01;
+
+log(
+  `vnet-peering-sync bench (${quick ? "quick" : "full"}): node ${process.version}, ${cpus().length} CPUs, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GB; figures in emulated seconds unless marked wall-clock`,
+);
+const started = performance.now();
+const scenarios: ScenarioResult[] = [];
+if (wanted("hub")) {
+  for (const subscriptions of [1, 10])
+    scenarios.push(
+      await hubResize(
+        {
+          spokes: quick ? 40 : 500,
+          subscriptions,
+          engineTimeScale: ENGINE_SCALE,
+          baselineTimeScale: BASELINE_SCALE,
+        },
+        log,
+      ),
+    );
+}
+if (wanted("storm")) {
+  scenarios.push(
+    await eventStorm(
+      quick
+        ? { vnets: 40, events: 200, subscriptions: 2, engineTimeScale: ENGINE_SCALE, workers: 12 }
+        : { vnets: 300, events: 2000, subscriptions: 2, engineTimeScale: ENGINE_SCALE, workers: 12 },
+      log,
+    ),
+  );
+}
+if (wanted("sweep")) {
+  scenarios.push(
+    await sweepScenario(
+      quick
+        ? {
+            vnets: 1000,
+            subscriptions: 10,
+            driftedPairs: 10,
+            engineTimeScale: ENGINE_SCALE,
+            baselineTimeScale: BASELINE_SCALE,
+            workers: 12,
+          }
+        : {
+            vnets: 10_000,
+            subscriptions: 50,
+            driftedPairs: 100,
+            engineTimeScale: ENGINE_SCALE,
+            baselineTimeScale: BASELINE_SCALE,
+            workers: 12,
+          },
+      log,
+    ),
+  );
+}
+if (wanted("cold")) scenarios.push(...(await coldStart({ runs: quick ? 3 : 7 }, log)));
+log(`\n(total wall-clock ${Math.round((performance.now() - started) / 1000)} s)`);
+console.log(JSON.stringify({ scenarios }));
