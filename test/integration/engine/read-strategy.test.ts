@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { LIST_PEERS_THRESHOLD } from "../../../src/reconcile/run.js";
+import { startEngine, type EngineHarness } from "../../support/engine.js";
+
+const SUB = "00000000-0000-4000-8000-0000000000b1";
+const vnetId = (name: string) =>
+  `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`;
+
+let h: EngineHarness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+async function hubWith(spokes: number): Promise<EngineHarness> {
+  const engine = await startEngine({ throttle: false });
+  engine.emu.seed.vnet({
+    subscriptionId: SUB,
+    resourceGroup: "rg",
+    name: "hub",
+    addressPrefixes: ["10.0.0.0/16"],
+  });
+  for (let i = 1; i <= spokes; i++) {
+    engine.emu.seed.vnet({
+      subscriptionId: SUB,
+      resourceGroup: "rg",
+      name: `s${i}`,
+      addressPrefixes: [`10.1.${i}.0/24`],
+    });
+    engine.emu.seed.connect(vnetId("hub"), vnetId(`s${i}`));
+  }
+  engine.emu.seed.setAddressSpace(vnetId("hub"), ["10.0.0.0/16", "10.200.0.0/16"]);
+  engine.emu.resetCounters();
+  return engine;
+}
+
+describe("reading a VNet's peers", () => {
+  it("lists the subscription once when a scope has many peers there, instead of a GET per peer", async () => {
+    h = await hubWith(LIST_PEERS_THRESHOLD + 5);
+    const outcome = await h.run({ watchedSubscriptions: [SUB] }, { scope: [vnetId("hub")] });
+    expect(h.emu.count({ method: "GET", kind: "virtualNetworkList" })).toBe(1);
+    expect(h.emu.count({ method: "GET", kind: "virtualNetwork" })).toBe(1);
+    expect(outcome.report.results.filter((r) => r.result.status === "succeeded")).toHaveLength(
+      LIST_PEERS_THRESHOLD + 5,
+    );
+    expect(h.writes()).toBe(LIST_PEERS_THRESHOLD + 5);
+  });
+
+  it("reads a few peers one by one", async () => {
+    h = await hubWith(3);
+    await h.run({ watchedSubscriptions: [SUB] }, { scope: [vnetId("hub")] });
+    expect(h.emu.count({ method: "GET", kind: "virtualNetworkList" })).toBe(0);
+    expect(h.emu.count({ method: "GET", kind: "virtualNetwork" })).toBe(4);
+    expect(h.writes()).toBe(3);
+  });
+});
