@@ -540,7 +540,8 @@ function sharedServicesOf(
       ...(services.privateEndpoints > 0 ? (["privateEndpoints"] as const) : []),
     ];
     const keys = pairsOf.get(idKey(hub.id)) ?? [];
-    if (offered.length === 0 || keys.length === 0) continue;
+    // A hub shares with several VNets; a VNet peered with one other is a pair, not a hub.
+    if (offered.length === 0 || keys.length < 2) continue;
     const blocked: BlockedSpoke[] = [];
     for (const key of keys) {
       const halves = edges.get(key)!;
