@@ -407,7 +407,7 @@ function recentRunsSection(report: StatusReport): string {
           .map(([k, n]) => `${k} ${n}`)
           .join(", ")
       : "";
-    return `<tr><td data-label="Started">${r.at ? time(r.at) : "-"}</td><td data-label="Trigger">${esc(r.trigger)}</td><td data-label="Mode">${r.dryRun ? "dry run" : "apply"}</td><td data-label="Status"><span class="tag r-${esc(r.status)}">${esc(r.status)}</span></td><td data-label="VNets read">${r.vnetsRead ?? "-"}</td><td data-label="Actions">${esc(summary || "-")}</td><td data-label="Error">${r.error ? esc(`${r.error.code}: ${r.error.message}`) : "-"}</td></tr>`;
+    return `<tr data-run="${esc(r.runId)}"><td data-label="Started">${r.at ? time(r.at) : "-"}</td><td data-label="Trigger">${esc(r.trigger)}</td><td data-label="Mode">${r.dryRun ? "dry run" : "apply"}</td><td data-label="Status"><span class="tag r-${esc(r.status)}">${esc(r.status)}</span></td><td data-label="VNets read">${r.vnetsRead ?? "-"}</td><td data-label="Actions">${esc(summary || "-")}</td><td data-label="Error">${r.error ? esc(`${r.error.code}: ${r.error.message}`) : "-"}</td></tr>`;
   });
   return `${head}<div class="table-wrap"><table><thead><tr><th scope="col">Started</th><th scope="col">Trigger</th><th scope="col">Mode</th><th scope="col">Status</th><th scope="col">VNets read</th><th scope="col">Actions</th><th scope="col">Error</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
 }
