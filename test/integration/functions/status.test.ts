@@ -1,4 +1,5 @@
 import { HttpRequest } from "@azure/functions";
+import type * as Functions from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_TOPOLOGY } from "../../../src/cli/emulator-target.js";
 import { status } from "../../../src/functions/status.js";
@@ -10,7 +11,7 @@ import { logsOf, startStack, type Stack } from "./stack.js";
 // Registrations are recorded instead of skipped (test mode would skip them), to check the options.
 const registered = vi.hoisted(() => new Map<string, Record<string, unknown>>());
 vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@azure/functions")>();
+  const real = await importOriginal<typeof Functions>();
   const record = (name: string, options: Record<string, unknown>) => void registered.set(name, options);
   return {
     ...real,
