@@ -108,10 +108,14 @@ export async function readSnapshot(
   const wholeSubscriptions = scope.length === 0 ? [...watched] : scope.filter((s) => isSubscriptionId(s));
   const resourceGroups = scope.filter((s) => isResourceGroupId(s));
   const vnetIds = scope.filter((s) => parseVnetId(s));
-  const listSubs = new Set([
-    ...wholeSubscriptions.map((s) => subscriptionOf(s) ?? s.toLowerCase()),
-    ...resourceGroups.map((s) => subscriptionOf(s)!),
-  ]);
+  // Never read outside the watched subscriptions, whoever built the scope (a queue message is not
+  // validated like the resync body is).
+  const listSubs = new Set(
+    [
+      ...wholeSubscriptions.map((s) => subscriptionOf(s) ?? s.toLowerCase()),
+      ...resourceGroups.map((s) => subscriptionOf(s)!),
+    ].filter((sub) => watched.has(sub)),
+  );
 
   await Promise.all(
     [...listSubs].map((sub) =>
