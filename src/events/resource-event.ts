@@ -79,6 +79,12 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
       "is missing (and no specversion): neither Event Grid schema nor CloudEvents 1.0",
     );
   }
+  // Resource events always carry an object. Anything else is refused before the SDK's deserializer,
+  // which spends over a second on a 1 MB string `data` (Event Grid's event size limit).
+  const rawData = record.data;
+  if (rawData !== undefined && (typeof rawData !== "object" || rawData === null || Array.isArray(rawData))) {
+    return malformed("data", "must be an object");
+  }
   let event: EventGridEvent<unknown> | CloudEvent<unknown>;
   try {
     const [first] =
