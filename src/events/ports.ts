@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { Snapshot, Vnet } from "../reconcile/types.js";
 
@@ -8,12 +9,9 @@ import type { Snapshot, Vnet } from "../reconcile/types.js";
  * src/functions/ receive them from the composition root (src/functions/runtime.ts).
  */
 
-const VNET_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
-
 /** One message on the reconcile queue: "look at this VNet". */
 export const reconcileMessageSchema = z.object({
-  vnetId: z.string().max(1024).regex(VNET_ID, "must be a virtual network resource id"),
+  vnetId: z.string().max(1024).refine(isWellFormedVnetId, "must be a virtual network resource id"),
   cause: z.enum(["event", "sweep"]),
   /** The event id (or sweep invocation id) that asked for it: logs of both ends share it. */
   correlationId: z.string().min(1).max(256),
@@ -24,7 +22,12 @@ export type ReconcileMessage = z.infer<typeof reconcileMessageSchema>;
 /** One message on the resync-runs queue: a manual run accepted by POST /api/resync. */
 export const resyncMessageSchema = z.object({
   runId: z.uuid(),
-  scope: z.array(z.string().max(512)).min(1).max(50),
+  scope: z
+    .array(
+      z.string().max(512).refine(isWellFormedScopeId, "must be a subscription, resource group or VNet id"),
+    )
+    .min(1)
+    .max(50),
   repairDisconnected: z.boolean().optional(),
   correlationId: z.string().min(1).max(256),
 });

@@ -1,5 +1,11 @@
 import { EventGridDeserializer, isSystemEvent, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
-import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
+import {
+  isWellFormedPeeringId,
+  isWellFormedVnetId,
+  parsePeeringId,
+  parseVnetId,
+  subscriptionOf,
+} from "../reconcile/ids.js";
 
 /**
  * Resource events of a subscription system topic, in the Event Grid schema or CloudEvents 1.0
@@ -134,11 +140,13 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
   if (!subject) return malformed("subject", "is missing (and so is data.resourceUri)");
   const resourceId = subject.replace(/\/+$/, "");
   let vnetId: string | undefined;
+  // Well formed by ARM's naming rules, not just shaped like an id: `..`, encoded slashes and control
+  // characters never reach a queue message, a URL or a log line.
   if (operation === "vnetWrite" || operation === "vnetDelete") {
-    vnetId = parseVnetId(resourceId) ? resourceId : undefined;
+    vnetId = parseVnetId(resourceId) && isWellFormedVnetId(resourceId) ? resourceId : undefined;
     if (!vnetId) return malformed("subject", "is not a virtual network resource id");
   } else {
-    vnetId = parsePeeringId(resourceId)?.vnetId;
+    vnetId = isWellFormedPeeringId(resourceId) ? parsePeeringId(resourceId)?.vnetId : undefined;
     if (!vnetId) return malformed("subject", "is not a virtual network peering resource id");
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { subscriptionOf } from "../reconcile/ids.js";
+import { isWellFormedScopeId, subscriptionOf } from "../reconcile/ids.js";
 
 /** The body of POST /api/resync. Unknown fields are refused: a typo ("dryrun") must not mean "apply". */
 export const resyncRequestSchema = z.strictObject({
@@ -8,9 +8,6 @@ export const resyncRequestSchema = z.strictObject({
   repairDisconnected: z.boolean().optional(),
 });
 export type ResyncRequest = z.infer<typeof resyncRequestSchema>;
-
-const SCOPE_ID =
-  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/resourceGroups\/[-\w._()]+(\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w._]+)?)?$/i;
 
 export type ResyncRequestCheck =
   | { ok: true; request: ResyncRequest }
@@ -34,7 +31,7 @@ export function checkResyncRequest(
   }
   const watched = new Set(watchedSubscriptions.map((s) => s.toLowerCase()));
   for (const [i, id] of parsed.data.scope.entries()) {
-    if (!SCOPE_ID.test(id)) {
+    if (!isWellFormedScopeId(id)) {
       return {
         ok: false,
         field: `scope[${i}]`,
