@@ -45,6 +45,7 @@ export type EventVerdict =
   | { kind: "malformed"; eventId?: string; field: string; reason: string };
 
 const deserializer = new EventGridDeserializer();
+const MAX_EVENT_ID = 256;
 
 /** One verdict per event: the trigger hands one event, an array is accepted too. */
 export async function readNetworkEvents(
@@ -69,6 +70,11 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
     return { kind: "malformed", field: "event", reason: "is not a JSON object" };
   }
   const record = item as Record<string, unknown>;
+  // The id travels on as the reconcile's correlation id (256 characters at most) and into every log
+  // line about the event: a longer one is refused, not echoed.
+  if (typeof record.id === "string" && record.id.length > MAX_EVENT_ID) {
+    return { kind: "malformed", field: "id", reason: `is longer than ${MAX_EVENT_ID} characters` };
+  }
   const eventId = typeof record.id === "string" ? record.id : undefined;
   const malformed = (field: string, reason: string): EventVerdict => ({
     kind: "malformed",
