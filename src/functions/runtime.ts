@@ -8,7 +8,7 @@ import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { functionsStorage } from "../azure/functions-storage.js";
 import { TablePeerIndex } from "../azure/peer-index-table.js";
 import { StorageMessageQueue } from "../azure/reconcile-queue.js";
-import { parseSettings, policyFrom, type Settings } from "../config.js";
+import { parseSettings, policyFrom, SECRET_SETTINGS, type Settings } from "../config.js";
 import type {
   AuditStore,
   DedupeMarkers,
@@ -20,6 +20,7 @@ import type {
 } from "../events/ports.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
+import { redactInTelemetry } from "./telemetry.js";
 
 /** Fixed names: the queue trigger registrations (src/index.ts) use them too. */
 export const RESYNC_QUEUE = "resync-runs";
@@ -61,6 +62,9 @@ export async function createRuntime(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const settings = parseSettings(env, { requireSubscriptions: true, requireStorage: true });
+  redactInTelemetry(
+    [...SECRET_SETTINGS].map((name) => settings[name as keyof Settings] as string | undefined),
+  );
   const storage = functionsStorage(settings);
   const overrides = options.overrides ?? {};
   const port = overrides.port ?? (await createNetworkPort(settings));

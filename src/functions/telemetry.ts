@@ -1,4 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
+import { redact } from "../alerts/redact.js";
 import type { RunReport } from "../reconcile/run-report.js";
 
 /**
@@ -36,13 +37,21 @@ export type TelemetryEvent =
 
 type Level = "debug" | "info" | "warn" | "error";
 
+/** Values of the secret settings, registered by the runtime: no telemetry line ever carries one. */
+const secretValues = new Set<string>();
+
+export function redactInTelemetry(values: readonly (string | undefined)[]): void {
+  for (const value of values) if (value) secretValues.add(value);
+}
+
 export function logEvent(
   context: InvocationContext,
   level: Level,
   event: TelemetryEvent,
   fields: Record<string, unknown>,
 ): void {
-  context[level](event, JSON.stringify({ event, ...fields }));
+  // An error message may quote anything (an SDK error quotes URLs and connection strings).
+  context[level](event, redact(JSON.stringify({ event, ...fields }), [...secretValues]));
 }
 
 /** One ReconcileAction line per action and one ReconcileRun line per run. */
