@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { reconcileMessageSchema, resyncMessageSchema } from "../../src/events/ports.js";
+import { readNetworkEvents } from "../../src/events/resource-event.js";
+import { checkResyncRequest } from "../../src/events/resync-request.js";
+import { ArmError, isRetryable } from "../../src/reconcile/errors.js";
+import "./support/log-capture.js";
+import { HANG_SECONDS, startRig } from "./support/estate.js";
+import { WATCHED, vnetId } from "./support/hostile.js";
+import { buildScenario, expectNeverWorse } from "./support/scenarios.js";
+import { tally } from "./support/tally.js";
+
+/**
+ * The failing cases the reliability suite found, kept one by one (the fixes are in their own commits;
+ * the fault matrix and the fuzzers keep covering them broadly).
+ */
+
+const hub = vnetId(WATCHED, "rg-net", "hub");
+const event = (overrides: Record<string, unknown>) => ({
+  specversion: "1.0",
+  id: "4db48cba-50a2-455a-93b4-de41a3b5b7f6",
+  source: `/subscriptions/${WATCHED}`,
+  subject: hub,
+  type: "Microsoft.Resources.ResourceWriteSuccess",
+  time: "2026-11-22T10:00:00Z",
+  data: { operationName: "Microsoft.Network/virtualNetworks/write", resourceUri: hub },
+  ...overrides,
+});
+
+describe("regressions", () => {
+  it("a hung ARM request ends as a retryable RequestTimeout instead of hanging the Function", async (context) => {
+    const t = tally(context, "regressions");
+    const rig = await startRig();
+    try {
+      const scenario = buildScenario(rig, "sync");
+      rig.emu.injectFault({
+        method: "GET",
+        path: /virtualNetworks\/?$/i,
+        fault: { type: "delay", seconds: HANG_SECONDS * 10 },
+      });
+      const started = Date.now();
+      const error = await rig.run(scenario.policy).catch((err: unknown) => err);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error).toBeInstanceOf(ArmError);
+      expect((error as ArmError).code).toBe("RequestTimeout");
+      expect(isRetryable(error as ArmError)).toBe(true);
+      t.add({ cases: 1, faults: 1 });
+    } finally {
+      await rig.stop();
+    }
+  });
+
+  it("a write whose long-running operation never ends is abandoned as a retryable OperationTimedOut, nothing lost", async (context) => {
+    const t = tally(context, "regressions");
+    // Operations take 1000 emulated seconds (10 s); the adapter gives them 300 ms.
+    const rig = await startRig({ emulator: { lroDurationSeconds: 1000 }, port: { operationTimeoutMs: 300 } });
+    try {
+      const scenario = buildScenario(rig, "sync");
+      const before = rig.peerings(scenario.vnets);
+      const { report, plan } = await rig.run(scenario.policy, { maxAttempts: 1 });
+      expect(report.results.map((r) => r.result)).toEqual([
+        { status: "failed", error: expect.objectContaining({ code: "OperationTimedOut", retryable: true }) },
+      ]);
+      // ARM still runs it: the peering is Updating, with every setting as it was.
+      const after = rig.peerings(scenario.vnets);
+      for (const [id, p] of before) expect(after.get(id)?.settings).toEqual(p.settings);
+      expect([...after.values()].some((p) => p.provisioningState === "Updating")).toBe(true);
+      // The next run leaves a write in flight alone.
+      rig.emu.resetCounters();
+      await rig.run(scenario.policy);
+      expect(rig.writes()).toBe(0);
+      expect(plan.actions).toHaveLength(1);
+      expectNeverWorse(
+        before,
+        new Map([...after].map(([k, v]) => [k, { ...v, provisioningState: "Succeeded" as const }])),
+        [plan],
+      );
+      t.add({ cases: 1, faults: 1 });
+    } finally {
+      await rig.stop();
+    }
+  });
+
+  it("a 1 MB string as an event's data is refused by name at once (the SDK deserializer spent seconds on it)", async (context) => {
+    const t = tally(context, "regressions");
+    for (const schema of ["CloudEvents", "EventGrid"] as const) {
+      const big = "y".repeat(1_000_000);
+      const input =
+        schema === "CloudEvents"
+          ? event({ data: big })
+          : {
+              id: "x",
+              topic: "/t",
+              subject: hub,
+              eventType: "Microsoft.Resources.ResourceWriteSuccess",
+              eventTime: "2026-11-22T10:00:00Z",
+              data: big,
+              dataVersion: "",
+              metadataVersion: "1",
+            };
+      const started = performance.now();
+      const [verdict] = await readNetworkEvents(input, [WATCHED]);
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(verdict).toMatchObject({ kind: "malformed", field: "data" });
+      t.add({ cases: 1 });
+    }
+  });
+
+  it("an event id longer than 256 characters is malformed, not a reconcile the queue would then drop", async (context) => {
+    const t = tally(context, "regressions");
+    expect(await readNetworkEvents(event({ id: "z".repeat(257) }), [WATCHED])).toEqual([
+      { kind: "malformed", field: "id", reason: "is longer than 256 characters" },
+    ]);
+    expect((await readNetworkEvents(event({ id: "z".repeat(256) }), [WATCHED]))[0]!.kind).toBe("change");
+    t.add({ cases: 2 });
+  });
+
+  it("ids with '..', encoded slashes, spaces or control characters never become a reconcile, a queued message or a scope", async (context) => {
+    const t = tally(context, "regressions");
+    for (const name of ["..", ".", "hub%2F..", "hub\nforged", " hub", "hub.", "a/../b"]) {
+      const id = `/subscriptions/${WATCHED}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+      const [verdict] = await readNetworkEvents(event({ subject: id }), [WATCHED]);
+      expect(verdict, name).toMatchObject({ kind: "malformed", field: "subject" });
+      const peering = await readNetworkEvents(
+        event({
+          subject: `${hub}/virtualNetworkPeerings/${name}`,
+          data: { operationName: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write" },
+        }),
+        [WATCHED],
+      );
+      expect(peering[0], `peering ${name}`).toMatchObject({ kind: "malformed", field: "subject" });
+      expect(
+        reconcileMessageSchema.safeParse({
+          vnetId: id,
+          cause: "event",
+          correlationId: "c",
+          enqueuedAt: "2026-11-22T10:00:00.000Z",
+        }).success,
+        name,
+      ).toBe(false);
+      expect(
+        resyncMessageSchema.safeParse({
+          runId: "6f1f4f9e-0000-4000-8000-000000000001",
+          scope: [id],
+          correlationId: "c",
+        }).success,
+      ).toBe(false);
+      expect(checkResyncRequest({ scope: [id] }, [WATCHED])).toMatchObject({ ok: false, field: "scope[0]" });
+      t.add({ cases: 5 });
+    }
+    // ...while ARM's own names still pass: dots, underscores, parentheses in resource groups.
+    const odd = `/subscriptions/${WATCHED}/resourceGroups/rg.(prod)_1/providers/Microsoft.Network/virtualNetworks/v.n-e_t`;
+    expect((await readNetworkEvents(event({ subject: odd }), [WATCHED]))[0]!.kind).toBe("change");
+    expect(checkResyncRequest({ scope: [odd] }, [WATCHED]).ok).toBe(true);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Secret settings with recognisable values: the reliability suite configures them and searches every
+ * answer and log line for them (and for their secret parts, which is what leaks in practice).
+ */
+
+const TEAMS_SIG = "TeamsSigRELIABILITY0123456789abcdef";
+const WEBHOOK_TOKEN = "HookTokenRELIABILITY9876543210";
+const HMAC_KEY = "hmac-RELIABILITY-0123456789-key";
+const ACS_KEY = Buffer.from("acs-RELIABILITY-access-key-0123456789").toString("base64");
+const STORAGE_KEY = Buffer.from("storage-RELIABILITY-account-key-0123456789").toString("base64");
+
+export const SECRET_ENV: Record<string, string> = {
+  TEAMS_WEBHOOK_URL: `https://prod-00.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${TEAMS_SIG}`,
+  ALERT_WEBHOOK_URL: `https://hooks.example.net/${WEBHOOK_TOKEN}?token=${WEBHOOK_TOKEN}`,
+  ALERT_WEBHOOK_SECRET: HMAC_KEY,
+  EMAIL_CONNECTION_STRING: `endpoint=https://acs-reliability.communication.azure.com/;accesskey=${ACS_KEY}`,
+  EMAIL_SENDER: "DoNotReply@reliability.example.net",
+  EMAIL_RECIPIENTS: "netops@example.net",
+};
+
+/** The storage connection string is a secret too (tests that use Azurite add its own key). */
+export const STORAGE_CONNECTION_STRING = `DefaultEndpointsProtocol=https;AccountName=reliability;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net`;
+
+export const SECRETS: readonly string[] = [
+  TEAMS_SIG,
+  WEBHOOK_TOKEN,
+  HMAC_KEY,
+  ACS_KEY,
+  STORAGE_KEY,
+  ...Object.entries(SECRET_ENV)
+    .filter(([name]) => name !== "EMAIL_SENDER" && name !== "EMAIL_RECIPIENTS")
+    .map(([, value]) => value),
+];
