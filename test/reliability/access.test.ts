@@ -246,6 +246,7 @@ describe("access", () => {
   it("a representative day of the app, with every secret configured and ARM failing now and then, logs no secret", async (context) => {
     const t = tally(context, "access");
     const logs: LogLine[] = [];
+    rig.emu.resetCounters();
     const fault = rig.emu.injectFault({ probability: 0.3, fault: { type: "status", status: 503 } });
     const fault2 = rig.emu.injectFault({
       method: "PUT",
@@ -289,6 +290,7 @@ describe("access", () => {
       rig.emu.removeFault(fault);
       rig.emu.removeFault(fault2);
     }
+    t.add({ faults: rig.emu.count({ status: 503 }) + rig.emu.count({ status: 403 }) });
     expect(logs.length).toBeGreaterThan(50);
     for (const line of logs) expectNoSecret(`log ${line.message}`, line);
     for (const line of captured) expectNoSecret("console line", line);
