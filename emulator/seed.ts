@@ -206,6 +206,15 @@ export class Seeder {
     return [idAB, idBA];
   }
 
+  /** Pretend a peering's last operation is running or failed (a portal write in flight, a failed PUT). */
+  setPeeringProvisioningState(peeringId: string, state: ProvisioningState): void {
+    const m = /^(.*)\/virtualNetworkPeerings\/([^/]+)$/i.exec(peeringId);
+    const p = m ? this.env.state.peering(m[1]!, m[2]!) : undefined;
+    if (!p) throw new Error(`seed: no peering ${peeringId}`);
+    p.provisioningState = state;
+    this.env.state.touch(this.vnetOrThrow(m![1]!));
+  }
+
   /** Removes one half; the other goes Disconnected (facts 4). */
   deletePeering(peeringId: string): void {
     const m = /^(.*)\/virtualNetworkPeerings\/([^/]+)$/i.exec(peeringId);

@@ -9,6 +9,7 @@ import type {
   AppliedAction,
   ApplyReport,
   CreateReciprocalAction,
+  Peering,
   Plan,
   ResetDisconnectedAction,
   SyncAction,
@@ -126,6 +127,18 @@ async function withRetries(
   }
 }
 
+/**
+ * The plan leaves peerings that are Updating, Deleting or Failed alone; the re-read must too, since
+ * one can turn so between plan and write: a write in flight is someone else's (its own event brings
+ * us back), and a PUT on a Failed peering would replay whatever made it fail.
+ */
+function notWritable(current: Peering): ActionResult | undefined {
+  if (current.provisioningState === "Succeeded") return undefined;
+  return current.provisioningState === "Failed"
+    ? { status: "skipped", why: "its provisioning failed since the plan: a person must look at it" }
+    : { status: "skipped", why: `it is ${current.provisioningState} since the plan: a write is in flight` };
+}
+
 /** One attempt: re-read the target, decide whether the write is still needed, write at most once. */
 async function execute(
   action: SyncAction | CreateReciprocalAction | ResetDisconnectedAction,
@@ -136,6 +149,8 @@ async function execute(
     case "sync": {
       const current = await port.getPeering(action.target);
       if (!current) return { status: "skipped", why: "the peering no longer exists" };
+      const busy = notWritable(current);
+      if (busy) return busy;
       if (current.state !== "Connected") {
         return { status: "skipped", why: `the peering is now ${current.state}, not Connected` };
       }
@@ -151,6 +166,8 @@ async function execute(
     case "resetDisconnected": {
       const current = await port.getPeering(action.target);
       if (!current) return { status: "skipped", why: "the peering no longer exists" };
+      const busy = notWritable(current);
+      if (busy) return busy;
       if (current.state !== "Disconnected") {
         return { status: "skipped", why: `the peering is now ${current.state}, no reset needed` };
       }
@@ -165,6 +182,20 @@ async function execute(
       if (existing) return { status: "skipped", why: `a peering back already exists: ${existing.name}` };
       const mirrored = await port.getPeering(action.mirrorOf);
       if (!mirrored) return { status: "skipped", why: "the peering it mirrors no longer exists" };
+      // A half created against a Disconnected or failed peering would stay Initiated forever: one
+      // more one-sided peering, not a repaired pair.
+      if (mirrored.provisioningState !== "Succeeded") {
+        return {
+          status: "skipped",
+          why: `the peering it mirrors is ${mirrored.provisioningState} since the plan`,
+        };
+      }
+      if (mirrored.state === "Disconnected") {
+        return {
+          status: "skipped",
+          why: "the peering it mirrors is still Disconnected: it must be reset first",
+        };
+      }
       const name = parsePeeringId(action.target)?.peeringName ?? action.name;
       countWrite();
       const after = await port.putPeering(action.vnetId, name, action.body);

@@ -239,6 +239,54 @@ describe("apply through the real SDK against the emulator", () => {
     expect(h.writes()).toBe(0);
   });
 
+  it.each(["Updating", "Failed"] as const)(
+    "skips a sync whose peering turned %s between plan and apply, without writing",
+    async (state) => {
+      const { hub, pairs } = hubAndSpokes(1);
+      h.emu.seed.setAddressSpace(hub, ["10.0.0.0/16", "10.100.0.0/16"]);
+      const dry = await h.run(watched, { dryRun: true });
+      expect(dry.plan.actions.map((a) => a.kind)).toEqual(["sync"]);
+      h.emu.seed.setPeeringProvisioningState(pairs[0]![1], state);
+      h.emu.resetCounters();
+
+      const report = await apply(dry.plan, {
+        port: h.port,
+        sleep: async () => {},
+        maxParallelVnets: 2,
+        maxAttempts: 3,
+        reportOnly: false,
+      });
+
+      expect(report.results[0]!.result).toMatchObject({ status: "skipped" });
+      expect(JSON.stringify(report.results[0]!.result)).toContain(
+        state === "Failed" ? "person" : "in flight",
+      );
+      expect(h.writes()).toBe(0);
+    },
+  );
+
+  it("skips the reset of a Disconnected peering that failed to provision since the plan", async () => {
+    const { pairs } = hubAndSpokes(1);
+    const [hubToSpoke, spokeToHub] = pairs[0]!;
+    h.emu.seed.deletePeering(spokeToHub);
+    const dry = await h.run({ ...watched, repairDisconnected: true }, { dryRun: true });
+    expect(dry.plan.actions.map((a) => a.kind)).toContain("resetDisconnected");
+    h.emu.seed.setPeeringProvisioningState(hubToSpoke, "Failed");
+    h.emu.resetCounters();
+
+    const report = await apply(dry.plan, {
+      port: h.port,
+      sleep: async () => {},
+      maxParallelVnets: 2,
+      maxAttempts: 3,
+      reportOnly: false,
+    });
+
+    const reset = report.results.find((r) => r.action.kind === "resetDisconnected")!;
+    expect(reset.result).toMatchObject({ status: "skipped" });
+    expect(h.writes()).toBe(0);
+  });
+
   it("never writes on a VNet outside the watched subscriptions and says who must act", async () => {
     const { hub } = hubAndSpokes(1);
     const foreign = h.emu.seed.vnet({
