@@ -104,9 +104,9 @@ param useRemoteGatewaysOnReciprocal bool = false
 param optOutTag string = 'peering-sync=off'
 
 @minValue(1)
-@maxValue(64)
-@description('Optional. MAX_PARALLEL_VNETS: VNets reconciled in parallel.')
-param maxParallelVnets int = 8
+@maxValue(2000)
+@description('Optional. MAX_PARALLEL_VNETS: VNets written in parallel; requests are also spaced to fit ARM per-subscription limits.')
+param maxParallelVnets int = 500
 
 @minValue(1)
 @maxValue(20)
