@@ -50,6 +50,40 @@ export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps):
   return { kind: "finished", outcome, retryable, terminal };
 }
 
+/** What a queue worker records and decides on when a job did not fully succeed. */
+export interface JobFailure {
+  error: { code: string; message: string; retryable: boolean };
+  /** Absent when the run threw before it had one. */
+  runId?: string;
+  /** For the retry's error message. */
+  summary: string;
+  cause?: unknown;
+}
+
+/**
+ * The failure that decides a job's fate, if any: a retryable one wins (the whole VNet is retried,
+ * and the retry re-reads ARM, so actions that succeeded are not repeated), else the first terminal one.
+ */
+export function failureOf(job: JobResult): JobFailure | undefined {
+  if (job.kind === "threw")
+    return { error: job.error, summary: `the run failed with ${job.error.code}`, cause: job.cause };
+  const runId = job.outcome.report.runId;
+  const retryable = job.retryable[0];
+  if (retryable) {
+    const summary = `${job.retryable.length} action(s) failed and may succeed later`;
+    return { error: { ...retryable, retryable: true }, runId, summary };
+  }
+  const terminal = job.terminal[0];
+  if (terminal) {
+    return {
+      error: { ...terminal, retryable: false },
+      runId,
+      summary: `${job.terminal.length} action(s) failed`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * Unknown throws are treated as retryable: storage hiccups and network failures pass with time, and
  * a persistent bug ends in the poison queue, which alerts.

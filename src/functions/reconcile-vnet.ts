@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import { reconcileMessageSchema } from "../events/ports.js";
-import { runReconcileJob } from "../events/reconcile-job.js";
+import { failureOf, runReconcileJob } from "../events/reconcile-job.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent, logRun } from "./telemetry.js";
@@ -31,61 +31,21 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
     { trigger: cause === "sweep" ? "sweep" : "event", correlationId, scope: [vnetId], dryRun: false },
     deps,
   );
+  if (job.kind === "finished") logRun(context, job.outcome.report, counter.writes);
+  const failure = failureOf(job);
+  if (!failure) return;
+
   const at = r.now().toISOString();
-
-  if (job.kind === "threw") {
-    await r.audit.recordFailure({ vnetId, correlationId, at, attempt, error: job.error });
-    if (job.error.retryable) {
-      logEvent(context, "warn", "ReconcileRetry", {
-        vnetId,
-        correlationId,
-        attempt,
-        errorCode: job.error.code,
-      });
-      throw new RetryLaterError(`reconcile of ${vnetId} failed: ${job.error.code}`, { cause: job.cause });
-    }
-    logEvent(context, "error", "ReconcileFailed", {
-      vnetId,
-      correlationId,
-      attempt,
-      errorCode: job.error.code,
-      message: job.error.message,
-    });
-    await deps.notifier.notifyFailure({ vnetId, error: job.error, attempts: attempt, correlationId, at });
-    return;
+  const { error, runId } = failure;
+  await r.audit.recordFailure({ vnetId, runId, correlationId, at, attempt, error });
+  const fields = { vnetId, runId, correlationId, attempt, errorCode: error.code };
+  if (error.retryable) {
+    logEvent(context, "warn", "ReconcileRetry", fields);
+    throw new RetryLaterError(`reconcile of ${vnetId}: ${failure.summary}`, { cause: failure.cause });
   }
-
-  const { report } = job.outcome;
-  logRun(context, report, counter.writes);
-  const failure = job.retryable[0] ?? job.terminal[0];
-  if (failure) {
-    const retryable = job.retryable.length > 0;
-    await r.audit.recordFailure({
-      vnetId,
-      runId: report.runId,
-      correlationId,
-      at,
-      attempt,
-      error: { ...failure, retryable },
-    });
-    if (retryable) {
-      logEvent(context, "warn", "ReconcileRetry", {
-        vnetId,
-        runId: report.runId,
-        correlationId,
-        attempt,
-        errorCode: failure.code,
-      });
-      throw new RetryLaterError(
-        `reconcile of ${vnetId}: ${job.retryable.length} action(s) failed and may succeed later`,
-      );
-    }
-    logEvent(context, "error", "ReconcileFailed", {
-      vnetId,
-      runId: report.runId,
-      correlationId,
-      errorCode: failure.code,
-      message: failure.message,
-    });
+  logEvent(context, "error", "ReconcileFailed", { ...fields, message: error.message });
+  // A run that finished already told people about its failed actions in its digest.
+  if (job.kind === "threw") {
+    await deps.notifier.notifyFailure({ vnetId, error, attempts: attempt, correlationId, at });
   }
 }
