@@ -1,4 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import { isRetryable, type ArmError } from "../reconcile/errors.js";
 import { logEvent } from "./telemetry.js";
 
 /** `{error:{code,message}}` like ARM's own errors; `target` names the offending field. */
@@ -25,4 +26,18 @@ export function internalError(context: InvocationContext, err: unknown): HttpRes
     "InternalError",
     `The request could not be processed. Quote ${context.invocationId} when asking for help.`,
   );
+}
+
+/**
+ * An ARM read failed while answering (a dry run, the status page): say what ARM said, since its codes
+ * and messages are about resources, not our settings. Busy becomes 503 with Retry-After.
+ */
+export function armFailure(err: ArmError): HttpResponseInit {
+  if (isRetryable(err)) {
+    return {
+      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${err.message}`),
+      headers: { "Retry-After": String(Math.ceil((err.retryAfterMs ?? 30_000) / 1000)) },
+    };
+  }
+  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${err.message}`);
 }

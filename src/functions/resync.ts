@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toJsonDocument } from "../cli/render.js";
 import { checkResyncRequest } from "../events/resync-request.js";
-import { ArmError, isRetryable } from "../reconcile/errors.js";
+import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
-import { errorResponse, internalError } from "./http.js";
+import { armFailure, errorResponse, internalError } from "./http.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent, logRun } from "./telemetry.js";
@@ -109,15 +109,4 @@ function reject(context: InvocationContext, response: HttpResponseInit): HttpRes
     field: error.target,
   });
   return response;
-}
-
-/** A dry run reads ARM: say what ARM said (codes and messages are about resources, not our settings). */
-function armFailure(err: ArmError): HttpResponseInit {
-  if (isRetryable(err)) {
-    return {
-      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${err.message}`),
-      headers: { "Retry-After": String(Math.ceil((err.retryAfterMs ?? 30_000) / 1000)) },
-    };
-  }
-  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${err.message}`);
 }

@@ -2,11 +2,11 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { redact } from "../alerts/redact.js";
 import { SECRET_SETTINGS } from "../config.js";
 import type { ActionRecord, AuditStore, RunRecord } from "../events/ports.js";
-import { ArmError, isRetryable } from "../reconcile/errors.js";
+import { ArmError } from "../reconcile/errors.js";
 import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";
 import { buildStatusReport, renderStatusPage, type StatusReport } from "../status/index.js";
-import { errorResponse, internalError } from "./http.js";
+import { armFailure, internalError } from "./http.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";
 
@@ -101,14 +101,4 @@ function wantsJson(request: HttpRequest): boolean {
   if (!accept.includes("application/json")) return false;
   const html = accept.indexOf("text/html");
   return html === -1 || accept.indexOf("application/json") < html;
-}
-
-function armFailure(err: ArmError): HttpResponseInit {
-  if (isRetryable(err)) {
-    return {
-      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${err.message}`),
-      headers: { "Retry-After": String(Math.ceil((err.retryAfterMs ?? 30_000) / 1000)) },
-    };
-  }
-  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${err.message}`);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apply } from "../../../src/reconcile/apply.js";
-import type { Peering, Vnet } from "../../../src/reconcile/types.js";
+import type { Peering, Plan, Vnet } from "../../../src/reconcile/types.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
 
 const SUB_HUB = "11111111-0000-4000-8000-000000000001";
@@ -50,6 +50,17 @@ async function everyPeering(): Promise<Map<string, Peering>> {
       for (const p of vnet.peerings) all.set(p.id.toLowerCase(), p);
   }
   return all;
+}
+
+/** Applies a plan made earlier, after the test changed the estate behind its back. */
+function applyLater(plan: Plan) {
+  return apply(plan, {
+    port: h.port,
+    sleep: async () => {},
+    maxParallelVnets: 2,
+    maxAttempts: 3,
+    reportOnly: false,
+  });
 }
 
 async function vnet(id: string): Promise<Vnet> {
@@ -226,13 +237,7 @@ describe("apply through the real SDK against the emulator", () => {
     );
     h.emu.resetCounters();
 
-    const report = await apply(dry.plan, {
-      port: h.port,
-      sleep: async () => {},
-      maxParallelVnets: 2,
-      maxAttempts: 3,
-      reportOnly: false,
-    });
+    const report = await applyLater(dry.plan);
 
     expect(report.results[0]!.result).toMatchObject({ status: "skipped" });
     expect(report.writes).toBe(0);
@@ -249,13 +254,7 @@ describe("apply through the real SDK against the emulator", () => {
       h.emu.seed.setPeeringProvisioningState(pairs[0]![1], state);
       h.emu.resetCounters();
 
-      const report = await apply(dry.plan, {
-        port: h.port,
-        sleep: async () => {},
-        maxParallelVnets: 2,
-        maxAttempts: 3,
-        reportOnly: false,
-      });
+      const report = await applyLater(dry.plan);
 
       expect(report.results[0]!.result).toMatchObject({ status: "skipped" });
       expect(JSON.stringify(report.results[0]!.result)).toContain(
@@ -274,13 +273,7 @@ describe("apply through the real SDK against the emulator", () => {
     h.emu.seed.setPeeringProvisioningState(hubToSpoke, "Failed");
     h.emu.resetCounters();
 
-    const report = await apply(dry.plan, {
-      port: h.port,
-      sleep: async () => {},
-      maxParallelVnets: 2,
-      maxAttempts: 3,
-      reportOnly: false,
-    });
+    const report = await applyLater(dry.plan);
 
     const reset = report.results.find((r) => r.action.kind === "resetDisconnected")!;
     expect(reset.result).toMatchObject({ status: "skipped" });
