@@ -10,6 +10,7 @@ import type {
   RunRecord,
   VnetFailure,
 } from "../../../src/events/ports.js";
+import { actionRecordsOf, runRecordOf } from "../../../src/events/audit-records.js";
 import { createRuntime, type Runtime } from "../../../src/functions/runtime.js";
 import type { NetworkPort } from "../../../src/reconcile/port.js";
 import type { RunReport } from "../../../src/reconcile/run-report.js";
@@ -64,31 +65,10 @@ export class MemoryAudit implements AuditStore {
   async putRun(run: RunRecord): Promise<void> {
     this.runs.set(run.runId, { run, actions: this.runs.get(run.runId)?.actions ?? [] });
   }
-  async recordRun(report: RunReport, _snapshot: Snapshot | undefined, extra: Partial<RunRecord> = {}) {
-    const run: RunRecord = {
-      runId: report.runId,
-      trigger: report.trigger,
-      correlationId: report.correlationId,
-      status: report.results.some((r) => r.result.status === "failed") ? "failed" : "succeeded",
-      dryRun: report.dryRun,
-      scope: report.scope,
-      startedAt: report.startedAt,
-      finishedAt: report.finishedAt,
-      ...extra,
-    };
-    const actions: ActionRecord[] = report.results.map(({ action, result }, index) => ({
-      runId: report.runId,
-      index,
-      trigger: report.trigger,
-      correlationId: report.correlationId,
-      at: report.finishedAt,
-      kind: action.kind,
-      target: action.target,
-      vnetId: action.vnetId,
-      reason: action.reason,
-      result: result.status,
-      ...(result.status === "failed" ? { error: result.error } : {}),
-    }));
+  async recordRun(report: RunReport, snapshot: Snapshot | undefined, extra: Partial<RunRecord> = {}) {
+    // The same records the Table store writes, so the suite judges what production would store.
+    const run = runRecordOf(report, snapshot, extra);
+    const actions = actionRecordsOf(report, snapshot);
     this.runs.set(run.runId, { run, actions });
     return run;
   }
