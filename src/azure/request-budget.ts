@@ -30,6 +30,7 @@ export class TokenBucket {
   private last = Date.now();
   private readonly waiting: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight = 0;
 
   constructor(private readonly spec: BucketSpec) {
     if (!(spec.burst >= 1) || !(spec.perSecond > 0))
@@ -39,8 +40,39 @@ export class TokenBucket {
 
   /** Resolves when a token is available (at once while the burst lasts). */
   take(): Promise<void> {
+    return this.acquire(false);
+  }
+
+  /**
+   * Sends a request on a token, counting it in flight until it is answered. ARM charges a request
+   * when it arrives, not when we let it go, and the time in between is anything but constant: the
+   * first requests of a burst each open a TLS connection (hundreds of handshakes stall the event loop
+   * for most of a second) while later ones reuse warm sockets. Meanwhile ARM's bucket sits full and
+   * caps its refill at the burst, so refill this bucket had already spent on the stuck requests is
+   * lost there, and when they land with the paced ones behind them ARM answers 429. Treating every
+   * unanswered request as not yet charged, ARM holds at most our tokens plus those in flight, and that
+   * sum can never exceed the burst: so refill stops at burst minus in flight, as ARM's would.
+   */
+  async send<T>(request: () => Promise<T>): Promise<T> {
+    await this.acquire(true);
+    try {
+      return await request();
+    } finally {
+      // The refill until now accrued under the cap with this request still in flight: a refill ARM's
+      // full bucket lost is not ours to spend once the answer lifts the cap.
+      this.refill();
+      this.inFlight--;
+      this.serve();
+    }
+  }
+
+  private acquire(inFlight: boolean): Promise<void> {
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      // Counted as the token is handed over, so that no refill in between can overshoot the cap.
+      this.waiting.push(() => {
+        if (inFlight) this.inFlight++;
+        resolve();
+      });
       this.serve();
     });
   }
@@ -50,15 +82,21 @@ export class TokenBucket {
     return this.waiting.length;
   }
 
-  private serve(): void {
+  private refill(): void {
     const now = Date.now();
-    this.tokens = Math.min(this.spec.burst, this.tokens + ((now - this.last) / 1000) * this.spec.perSecond);
+    const refilled = this.tokens + ((now - this.last) / 1000) * this.spec.perSecond;
+    this.tokens = Math.max(this.tokens, Math.min(this.spec.burst - this.inFlight, refilled));
     this.last = now;
+  }
+
+  private serve(): void {
+    this.refill();
     while (this.waiting.length > 0 && this.tokens >= 1) {
       this.tokens -= 1;
       this.waiting.shift()!();
     }
-    if (this.waiting.length > 0 && this.timer === undefined) {
+    // Below the cap, time brings the next token; at it, only an answer does (send calls serve again).
+    if (this.waiting.length > 0 && this.timer === undefined && this.spec.burst - this.inFlight >= 1) {
       const waitMs = Math.ceil(((1 - this.tokens) / this.spec.perSecond) * 1000);
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -85,8 +123,7 @@ export function requestBudgetPolicy(budget: RequestBudget): PipelinePolicy {
           : method === "DELETE"
             ? buckets.deletes
             : buckets.writes;
-      await bucket.take();
-      return next(request);
+      return bucket.send(() => next(request));
     },
   };
 }
