@@ -381,7 +381,7 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [
     params: {
       name: 'evgs-peering-sync-${resourceToken}'
       topicName: watched[i].outputs.topicName
-      functionAppId: functionApp.outputs.id
+      functionResourceId: '${functionApp.outputs.id}/functions/onNetworkEvent'
       deadLetterStorageAccountId: storage.outputs.id
       deadLetterContainerName: deadLetterContainerName
       delivery: eventDelivery

@@ -20,7 +20,7 @@ if [[ -n "${BICEP_BIN:-}" ]]; then
 fi
 
 # Newest first; the first one the package source serves wins. Override with BICEP_VERSION.
-versions="${BICEP_VERSION:-${BICEP_VERSIONS:-0.38.33 0.37.4 0.36.177 0.36.1 0.35.1 0.34.44 0.33.93 0.32.4 0.31.92 0.30.23}}"
+versions="${BICEP_VERSION:-${BICEP_VERSIONS:-0.49.2 0.48.1 0.47.16 0.38.33 0.37.4 0.36.177}}"
 
 if [[ -x "$cached" ]]; then
   if [[ -z "${BICEP_VERSION:-}" || "$(cat "$cached.version" 2>/dev/null)" == "$BICEP_VERSION" ]]; then

@@ -10,11 +10,8 @@ param name string
 @description('Required. The system topic (in this resource group) to subscribe to.')
 param topicName string
 
-@description('Required. Resource id of the function app.')
-param functionAppId string
-
-@description('Optional. The Event Grid-triggered function.')
-param functionName string = 'onNetworkEvent'
+@description('Required. Resource id of the Event Grid-triggered function (<function app id>/functions/onNetworkEvent).')
+param functionResourceId string
 
 @description('Required. Resource id of the storage account that receives dead letters.')
 param deadLetterStorageAccountId string
@@ -36,7 +33,7 @@ resource toFunction 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02
     destination: {
       endpointType: 'AzureFunction'
       properties: {
-        resourceId: '${functionAppId}/functions/${functionName}'
+        resourceId: functionResourceId
         // One event per invocation: onNetworkEvent enqueues one VNet per event and returns fast.
         maxEventsPerBatch: 1
         preferredBatchSizeInKilobytes: 64

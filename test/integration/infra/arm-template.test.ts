@@ -123,7 +123,8 @@ describe.skipIf(!bicep)("compiled ARM template (bicep build infra/main.bicep)", 
     expect(p.minimumTlsVersion).toBe("TLS1_2");
     expect(p.supportsHttpsTrafficOnly).toBe(true);
     const queues = ofType(resources, "Microsoft.Storage/storageAccounts/queueServices/queues");
-    expect(queues).toHaveLength(2);
+    // reconcile and resync-runs, each with its declared -poison queue.
+    expect(queues).toHaveLength(4);
     expect(ofType(resources, "Microsoft.Storage/storageAccounts/tableServices/tables")).toHaveLength(2);
     expect(ofType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers")).toHaveLength(2);
   });
@@ -162,7 +163,9 @@ describe.skipIf(!bicep)("compiled ARM template (bicep build infra/main.bicep)", 
     expect(sorted((operationFilter?.values as Json[]).map(String))).toEqual(sorted(WATCHED_OPERATIONS));
     const destination = obj(p.destination);
     expect(destination.endpointType).toBe("AzureFunction");
-    expect(String(obj(destination.properties).resourceId)).toContain("/functions/");
+    // The module takes the function's id as a parameter (use-resource-id-functions); main.bicep builds it.
+    expect(obj(destination.properties).resourceId).toBe("[parameters('functionResourceId')]");
+    expect(allStrings(template).some((s) => s.includes("/functions/onNetworkEvent"))).toBe(true);
     expect(obj(destination.properties).maxEventsPerBatch).toBe(1);
     expect(isObject(p.retryPolicy)).toBe(true);
     const deadLetter = obj(p.deadLetterWithResourceIdentity);
