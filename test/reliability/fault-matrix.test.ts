@@ -246,6 +246,8 @@ describe("fault matrix: every ARM operation x every injected fault", () => {
       expect(faults, "the fault never reached the product").toBeGreaterThan(0);
       // A hung write still lands when its delay is over: look at the state after that.
       if (f.fault.type === "delay" && op.write) await waitMs(HANG_REAL_MS + 100);
+      // A failed poll leaves the accepted operation running in ARM: judge the state it ends in.
+      await rig.settle();
 
       expect(rig.emu.count({ method: "DELETE" })).toBe(0);
       if (thrown !== undefined) {

@@ -50,6 +50,11 @@ export interface Rig {
   /** Every peering on the VNets given, by lower-cased id. */
   peerings(vnetIds: readonly string[]): Map<string, Peering>;
   writes(): number;
+  /**
+   * Waits (bounded) until no long-running operation is in progress: a write ARM accepted finishes on
+   * its own even when the product stopped polling it, and the final state is what counts.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,9 +111,19 @@ export async function startRig(
     },
     writes: () =>
       emu.count({ method: "PUT" }) + emu.count({ method: "DELETE" }) + emu.count({ method: "PATCH" }),
+    settle: async () => {
+      const deadline = Date.now() + SETTLE_LIMIT_MS;
+      while (emu.pendingOperations() > 0) {
+        if (Date.now() > deadline) throw new Error(`${emu.pendingOperations()} operation(s) still in progress`);
+        await waitMs(5);
+      }
+    },
     stop: () => emu.stop(),
   };
 }
+
+/** Far above any emulated LRO of these tests (seconds * 1000 * TIME_SCALE real ms). */
+const SETTLE_LIMIT_MS = 5_000;
 
 /** A fresh pair of watched subscriptions (and one foreign) per case: cases never see each other. */
 let caseNo = 0;
