@@ -4,6 +4,7 @@ import { AlertSendError } from "../../../src/alerts/redact.js";
 import { TEAMS_MAX_BYTES } from "../../../src/alerts/render-teams.js";
 import type { WebhookPayloadV1 } from "../../../src/alerts/render-webhook.js";
 import { createTeamsSender } from "../../../src/alerts/teams-sender.js";
+import { createAlerting } from "../../../src/alerts/alerting.js";
 import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -12,8 +13,9 @@ import {
 } from "../../../src/alerts/webhook-sender.js";
 import { adaptiveCardProblems } from "../../unit/alerts/adaptive-card-check.js";
 import { bigReport, failedSync, problem, report } from "../../unit/alerts/fixtures.js";
-import type { HttpSink } from "./http-sink.js";
-import { startSink } from "./http-sink.js";
+import type { HttpSink, SignatureChecker } from "./http-sink.js";
+import { signatureChecker, startSink } from "./http-sink.js";
+import { secret } from "../../support/secrets.js";
 
 /** A virtual clock: sleeping advances it instantly, so backoff and rate limits are asserted, not waited for. */
 function virtualTime(start = Date.parse("2026-01-10T10:00:00Z")) {
@@ -28,7 +30,7 @@ function virtualTime(start = Date.parse("2026-01-10T10:00:00Z")) {
   };
 }
 
-const SIG = "sIgNaTuRe0123456789abcdefXYZ";
+const SIG = secret("sIgNaTuRe0123456789abcdefXYZ");
 const digest = buildDigest(report([failedSync("spoke1", "hub"), problem("Disconnected", "hub", "spoke2")]))!;
 
 let sink: HttpSink;
@@ -140,84 +142,196 @@ describe("Teams sender", () => {
 });
 
 describe("generic webhook sender", () => {
-  const SECRET = "whsec-0123456789abcdef-very-secret";
+  const SECRET = secret("whsec-0123456789abcdef-very-secret");
+  /**
+   * A request signed by hand, outside this code base: `printf '%s' '1768039200.{"id":"x"}' |
+   * openssl dgst -sha256 -hmac 'whsec-0123456789abcdef-very-secret'`.
+   */
+  const VECTOR = {
+    timestamp: "1768039200",
+    body: '{"id":"x"}',
+    signature: "sha256=b1acfeb9341811c121b15c503579cddf7901e67533d1213335371769093c97b9",
+  };
 
-  it("posts schema version 1 signed over timestamp and raw body", async () => {
-    const time = virtualTime();
-    const sender = createWebhookSender({ url: `${sink.origin}/hooks/vnet`, secret: SECRET, ...time });
-    await sender.send(digest);
+  /** A sink that verifies every request as docs/alerts.md tells receivers to. */
+  let receiver: SignatureChecker;
+  let time: ReturnType<typeof virtualTime>;
+  beforeEach(async () => {
+    time = virtualTime();
+    receiver = signatureChecker(SECRET, () => time.clock.now / 1000);
+    await sink.close();
+    sink = await startSink(receiver.reply);
+  });
+  const hookUrl = () => `${sink.origin}/hooks/vnet`;
+  const header = (i: number, name: string) => sink.requests[i]!.headers[name.toLowerCase()] as string;
+
+  describe("the test receiver itself", () => {
+    const post = (headers: Record<string, string>, body = VECTOR.body) =>
+      fetch(hookUrl(), { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const signed = { [TIMESTAMP_HEADER]: VECTOR.timestamp, [SIGNATURE_HEADER]: VECTOR.signature };
+
+    it("accepts a request signed outside this code base, and answers 401 to any change of it", async () => {
+      expect((await post(signed)).status).toBe(202);
+      expect((await post(signed, '{"id":"y"}')).status).toBe(401);
+      expect(
+        (await post({ ...signed, [SIGNATURE_HEADER]: VECTOR.signature.replace("b1", "b2") })).status,
+      ).toBe(401);
+      expect((await post({ ...signed, [TIMESTAMP_HEADER]: "1768039201" })).status).toBe(401);
+      expect((await post({ [SIGNATURE_HEADER]: VECTOR.signature })).status).toBe(401);
+      expect((await post({ [TIMESTAMP_HEADER]: VECTOR.timestamp })).status).toBe(401);
+      // A signature of another length in bytes (non-ASCII) is a mismatch, not a crash.
+      expect((await post({ ...signed, [SIGNATURE_HEADER]: encodeURI("sha256=é") })).status).toBe(401);
+      time.clock.now += 301_000;
+      expect((await post(signed)).status).toBe(401);
+      expect(receiver.verdicts).toEqual([
+        "ok",
+        "mismatch",
+        "mismatch",
+        "mismatch",
+        "no timestamp",
+        "no signature",
+        "mismatch",
+        "stale timestamp",
+      ]);
+    });
+  });
+
+  it("signs so that a receiver following the documented recipe accepts it", async () => {
+    const sender = createWebhookSender({ url: hookUrl(), secret: SECRET, ...time });
+    expect(await sender.send(digest)).toEqual({ attempts: 1 });
+    expect(receiver.verdicts).toEqual(["ok"]);
     const req = sink.requests[0]!;
     const payload = JSON.parse(req.body) as WebhookPayloadV1;
     expect(payload).toMatchObject({
       schemaVersion: 1,
+      id: digest.id,
       severity: "error",
       runId: "run-0001",
       summary: "Failed: 1 action on spoke1",
     });
     expect(payload.items).toHaveLength(2);
-    const timestamp = req.headers[TIMESTAMP_HEADER.toLowerCase()] as string;
-    const signature = req.headers[SIGNATURE_HEADER.toLowerCase()] as string;
-    expect(timestamp).toBe(String(time.clock.now / 1000));
-    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(req.headers["x-alert-schema-version"]).toBe("1");
-    const nowSeconds = time.clock.now / 1000;
-    expect(verifyWebhookSignature({ secret: SECRET, body: req.body, timestamp, signature, nowSeconds })).toBe(
-      true,
-    );
-    // tampered body, wrong secret, replay ten minutes later: all rejected
-    expect(
-      verifyWebhookSignature({
-        secret: SECRET,
-        body: req.body.replace("error", "info"),
-        timestamp,
-        signature,
-        nowSeconds,
-      }),
-    ).toBe(false);
-    expect(
-      verifyWebhookSignature({
-        secret: "other-secret-0123456789",
-        body: req.body,
-        timestamp,
-        signature,
-        nowSeconds,
-      }),
-    ).toBe(false);
-    expect(
-      verifyWebhookSignature({
-        secret: SECRET,
-        body: req.body,
-        timestamp,
-        signature,
-        nowSeconds: nowSeconds + 600,
-      }),
-    ).toBe(false);
+    expect(header(0, TIMESTAMP_HEADER)).toBe(String(time.clock.now / 1000));
+    expect(header(0, SIGNATURE_HEADER)).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(header(0, "X-Alert-Schema-Version")).toBe("1");
+    expect(header(0, "X-Alert-Id")).toBe(digest.id);
   });
 
-  it("sends no signature headers without a secret", async () => {
-    await createWebhookSender({ url: `${sink.origin}/hooks/vnet`, ...virtualTime() }).send(digest);
+  it("configured with the wrong secret: answered 401 once, reported as a failed channel, the run goes on", async () => {
+    const lines: string[] = [];
+    const logger = {
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+    };
+    const alerting = createAlerting(
+      {
+        ALERT_MIN_SEVERITY: "info",
+        ALERT_ON_FIXED: true,
+        ALERT_REMINDER_HOURS: 24,
+        TEAMS_WEBHOOK_URL: undefined,
+        ALERT_WEBHOOK_URL: hookUrl(),
+        ALERT_WEBHOOK_SECRET: "whsec-rotated-but-not-here-0123",
+        STATUS_PAGE_URL: undefined,
+      },
+      { logger, ...time },
+    );
+    const outcome = await alerting.afterRun(report([failedSync("spoke1", "hub")]));
+    expect(outcome.channels).toEqual([
+      { channel: "webhook", status: "failed", error: "Alert webhook answered 401 (gave up after 1 attempt)" },
+    ]);
+    // No retry storm: one request, no backoff slept.
+    expect(sink.requests).toHaveLength(1);
+    expect(receiver.verdicts).toEqual(["mismatch"]);
+    expect(time.clock.sleeps).toEqual([]);
+    expect(lines.filter((l) => l.startsWith("error"))).toEqual([
+      `error alert ${outcome.digest!.id} (error) NOT sent to webhook: Alert webhook answered 401 (gave up after 1 attempt)`,
+    ]);
+    expect(lines.join("\n")).not.toContain("whsec-rotated");
+  });
+
+  it("sends no signature headers without a secret (and a verifying receiver refuses it)", async () => {
+    const sender = createWebhookSender({ url: hookUrl(), ...time });
+    await expect(sender.send(digest)).rejects.toThrow("Alert webhook answered 401 (gave up after 1 attempt)");
     expect(sink.requests[0]!.headers[SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
+    expect(sink.requests[0]!.headers[TIMESTAMP_HEADER.toLowerCase()]).toBeUndefined();
   });
 
-  it("re-signs each retry with its own timestamp", async () => {
-    const time = virtualTime();
+  it("retries 5xx with exponential backoff, then succeeds, each attempt signed validly", async () => {
+    sink.script({ status: 502 }, { status: 503 });
+    const sender = createWebhookSender({ url: hookUrl(), secret: SECRET, ...time });
+    expect(await sender.send(digest)).toEqual({ attempts: 3 });
+    expect(sink.requests).toHaveLength(3);
+    expect(time.clock.sleeps).toEqual([1000, 2000]);
+    expect(sink.requests.map((r) => receiver.check(r))).toEqual(["ok", "ok", "ok"]);
+    expect(new Set(sink.requests.map((r) => r.body)).size).toBe(1);
+  });
+
+  it("gives up after the last 5xx with an error that names the status, not the URL", async () => {
+    sink.script({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    const url = `${sink.origin}/hooks/token-abcdef0123456789`;
+    const sender = createWebhookSender({ url, secret: SECRET, ...time });
+    const err = await sender.send(digest).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AlertSendError);
+    expect((err as Error).message).toBe("Alert webhook answered 500 (gave up after 4 attempts)");
+    expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain("token-abcdef0123456789");
+    expect(time.clock.sleeps).toEqual([1000, 2000, 4000]);
+  });
+
+  it("honours Retry-After on 429, in seconds and as an HTTP date, re-signing each retry", async () => {
+    const sender = createWebhookSender({ url: hookUrl(), secret: SECRET, ...time });
     sink.script({ status: 429, headers: { "retry-after": "30" } });
-    await createWebhookSender({ url: `${sink.origin}/h`, secret: SECRET, ...time }).send(digest);
-    const [first, second] = sink.requests;
-    expect(
-      Number(second!.headers[TIMESTAMP_HEADER.toLowerCase()]) -
-        Number(first!.headers[TIMESTAMP_HEADER.toLowerCase()]),
-    ).toBe(30);
-    expect(second!.headers[SIGNATURE_HEADER.toLowerCase()]).not.toBe(
-      first!.headers[SIGNATURE_HEADER.toLowerCase()],
-    );
+    expect(await sender.send(digest)).toEqual({ attempts: 2 });
+    expect(time.clock.sleeps).toEqual([30_000]);
+    expect(Number(header(1, TIMESTAMP_HEADER)) - Number(header(0, TIMESTAMP_HEADER))).toBe(30);
+    expect(header(1, SIGNATURE_HEADER)).not.toBe(header(0, SIGNATURE_HEADER));
+    expect(receiver.verdicts).toEqual(["ok"]);
+
+    sink.script({ status: 429, headers: { "retry-after": new Date(time.clock.now + 20_000).toUTCString() } });
+    expect(await sender.send(digest)).toEqual({ attempts: 2 });
+    expect(time.clock.sleeps).toEqual([30_000, 20_000]);
+    expect(receiver.verdicts).toEqual(["ok", "ok"]);
   });
 
   it("does not wait for an unreasonable Retry-After", async () => {
     sink.script({ status: 503, headers: { "retry-after": "3600" } });
-    const sender = createWebhookSender({ url: `${sink.origin}/h`, ...virtualTime() });
+    const sender = createWebhookSender({ url: hookUrl(), secret: SECRET, ...time });
     await expect(sender.send(digest)).rejects.toThrow(
       "Alert webhook answered 503 with Retry-After 3600 s (longer than we wait) (gave up after 1 attempt)",
     );
+    expect(time.clock.sleeps).toEqual([]);
+  });
+
+  it("times out a receiver that never answers, then retries", async () => {
+    sink.script("hang", "hang");
+    const sender = createWebhookSender({
+      url: hookUrl(),
+      secret: SECRET,
+      ...time,
+      retry: { timeoutMs: 200, maxAttempts: 3 },
+    });
+    expect(await sender.send(digest)).toEqual({ attempts: 3 });
+    expect(receiver.verdicts).toEqual(["ok"]);
+    sink.script("hang");
+    const once = createWebhookSender({
+      url: hookUrl(),
+      secret: SECRET,
+      ...time,
+      retry: { timeoutMs: 200, maxAttempts: 1 },
+    });
+    await expect(once.send(digest)).rejects.toThrow(
+      "Alert webhook did not answer within 200 ms (gave up after 1 attempt)",
+    );
+  });
+
+  it("verifyWebhookSignature (shipped for TypeScript receivers) agrees with the hand-signed request", () => {
+    const nowSeconds = Number(VECTOR.timestamp) + 10;
+    const check = (change: Partial<Parameters<typeof verifyWebhookSignature>[0]>) =>
+      verifyWebhookSignature({ secret: SECRET, ...VECTOR, nowSeconds, ...change });
+    expect(check({})).toBe(true);
+    expect(check({ body: '{"id":"y"}' })).toBe(false);
+    expect(check({ secret: "other-secret-0123456789" })).toBe(false);
+    expect(check({ nowSeconds: nowSeconds + 600 })).toBe(false);
+    expect(check({ signature: encodeURI("sha256=é") })).toBe(false);
+    expect(check({ timestamp: undefined })).toBe(false);
   });
 });
