@@ -3,7 +3,7 @@
  * by the adaptivecards library itself inside headless Chromium (so the picture is what the renderer
  * produces, not a mock-up).
  *
- *   npx tsx scripts/render-alert-card.ts [out.png]
+ *   npm run docs:alert-card [-- out.png]     (or: npx tsx scripts/render-alert-card.ts [out.png])
  *
  * Needs `chromium` on PATH (Debian: apt-get install -y chromium) or CHROMIUM=/path/to/chrome.
  */
