@@ -519,8 +519,10 @@ export interface ReconcileFailure {
 }
 
 export function failureItem(failure: ReconcileFailure, secrets: readonly string[] = []): AlertItem {
-  const where = locate({ vnetId: failure.vnetId, target: failure.vnetId });
   const message = redact(failure.error.message, secrets);
+  const subscription = /^\/subscriptions\/([^/]+)\/?$/i.exec(failure.vnetId)?.[1];
+  if (subscription) return subscriptionFailureItem(failure, subscription, message);
+  const where = locate({ vnetId: failure.vnetId, target: failure.vnetId });
   const tries = failure.attempts ? ` after ${plural(failure.attempts, "attempt")}` : "";
   return {
     category: "failed",
@@ -532,6 +534,33 @@ export function failureItem(failure: ReconcileFailure, secrets: readonly string[
     where,
     done: `Gave up${tries}. Last error ${failure.error.code}: ${message}`,
     todo: failureTodo(failure.error.code, message, false),
+  };
+}
+
+/**
+ * A whole subscription could not be read (the sweep's SubscriptionInaccessible): no VNet, no queue
+ * message to set aside; the other subscriptions were swept and the next sweep tries this one again.
+ */
+function subscriptionFailureItem(
+  failure: ReconcileFailure,
+  subscription: string,
+  message: string,
+): AlertItem {
+  const code = failure.error.code || "Error";
+  const denied = /^(SubscriptionInaccessible|AuthorizationFailed|Forbidden)$/i.test(code);
+  return {
+    category: "failed",
+    severity: "error",
+    // The key of every failure notice: dedupe state written before this wording keeps matching.
+    key: problemKey("Failed:reconcile", failure.vnetId),
+    code,
+    title: `Could not read subscription ${subscription}`,
+    what: `The sweep could not list the VNets of subscription ${subscription}${denied ? " (access denied)" : ""}, so none of its peerings were checked or repaired.`,
+    where: { vnetId: failure.vnetId, vnetName: `subscription ${subscription}`, targetId: failure.vnetId },
+    done: `Swept the other watched subscriptions; nothing was read or written in this one. Error ${code}: ${message}`,
+    todo: denied
+      ? `Grant the app's identity Network Contributor (or the peering-sync role) on subscription ${subscription}, or remove it from WATCHED_SUBSCRIPTIONS; the next sweep reads it again.`
+      : failureTodo(code, message, false),
   };
 }
 

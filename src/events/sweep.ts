@@ -4,7 +4,7 @@ import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy, Vnet } from "../reconcile/types.js";
 import { driftedVnets, type Drift } from "./drift.js";
 import { enqueueReconciles, type EnqueueDeps } from "./intake.js";
-import type { PeerIndex } from "./ports.js";
+import type { FailureNotice, PeerIndex } from "./ports.js";
 
 export interface SweepDeps extends EnqueueDeps {
   port: NetworkPort;
@@ -70,5 +70,25 @@ export async function sweepSubscriptions(correlationId: string, deps: SweepDeps)
     enqueued,
     deduplicated,
     indexRowsRemoved: removed,
+  };
+}
+
+/**
+ * The alert the sweep raises for a watched subscription it may not read (401/403): a failure notice
+ * whose target is the subscription itself (`/subscriptions/<id>`), not a VNet.
+ */
+export function inaccessibleSubscriptionNotice(
+  subscriptionId: string,
+  correlationId: string,
+  at: string,
+): FailureNotice {
+  return {
+    vnetId: `/subscriptions/${subscriptionId}`,
+    error: {
+      code: "SubscriptionInaccessible",
+      message: `The app's identity may not list the virtual networks of subscription ${subscriptionId} (403). Grant it Network Contributor (or the peering-sync role) there, or remove the subscription from WATCHED_SUBSCRIPTIONS.`,
+    },
+    correlationId,
+    at,
   };
 }

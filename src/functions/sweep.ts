@@ -1,5 +1,5 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import { sweepSubscriptions } from "../events/sweep.js";
+import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../events/sweep.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";
 
@@ -54,15 +54,9 @@ export async function sweep(
   const notifier = r.notifier;
   for (const subscriptionId of result.inaccessibleSubscriptions) {
     logEvent(context, "warn", "SubscriptionInaccessible", { runId, correlationId, subscriptionId });
-    await notifier.notifyFailure({
-      vnetId: `/subscriptions/${subscriptionId}`,
-      error: {
-        code: "SubscriptionInaccessible",
-        message: `The app's identity may not list the virtual networks of subscription ${subscriptionId} (403). Grant it Network Contributor (or the peering-sync role) there, or remove the subscription from WATCHED_SUBSCRIPTIONS.`,
-      },
-      correlationId,
-      at: r.now().toISOString(),
-    });
+    await notifier.notifyFailure(
+      inaccessibleSubscriptionNotice(subscriptionId, correlationId, r.now().toISOString()),
+    );
   }
   for (const failed of result.failedSubscriptions) {
     logEvent(context, "error", "SubscriptionUnreadable", { runId, correlationId, ...failed });

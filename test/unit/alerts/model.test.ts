@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDigest, buildFailureDigest } from "../../../src/alerts/model.js";
 import { redact } from "../../../src/alerts/redact.js";
+import { inaccessibleSubscriptionNotice } from "../../../src/events/sweep.js";
 import {
   bigReport,
   createdReciprocal,
@@ -177,6 +178,27 @@ describe("buildFailureDigest", () => {
       key: `Failed:reconcile|${vnetId("hub-vnet").toLowerCase()}`,
       done: "Gave up after 5 attempts. Last error InternalServerError: ARM answered 500",
     });
+  });
+});
+
+describe("buildFailureDigest for the sweep's unreadable subscription", () => {
+  it("names the subscription and what to grant, and says no queue message was set aside", () => {
+    const sub = "22222222-2222-4222-8222-222222222222";
+    const digest = buildFailureDigest(
+      inaccessibleSubscriptionNotice(sub, "sweep-7", "2026-01-10T10:00:00.000Z"),
+    );
+    expect(digest).toMatchObject({ severity: "error", summary: `Failed: 1 action on subscription ${sub}` });
+    const [item] = digest.items;
+    expect(item).toMatchObject({
+      code: "SubscriptionInaccessible",
+      title: `Could not read subscription ${sub}`,
+      key: `Failed:reconcile|/subscriptions/${sub}`,
+      where: { vnetName: `subscription ${sub}`, targetId: `/subscriptions/${sub}` },
+    });
+    expect(item!.what).toContain("could not list the VNets");
+    expect(item!.what).not.toContain("message was set aside");
+    expect(item!.todo).toContain(`Network Contributor (or the peering-sync role) on subscription ${sub}`);
+    expect(item!.todo).toContain("WATCHED_SUBSCRIPTIONS");
   });
 });
 

@@ -5,6 +5,7 @@ import { buildDigest, buildFailureDigest, digestFrom, metaOf } from "../../../sr
 import { InMemoryAlertStateStore, applyLifecycle } from "../../../src/alerts/state.js";
 import type { CardElement } from "../../../src/alerts/render-teams.js";
 import { TEAMS_MAX_BYTES, byteLength, renderTeamsMessage } from "../../../src/alerts/render-teams.js";
+import { inaccessibleSubscriptionNotice } from "../../../src/events/sweep.js";
 import type { ProblemCode } from "../../../src/reconcile/types.js";
 import { adaptiveCardProblems } from "./adaptive-card-check.js";
 import {
@@ -14,6 +15,7 @@ import {
   problem,
   report,
   resetDisconnected,
+  SUB,
   synced,
   vnetId,
 } from "./fixtures.js";
@@ -73,6 +75,10 @@ function allDigests() {
         correlationId: "m1",
         at: "2026-01-10T10:00:00.000Z",
       },
+      { statusPageUrl: STATUS },
+    ),
+    "sweep: subscription not readable (403)": buildFailureDigest(
+      inaccessibleSubscriptionNotice(SUB, "sweep-1", "2026-01-10T10:00:00.000Z"),
       { statusPageUrl: STATUS },
     ),
     "dry run": buildDigest(report([problem("GatewayRuleViolation", "spoke1", "hub")], { dryRun: true }))!,
