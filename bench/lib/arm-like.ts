@@ -52,6 +52,8 @@ export function productPort(emu: Emulator): ArmNetworkPort {
     caPem: emu.caPem,
     pollIntervalMs: Math.max(1, Math.round(SDK_POLL_SECONDS * 1000 * emu.options.timeScale)),
     requestBudget: scaledBudget(ARM_REQUEST_BUDGET, emu.options.timeScale),
+    // BENCH_POLL_LEARNING=off: poll every interval as the SDK does (the comparison in bench/README.md).
+    learnOperationDurations: process.env.BENCH_POLL_LEARNING !== "off",
   });
 }
 

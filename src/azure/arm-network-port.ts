@@ -9,6 +9,7 @@ import { ArmError } from "../reconcile/errors.js";
 import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
+import { PollPace } from "./poll-pace.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
 
 export interface ArmConnectionOptions {
@@ -17,8 +18,13 @@ export interface ArmConnectionOptions {
   endpoint?: string;
   /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
   caPem?: string;
-  /** LRO polling interval. Unset: the SDK honours the service's Retry-After. */
+  /**
+   * LRO polling interval (default the SDK's 2 s). Status polls are held back until a write is likely
+   * done (src/azure/poll-pace.ts); this is the interval before that is learned and after it has passed.
+   */
   pollIntervalMs?: number;
+  /** Learn how long writes take and hold status polls back until then (default true). */
+  learnOperationDurations?: boolean;
   /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
   sdkMaxRetries?: number;
   /**
@@ -41,6 +47,8 @@ export interface ArmConnectionOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** The SDK's own default poll interval (facts 2: updateIntervalInMs, 2000 ms). */
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 
 /**
@@ -49,8 +57,15 @@ export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
  */
 export class ArmNetworkPort implements NetworkPort {
   private readonly clients = new Map<string, NetworkManagementClient>();
+  private readonly putPace: PollPace;
+  private readonly deletePace: PollPace;
 
-  constructor(private readonly options: ArmConnectionOptions) {}
+  constructor(private readonly options: ArmConnectionOptions) {
+    const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const learn = options.learnOperationDurations ?? true;
+    this.putPace = new PollPace({ intervalMs, learn });
+    this.deletePace = new PollPace({ intervalMs, learn });
+  }
 
   private client(subscriptionId: string): NetworkManagementClient {
     const key = subscriptionId.toLowerCase();
@@ -125,12 +140,9 @@ export class ArmNetworkPort implements NetworkPort {
         {
           abortSignal,
           ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
-          ...(this.options.pollIntervalMs !== undefined
-            ? { updateIntervalInMs: this.options.pollIntervalMs }
-            : {}),
         },
       );
-      return poller.pollUntilDone({ abortSignal });
+      return untilDone(poller, this.putPace, abortSignal);
     });
     return toPeering(result, vnetId);
   }
@@ -143,14 +155,9 @@ export class ArmNetworkPort implements NetworkPort {
         parts.resourceGroup,
         parts.vnetName,
         peeringName,
-        {
-          abortSignal,
-          ...(this.options.pollIntervalMs !== undefined
-            ? { updateIntervalInMs: this.options.pollIntervalMs }
-            : {}),
-        },
+        { abortSignal },
       );
-      await poller.pollUntilDone({ abortSignal });
+      await untilDone(poller, this.deletePace, abortSignal);
     });
   }
 
@@ -173,6 +180,49 @@ export class ArmNetworkPort implements NetworkPort {
       throw err;
     }
   }
+}
+
+/** What this file needs of the SDK's long-running-operation poller (@azure/core-lro SimplePollerLike). */
+interface OperationPoller<T> {
+  isDone(): boolean;
+  poll(options: { abortSignal: AbortSignal }): Promise<void>;
+  pollUntilDone(options: { abortSignal: AbortSignal }): Promise<T>;
+}
+
+/**
+ * Polls an accepted write at the pace's times instead of the SDK's fixed interval, then lets the SDK
+ * finish as it would (its final GET, or the operation's error thrown), and teaches the pace how long
+ * a successful write took.
+ */
+async function untilDone<T>(
+  poller: OperationPoller<T>,
+  pace: PollPace,
+  abortSignal: AbortSignal,
+): Promise<T> {
+  const acceptedAt = Date.now();
+  while (!poller.isDone()) {
+    await sleep(pace.nextPollInMs(Date.now() - acceptedAt), abortSignal);
+    await poller.poll({ abortSignal });
+  }
+  const result = await poller.pollUntilDone({ abortSignal });
+  pace.record(Date.now() - acceptedAt);
+  return result;
+}
+
+/** setTimeout that an abort ends early with an AbortError, as the SDK's own delay does. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" }));
+    };
+    if (signal.aborted) return aborted();
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 function requireVnetId(id: string) {
