@@ -64,7 +64,9 @@ Options:
                           page (one self-contained file: > report.html)
   -h, --help              show this help
 
-Exit codes: 0 nothing to do (plan) or every action succeeded (apply); 2 plan found work; 1 error.
+Exit codes: 0 nothing to do (plan) or every write succeeded (apply); 2 the plan found work, including
+problems only a human can fix (alertOnly), and apply --report-only found work; 1 an error or a failed
+write.
 Settings are read from the environment too (see README, "Configuration").`;
 
 export async function runCli(
@@ -179,7 +181,7 @@ export async function runCli(
       print(outcome, command, values.output, io);
     }
     if (command === "apply") await sendAlerts(alertingFactory(settings, io), outcome, io);
-    return exitCode(outcome, command);
+    return exitCode(outcome, command, policy.reportOnly);
   } catch (err) {
     io.stderr(`${command} failed: ${(err as Error).message}\n`);
     return 1;
@@ -240,8 +242,14 @@ async function sendAlerts(alerting: Alerting, outcome: ReconcileOutcome, io: Cli
   io.stderr(`Alerts (${digest.severity}): ${summary.join(", ")}\n`);
 }
 
-function exitCode(outcome: ReconcileOutcome, command: "plan" | "apply"): number {
-  if (command === "apply") return outcome.report.results.some((r) => r.result.status === "failed") ? 1 : 0;
+/**
+ * 2 whenever the plan holds anything but skips, alertOnly included: a problem only a human can fix is
+ * still open work, and a pipeline gate must not go green on it. apply answers 0 once every write it
+ * made succeeded; in report-only mode it made none, so it answers like plan.
+ */
+function exitCode(outcome: ReconcileOutcome, command: "plan" | "apply", reportOnly: boolean): number {
+  if (outcome.report.results.some((r) => r.result.status === "failed")) return 1;
+  if (command === "apply" && !reportOnly) return 0;
   return outcome.plan.actions.some((a) => a.kind !== "skip") ? 2 : 0;
 }
 
