@@ -1,8 +1,50 @@
+import { readFileSync } from "node:fs";
 import { InvocationContext } from "@azure/functions";
-import { describe, expect, it } from "vitest";
+import type * as AzureFunctions from "@azure/functions";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { StorageMessageQueue } from "../../../src/azure/reconcile-queue.js";
+import { SETTING_NAMES, parseSettings } from "../../../src/config.js";
+import { RESYNC_QUEUE, createRuntime } from "../../../src/functions/runtime.js";
 import { logEvent, logRun } from "../../../src/functions/telemetry.js";
+import type { NetworkPort } from "../../../src/reconcile/port.js";
 import type { RunReport } from "../../../src/reconcile/run-report.js";
 import { connectedPair, vnet } from "../../support/builders.js";
+
+// src/index.ts registers through `app`: record every registration (test mode would skip them), and
+// replace each handler module by a recorder, to check which handler each registration calls.
+const registered = vi.hoisted(
+  () => new Map<string, { trigger: string; options: Record<string, unknown> & { handler: Handler } }>(),
+);
+const handled = vi.hoisted(() => [] as Array<{ handler: string; args: unknown[] }>);
+type Handler = (input: unknown, context: unknown) => Promise<unknown>;
+vi.mock("@azure/functions", async (importOriginal) => {
+  const real = await importOriginal<typeof AzureFunctions>();
+  const record = (trigger: string) => (name: string, options: Record<string, unknown>) => {
+    if (registered.has(name)) throw new Error(`${name} registered twice`);
+    registered.set(name, { trigger, options: options as Record<string, unknown> & { handler: Handler } });
+  };
+  return {
+    ...real,
+    app: {
+      ...real.app,
+      http: record("http"),
+      eventGrid: record("eventGrid"),
+      storageQueue: record("storageQueue"),
+      timer: record("timer"),
+    },
+  };
+});
+const recorder = (handler: string) => ({
+  [handler]: async (...args: unknown[]) => void handled.push({ handler, args }),
+});
+vi.mock("../../../src/functions/on-network-event.js", () => recorder("onNetworkEvent"));
+vi.mock("../../../src/functions/reconcile-vnet.js", () => recorder("reconcileVnet"));
+vi.mock("../../../src/functions/reconcile-poison.js", () => recorder("reconcilePoison"));
+vi.mock("../../../src/functions/resync-run.js", () => recorder("resyncRun"));
+vi.mock("../../../src/functions/resync-status.js", () => recorder("resyncStatus"));
+vi.mock("../../../src/functions/resync.js", () => recorder("resync"));
+vi.mock("../../../src/functions/status.js", () => recorder("status"));
+vi.mock("../../../src/functions/sweep.js", () => recorder("sweep"));
 
 function capture() {
   const lines: { level: string; args: unknown[] }[] = [];
@@ -86,8 +128,136 @@ describe("telemetry lines", () => {
   });
 });
 
-describe("registration", () => {
-  it("src/index.ts loads outside the host (test mode skips the registrations) without reading settings", async () => {
-    await expect(import("../../../src/index.js")).resolves.toBeDefined();
+/** What the Functions host does with `%NAME%` in a binding: the app setting's value, or it fails. */
+function resolveBinding(expression: string, appSettings: Record<string, string | undefined>): string {
+  return expression.replace(/%([^%]+)%/g, (_, name: string) => {
+    const value = appSettings[name];
+    if (value === undefined || value === "") throw new Error(`%${name}% does not resolve to a value`);
+    return value;
+  });
+}
+
+const SAMPLE_SETTINGS = (
+  JSON.parse(readFileSync(new URL("../../../local.settings.sample.json", import.meta.url), "utf8")) as {
+    Values: Record<string, string>;
+  }
+).Values;
+
+describe("registration (src/index.ts)", () => {
+  beforeAll(async () => {
+    await import("../../../src/index.js");
+  });
+  const get = (name: string) => {
+    const r = registered.get(name);
+    if (!r) throw new Error(`${name} is not registered`);
+    return r;
+  };
+
+  it("registers exactly the app's functions, each with its trigger type", () => {
+    expect(Object.fromEntries([...registered].map(([name, r]) => [name, r.trigger]))).toEqual({
+      onNetworkEvent: "eventGrid",
+      reconcileVnet: "storageQueue",
+      reconcilePoison: "storageQueue",
+      resyncRun: "storageQueue",
+      sweep: "timer",
+      resync: "http",
+      resyncStatus: "http",
+      status: "http",
+    });
+  });
+
+  it("hands each trigger's input and context to the handler of the same name", async () => {
+    for (const [name, { options }] of registered) {
+      handled.length = 0;
+      const input = { from: name };
+      const context = new InvocationContext({ invocationId: `inv-${name}`, functionName: name });
+      await options.handler(input, context);
+      expect(handled, name).toEqual([{ handler: name, args: [input, context] }]);
+    }
+  });
+
+  it("the sweep timer never runs on startup and takes its schedule from SWEEP_SCHEDULE", () => {
+    const { options } = get("sweep");
+    expect(options.runOnStartup).toBe(false);
+    expect(options.schedule).toBe("%SWEEP_SCHEDULE%");
+    const hourly = "0 0 * * * *";
+    expect(resolveBinding(String(options.schedule), { SWEEP_SCHEDULE: hourly })).toBe(
+      parseSettings({ SWEEP_SCHEDULE: hourly }).SWEEP_SCHEDULE,
+    );
+  });
+
+  it("the reconcile worker listens on RECONCILE_QUEUE, the poison handler on <queue>-poison", () => {
+    expect(get("reconcileVnet").options).toMatchObject({
+      queueName: "%RECONCILE_QUEUE%",
+      connection: "AzureWebJobsStorage",
+    });
+    expect(get("reconcilePoison").options).toMatchObject({
+      queueName: "%RECONCILE_QUEUE%-poison",
+      connection: "AzureWebJobsStorage",
+    });
+    expect(get("resyncRun").options).toMatchObject({
+      queueName: RESYNC_QUEUE,
+      connection: "AzureWebJobsStorage",
+    });
+    const settings = { RECONCILE_QUEUE: "peering-work" };
+    expect(resolveBinding(String(get("reconcileVnet").options.queueName), settings)).toBe("peering-work");
+    expect(resolveBinding(String(get("reconcilePoison").options.queueName), settings)).toBe(
+      "peering-work-poison",
+    );
+  });
+
+  it("the queues the triggers listen on are the ones the runtime sends to, whatever RECONCILE_QUEUE says", async () => {
+    const env = {
+      WATCHED_SUBSCRIPTIONS: "00000000-0000-4000-8000-000000000001",
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      RECONCILE_QUEUE: "peering-work",
+    };
+    const port = {} as NetworkPort; // never called: building the runtime makes no request
+    const rt = await createRuntime(env, { overrides: { port } });
+    expect(rt.reconcileQueue).toBeInstanceOf(StorageMessageQueue);
+    expect(rt.resyncQueue).toBeInstanceOf(StorageMessageQueue);
+    const nameOf = (q: unknown) => (q as StorageMessageQueue<unknown>).client.name;
+    expect(nameOf(rt.reconcileQueue)).toBe(
+      resolveBinding(String(get("reconcileVnet").options.queueName), env),
+    );
+    expect(nameOf(rt.resyncQueue)).toBe(get("resyncRun").options.queueName);
+  });
+
+  it("every %SETTING% a binding names is a setting, set in local.settings.sample.json (the host cannot see config defaults)", () => {
+    const expressions = [...registered.values()].flatMap(({ options }) =>
+      [options.queueName, options.schedule].filter((v): v is string => typeof v === "string"),
+    );
+    const names = expressions.flatMap((e) => [...e.matchAll(/%([^%]+)%/g)].map((m) => m[1]!));
+    expect(new Set(names)).toEqual(new Set(["RECONCILE_QUEUE", "SWEEP_SCHEDULE"]));
+    for (const name of names) {
+      expect(SETTING_NAMES).toContain(name);
+      expect(SAMPLE_SETTINGS[name], name).toBeTruthy();
+    }
+    const sample = parseSettings(SAMPLE_SETTINGS);
+    expect(resolveBinding("%RECONCILE_QUEUE%", SAMPLE_SETTINGS)).toBe(sample.RECONCILE_QUEUE);
+    expect(resolveBinding("%SWEEP_SCHEDULE%", SAMPLE_SETTINGS)).toBe(sample.SWEEP_SCHEDULE);
+  });
+
+  it("the HTTP functions need a function key and answer only their method and route", () => {
+    expect(get("resync").options).toMatchObject({
+      methods: ["POST"],
+      authLevel: "function",
+      route: "resync",
+    });
+    expect(get("resyncStatus").options).toMatchObject({
+      methods: ["GET"],
+      authLevel: "function",
+      route: "resync/{runId}",
+    });
+    expect(get("status").options).toMatchObject({ methods: ["GET"], authLevel: "function", route: "status" });
+    for (const [name, { trigger, options }] of registered) {
+      if (trigger === "http") expect(options.authLevel, name).toBe("function");
+    }
+  });
+
+  it("onNetworkEvent is an Event Grid trigger with no other binding options", () => {
+    const { trigger, options } = get("onNetworkEvent");
+    expect(trigger).toBe("eventGrid");
+    expect(Object.keys(options)).toEqual(["handler"]);
   });
 });
