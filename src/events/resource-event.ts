@@ -1,4 +1,4 @@
-import { EventGridDeserializer, isSystemEvent, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
+import { EventGridDeserializer, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
 import {
   isWellFormedPeeringId,
   isWellFormedVnetId,
@@ -108,11 +108,11 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
     return malformed(...describeSchemaError(err, schema));
   }
 
-  const is = (type: typeof WRITE_SUCCESS | typeof DELETE_SUCCESS): boolean =>
-    "eventType" in event ? isSystemEvent(type, event) : isSystemEvent(type, event);
-  const isWrite = is(WRITE_SUCCESS);
-  const isDelete = !isWrite && is(DELETE_SUCCESS);
+  // The SDK's isSystemEvent compares exactly this (eventType, or type for a CloudEvent) with the
+  // name; its typed `data` is of no use here, since every field of it is checked by hand below.
   const eventType = "eventType" in event ? event.eventType : event.type;
+  const isWrite = eventType === WRITE_SUCCESS;
+  const isDelete = eventType === DELETE_SUCCESS;
   if (!isWrite && !isDelete) {
     return {
       kind: "ignored",

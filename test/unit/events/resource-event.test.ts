@@ -104,6 +104,25 @@ describe.each(["eventgrid", "cloudevents"])("resource events in the %s schema", 
     const event = fixtureEvent(`${schema}-vnet-write`);
     (event.data as Record<string, unknown>).operationName = "Microsoft.Network/virtualNetworks/delete";
     expect(await read(event)).toMatchObject({ kind: "malformed", field: "data.operationName" });
+    const deleted = fixtureEvent(`${schema}-peering-delete`);
+    (deleted.data as Record<string, unknown>).operationName =
+      "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write";
+    expect(await read(deleted)).toMatchObject({ kind: "malformed", field: "data.operationName" });
+  });
+
+  it.each([
+    ["vnet-write", "Microsoft.Resources.ResourceWriteFailure"],
+    ["vnet-write", "Microsoft.Resources.ResourceWriteCancel"],
+    ["vnet-delete", "Microsoft.Resources.ResourceDeleteFailure"],
+    ["vnet-delete", "Microsoft.Resources.ResourceDeleteCancel"],
+  ])("ignores a %s whose event type is %s: only a success means something changed", async (name, type) => {
+    const event = fixtureEvent(`${schema}-${name}`);
+    if (schema === "eventgrid") event.eventType = type;
+    else event.type = type;
+    expect(await read(event)).toMatchObject({
+      kind: "ignored",
+      reason: `event type ${type} is not a resource write or delete success`,
+    });
   });
 });
 
