@@ -8,6 +8,9 @@ import type { StatusVnet } from "./model.js";
  * contiguous sector across all rings. Labels point outward along the radius and the ring gap is wider
  * than the longest label, so no two labels collide however many VNets there are: 500 spokes make a
  * larger picture, never an overlapping one.
+ *
+ * The hubs' own subscriptions are drawn too: the disc inside the rings is shared out among them (one
+ * slice per subscription, the whole disc when every hub is in one), each labelled like a ring sector.
  */
 
 export interface NodePlacement {
@@ -37,7 +40,10 @@ export interface Layout {
   width: number;
   height: number;
   nodes: Map<string, NodePlacement>;
+  /** The subscriptions of the VNets on the rings. */
   sectors: SectorPlacement[];
+  /** The subscriptions of the hubs: slices of the disc inside the rings (inner radius 0), always labelled. */
+  hubSectors: SectorPlacement[];
   rings: number[];
 }
 
@@ -51,7 +57,15 @@ const MIN_SPACING = 17;
 const MAX_RINGS = 12;
 
 export function layoutTopology(vnets: readonly StatusVnet[]): Layout {
-  const hubs = vnets.filter((v) => v.role === "hub").sort((a, b) => b.neighbours - a.neighbours);
+  // Hubs of one subscription next to each other on the hub circle, so each gets one slice.
+  const hubs = vnets
+    .filter((v) => v.role === "hub")
+    .sort(
+      (a, b) =>
+        a.subscriptionId.localeCompare(b.subscriptionId) ||
+        b.neighbours - a.neighbours ||
+        idKey(a.id).localeCompare(idKey(b.id)),
+    );
   const others = vnets.filter((v) => v.role !== "hub");
   const nodes = new Map<string, NodePlacement>();
 
@@ -148,7 +162,40 @@ export function layoutTopology(vnets: readonly StatusVnet[]): Layout {
     i = j;
   }
 
-  const half = n > 0 ? labelRadius + 24 : hubCircle + HUB_RADIUS + 60;
+  // The hubs' subscriptions: the disc inside the rings (short of the ring sectors' inner edge).
+  const hubZone = n > 0 ? sectorInner - 10 : hubCircle + HUB_RADIUS + 44;
+  const hubSectors: SectorPlacement[] = [];
+  const hubStep = hubs.length > 0 ? (2 * Math.PI) / hubs.length : 0;
+  for (let i = 0; i < hubs.length;) {
+    const subscriptionId = hubs[i]!.subscriptionId;
+    let j = i;
+    while (j < hubs.length && hubs[j]!.subscriptionId === subscriptionId) j++;
+    const whole = i === 0 && j === hubs.length;
+    const start = whole ? -Math.PI / 2 : -Math.PI / 2 + hubStep * (i - 0.5);
+    const end = whole ? (3 * Math.PI) / 2 : -Math.PI / 2 + hubStep * (j - 0.5);
+    const mid = (start + end) / 2;
+    let label: SectorPlacement["label"];
+    if (n === 0) {
+      // No rings: the label goes outside the disc, like a ring sector's.
+      const r = hubZone + 16;
+      label = {
+        x: whole ? 0 : r * Math.cos(mid),
+        y: whole ? -r : r * Math.sin(mid) + (Math.sin(mid) > 0.3 ? 10 : 0),
+        anchor: whole || Math.abs(Math.cos(mid)) <= 0.25 ? "middle" : Math.cos(mid) > 0 ? "start" : "end",
+      };
+    } else if (whole) {
+      // Top of the disc, between the hub(s) and the inner ring.
+      label = { x: 0, y: -(hubZone - 22), anchor: "middle" };
+    } else {
+      // Between the slice's hubs and the disc's edge.
+      const r = hubCircle + Math.min(80, (hubZone - hubCircle) * 0.55);
+      label = { x: r * Math.cos(mid), y: r * Math.sin(mid), anchor: "middle" };
+    }
+    hubSectors.push({ subscriptionId, count: j - i, start, end, inner: 0, outer: hubZone, label });
+    i = j;
+  }
+
+  const half = n > 0 ? labelRadius + 24 : hubZone + 40;
   const sideRoom = n > 0 ? 110 : 80;
   return {
     minX: -(half + sideRoom),
@@ -157,14 +204,25 @@ export function layoutTopology(vnets: readonly StatusVnet[]): Layout {
     height: 2 * half,
     nodes,
     sectors,
+    hubSectors,
     rings: ringRadii,
   };
 }
 
-/** An SVG path for an annular sector (a full ring when it spans the whole circle). */
+/**
+ * An SVG path for an annular sector (a full ring when it spans the whole circle); with an inner
+ * radius of 0, a pie slice (a disc when it spans the whole circle).
+ */
 export function sectorPath(s: SectorPlacement): string {
   const full = s.end - s.start >= 2 * Math.PI - 1e-6;
   const pt = (r: number, a: number) => `${fmt(r * Math.cos(a))} ${fmt(r * Math.sin(a))}`;
+  if (s.inner <= 0) {
+    const r = fmt(s.outer);
+    if (full)
+      return `M ${pt(s.outer, 0)} A ${r} ${r} 0 1 1 ${pt(s.outer, Math.PI)} A ${r} ${r} 0 1 1 ${pt(s.outer, 0)} Z`;
+    const large = s.end - s.start > Math.PI ? 1 : 0;
+    return `M 0 0 L ${pt(s.outer, s.start)} A ${r} ${r} 0 ${large} 1 ${pt(s.outer, s.end)} Z`;
+  }
   if (full) {
     const ring = (r: number, sweep: 0 | 1) =>
       `M ${pt(r, 0)} A ${fmt(r)} ${fmt(r)} 0 1 ${sweep} ${pt(r, Math.PI)} A ${fmt(r)} ${fmt(r)} 0 1 ${sweep} ${pt(r, 0)} Z`;

@@ -136,7 +136,7 @@ function topologySection(report: StatusReport, anchors: Map<string, string>): st
   return [
     `<section id="topology" aria-labelledby="topology-h">`,
     `<h2 id="topology-h">Topology</h2>`,
-    `<p class="intro">Hubs (VNets with many peerings) are in the centre; the others sit around them, grouped by subscription. Each line is a peered pair; line style and colour show its state, and every VNet is a link to its row below (Tab moves through them). <a class="skip-inline" href="#problems">Skip the diagram</a></p>`,
+    `<p class="intro">Hubs (VNets with many peerings) are in the centre, on a disc labelled with their subscription; the others sit around them, grouped by subscription. Each line is a peered pair; line style and colour show its state, and every VNet is a link to its row below (Tab moves through them). <a class="skip-inline" href="#problems">Skip the diagram</a></p>`,
     hint,
     `<figure class="topology">`,
     `<div class="diagram${scroll ? " scroll" : ""}" ${scroll ? 'tabindex="0" role="region" aria-label="Topology diagram (scrollable)"' : ""}>${svg}</div>`,
@@ -178,7 +178,15 @@ function diagram(report: StatusReport, layout: Layout, anchors: Map<string, stri
       );
     }
   });
-  out.push(`</g>`);
+  // The hubs' subscriptions: the disc inside the rings, in the colour of the same subscription's
+  // ring sector when it has one.
+  const hubZones = layout.hubSectors.map((s, k) => {
+    const ring = layout.sectors.findIndex((x) => x.subscriptionId === s.subscriptionId);
+    const colour = (ring >= 0 ? ring : layout.sectors.length + k) % 4;
+    const name = `Subscription ${s.subscriptionId}: ${s.count} hub${plural(s.count)}`;
+    return `<path class="sector hub-zone s${colour}" d="${sectorPath(s)}"><title>${esc(name)}</title></path>`;
+  });
+  out.push(...hubZones, `</g>`);
 
   // Healthy pairs first, the worst on top.
   out.push(`<g class="edges">`);
@@ -187,6 +195,26 @@ function diagram(report: StatusReport, layout: Layout, anchors: Map<string, stri
     const b = layout.nodes.get(idKey(edge.to));
     if (!a || !b) continue;
     out.push(edgeSvg(edge, a, b, byId));
+  }
+  out.push(`</g>`);
+
+  // The hubs' subscription labels sit where lines run, so on a plate above them.
+  out.push(`<g class="hub-sectors">`);
+  for (const s of layout.hubSectors) {
+    if (!s.label) continue;
+    const text = `sub ${shortSub(s.subscriptionId)}`;
+    const count = ` · ${s.count} hub${plural(s.count)}`;
+    const width = text.length * 8 + count.length * 6.6 + 16;
+    const left =
+      s.label.anchor === "middle"
+        ? s.label.x - width / 2
+        : s.label.anchor === "end"
+          ? s.label.x - width + 7
+          : s.label.x - 7;
+    out.push(
+      `<rect class="sector-plate" x="${fmt(left)}" y="${fmt(s.label.y - 14)}" width="${fmt(width)}" height="20" rx="4"/>`,
+      `<text class="sector-label" x="${fmt(s.label.x)}" y="${fmt(s.label.y)}" text-anchor="${s.label.anchor}">${esc(text)}<tspan class="count">${esc(count)}</tspan></text>`,
+    );
   }
   out.push(`</g>`);
 
@@ -543,6 +571,8 @@ figcaption{font-size:.88rem}
 .arrow{stroke:none}.a-oneSided{fill:var(--one)}.a-healthy{fill:var(--ok)}.a-syncNeeded{fill:var(--sync)}.a-disconnected{fill:var(--disc)}.a-failed{fill:var(--fail)}
 .sector.s0{fill:#eef4fb}.sector.s1{fill:#f4f0fb}.sector.s2{fill:#eef8f1}.sector.s3{fill:#fbf5ec}
 .sector-label{font-size:13px;font-weight:650;fill:#33414f}
+.sector.hub-zone{stroke:#b7c3cf;stroke-width:1;stroke-dasharray:4 3}
+.sector-plate{fill:#fbfcfd;fill-opacity:.92;stroke:#d1d9e0;stroke-width:1}
 .sector-label .count{font-weight:400;fill:var(--muted)}
 .node circle{fill:#fff;stroke:#57606a;stroke-width:1.6}
 .node.hub circle{fill:var(--hub);stroke:#fff;stroke-width:2}

@@ -405,5 +405,80 @@ describe("status page rendering", () => {
       const gaps = angles.slice(1).map((a, i) => (a - angles[i]!) * ring);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(14);
     }
+    // The hub's subscription is the disc inside the rings: labelled, and clear of every spoke.
+    expect(layout.hubSectors.map((s) => [s.subscriptionId, s.count])).toEqual([[SUB_A, 1]]);
+    expect(layout.hubSectors[0]!.label).toBeDefined();
+    expect(layout.hubSectors[0]!.outer).toBeLessThan(Math.min(...layout.rings) - 7);
+  });
+
+  it("labels the hub's own subscription, which no ring sector holds", () => {
+    // As in the demo: the hub alone in its subscription, the spokes in others.
+    const hub = vnet("hub", { subscriptionId: SUB_OTHER, addressPrefixes: ["10.0.0.0/16"] });
+    const spokes = [1, 2, 3, 4].map((i) =>
+      vnet(`spoke-${i}`, { subscriptionId: i % 2 ? SUB_A : SUB_B, addressPrefixes: [`10.${i}.0.0/16`] }),
+    );
+    for (const s of spokes) connectedPair(hub, s);
+    const r = report([hub, ...spokes]);
+    const layout = layoutTopology(r.topology.vnets);
+    expect(layout.sectors.map((s) => s.subscriptionId)).toEqual([SUB_A, SUB_B]);
+    expect(layout.hubSectors).toHaveLength(1);
+    const [zone] = layout.hubSectors;
+    expect(zone).toMatchObject({ subscriptionId: SUB_OTHER, count: 1, inner: 0 });
+    // Every subscription of the page is labelled somewhere in the diagram.
+    const labelled = [...layout.sectors, ...layout.hubSectors]
+      .filter((s) => s.label)
+      .map((s) => s.subscriptionId);
+    expect(labelled.sort()).toEqual(r.topology.subscriptions.map((s) => s.subscriptionId).sort());
+    // Inside the disc, and clear of the hub and its name plate below it.
+    const label = zone!.label!;
+    expect(Math.hypot(label.x, label.y)).toBeLessThan(zone!.outer);
+    const hubAt = layout.nodes.get(hub.id.toLowerCase())!;
+    expect(Math.abs(label.y - hubAt.y)).toBeGreaterThan(60);
+
+    const html = renderStatusPage(r);
+    expect(html).toContain('sub cccccccc…<tspan class="count"> · 1 hub</tspan>');
+    expect(html).toContain(`<title>Subscription ${SUB_OTHER}: 1 hub</title>`);
+  });
+
+  it("gives hubs of several subscriptions one labelled slice each, holding its hubs", () => {
+    const hubs = [
+      vnet("hub-a1", { subscriptionId: SUB_A, addressPrefixes: ["10.0.0.0/16"] }),
+      vnet("hub-b1", { subscriptionId: SUB_B, addressPrefixes: ["10.1.0.0/16"] }),
+      vnet("hub-a2", { subscriptionId: SUB_A, addressPrefixes: ["10.2.0.0/16"] }),
+    ];
+    const all = [...hubs];
+    hubs.forEach((hub, h) => {
+      for (let i = 0; i < 3; i++) {
+        const s = vnet(`s-${h}-${i}`, {
+          subscriptionId: SUB_OTHER,
+          addressPrefixes: [`10.${10 + h}.${i}.0/24`],
+        });
+        connectedPair(hub, s);
+        all.push(s);
+      }
+    });
+    const r = report(all);
+    expect(r.topology.vnets.filter((v) => v.role === "hub")).toHaveLength(3);
+    const layout = layoutTopology(r.topology.vnets);
+    expect(layout.hubSectors.map((s) => [s.subscriptionId, s.count])).toEqual([
+      [SUB_A, 2],
+      [SUB_B, 1],
+    ]);
+    const norm = (a: number) => ((a % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+    const inSlice = (s: (typeof layout.hubSectors)[number], x: number, y: number) =>
+      norm(Math.atan2(y, x) - s.start) < s.end - s.start;
+    for (const hub of hubs) {
+      const p = layout.nodes.get(hub.id.toLowerCase())!;
+      const mine = layout.hubSectors.filter((s) => inSlice(s, p.x, p.y)).map((s) => s.subscriptionId);
+      expect(mine).toEqual([hub.subscriptionId]);
+    }
+    for (const s of layout.hubSectors) {
+      expect(inSlice(s, s.label!.x, s.label!.y)).toBe(true);
+      expect(Math.hypot(s.label!.x, s.label!.y)).toBeLessThan(s.outer);
+      for (const hub of hubs) {
+        const p = layout.nodes.get(hub.id.toLowerCase())!;
+        expect(Math.hypot(s.label!.x - p.x, s.label!.y - p.y)).toBeGreaterThan(40);
+      }
+    }
   });
 });
