@@ -11,7 +11,8 @@ import { actionRecordsOf, runRecordOf } from "../../src/events/audit-records.js"
 import { plan as planActions } from "../../src/reconcile/plan.js";
 import { readSnapshot, reconcile } from "../../src/reconcile/run.js";
 import type { Action, Policy } from "../../src/reconcile/types.js";
-import { buildStatusReport, renderStatusPage } from "../../src/status/index.js";
+import { buildStatusReport, renderStatusPage, type StatusReport } from "../../src/status/index.js";
+import { SERVICE_LABEL, type SharedService } from "../../src/status/model.js";
 
 /**
  * The status page of the demo topology in a real browser (Debian's Chromium driven by
@@ -40,6 +41,8 @@ let browser: Browser;
 let url: string;
 /** What the page must show: every write and alert of the dry-run plan of the estate it shows. */
 let expected: Action[];
+/** The model the page was rendered from: the other expectations are computed from it. */
+let status: StatusReport;
 const external: string[] = [];
 
 beforeAll(async () => {
@@ -72,15 +75,14 @@ beforeAll(async () => {
   const { snapshot } = await readSnapshot(target.port, policy, [], 4);
   const plan = planActions(snapshot, policy);
   expected = plan.actions.filter((a) => a.kind !== "skip");
-  const html = renderStatusPage(
-    buildStatusReport({
-      snapshot,
-      plan,
-      generatedAt: AT,
-      recentRuns: [runRecordOf(run.report, run.snapshot)],
-      recentActions: actionRecordsOf(run.report, run.snapshot),
-    }),
-  );
+  status = buildStatusReport({
+    snapshot,
+    plan,
+    generatedAt: AT,
+    recentRuns: [runRecordOf(run.report, run.snapshot)],
+    recentActions: actionRecordsOf(run.report, run.snapshot),
+  });
+  const html = renderStatusPage(status);
   server = createServer((_, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(html);
@@ -129,6 +131,101 @@ describe("the status page in Chromium (demo topology)", () => {
       expect(legend).toContain(words);
     }
     expect(await page.locator("#recent-actions tbody tr").count()).toBe(2);
+    await page.close();
+  });
+
+  it("lists the spokes that cannot use the hub's shared services, with what and why", async () => {
+    const page = await open(1280);
+    // The demo's hub has a Bastion subnet and a gateway, and most of its spokes are not healthy.
+    expect(status.sharedServices.map((h) => h.vnetName)).toEqual(["hub-vnet"]);
+    const hub = status.sharedServices[0]!;
+    expect(hub.services).toMatchObject({ bastion: true, gateway: true });
+    // Cross-check with the diagram's part of the model: a spoke whose pair with the hub is anything
+    // but healthy cannot use any of the hub's services; a healthy pair is listed only for a missing
+    // flag, and says which.
+    const hubKey = hub.vnetId.toLowerCase();
+    const pairs = status.topology.edges.filter((e) => e.key.split("|").includes(hubKey));
+    expect(pairs).toHaveLength(hub.peered);
+    const other = (key: string) => key.split("|").find((k) => k !== hubKey)!;
+    const blockedById = new Map(hub.blocked.map((b) => [b.spokeId.toLowerCase(), b]));
+    const offered = (["bastion", "gateway", "privateEndpoints"] as const).filter((x): x is SharedService =>
+      x === "privateEndpoints" ? hub.services.privateEndpoints > 0 : hub.services[x],
+    );
+    const unhealthy = pairs.filter((e) => e.health !== "healthy");
+    expect(unhealthy.length).toBeGreaterThan(0);
+    for (const pair of unhealthy) {
+      const ownGateway = status.topology.vnets.find((v) => v.id.toLowerCase() === other(pair.key))?.services
+        .gateway;
+      expect(blockedById.get(other(pair.key))?.services, other(pair.key)).toEqual(
+        offered.filter((x) => !(x === "gateway" && ownGateway)),
+      );
+    }
+    const flagOnly = hub.blocked.filter((b) =>
+      pairs.some((e) => e.health === "healthy" && other(e.key) === b.spokeId.toLowerCase()),
+    );
+    for (const b of flagOnly) {
+      const named = b.reasons.map(
+        (r) => Object.entries(SERVICE_LABEL).find(([, l]) => r.startsWith(`${l}: `))?.[0],
+      );
+      expect(named.every((n) => n !== undefined)).toBe(true);
+      expect([...new Set(named)]).toEqual(b.services);
+    }
+    expect(flagOnly.length).toBeGreaterThan(0);
+    expect(hub.blocked).toHaveLength(unhealthy.length + flagOnly.length);
+
+    const section = page.locator("#shared-services");
+    expect(await section.locator("h3").allInnerTexts()).toEqual([hub.vnetName]);
+    expect(await section.innerText()).toContain(`${hub.blocked.length} of ${hub.peered}`);
+    const rows = section.locator("tbody tr");
+    expect(await rows.count()).toBe(hub.blocked.length);
+    for (const blocked of hub.blocked) {
+      const row = section.locator(`tr[data-spoke="${blocked.spokeId}"]`);
+      expect(await row.count()).toBe(1);
+      expect(await row.isVisible()).toBe(true);
+      const [spoke, cannot, why] = await row.locator("td").allInnerTexts();
+      expect(spoke).toBe(blocked.spokeName);
+      expect(cannot).toBe(blocked.services.map((x) => SERVICE_LABEL[x]).join(", "));
+      expect(await row.locator("td ul.reasons li").allInnerTexts()).toEqual(blocked.reasons);
+      expect(why!.length).toBeGreaterThan(0);
+    }
+    await page.close();
+  });
+
+  it("says which subscription could not be read (403), and marks its VNet in the diagram", async () => {
+    const page = await open(1280);
+    const denied = status.summary.inaccessibleSubscriptions;
+    expect(denied).toHaveLength(1);
+    const note = await page.locator("p.note").innerText();
+    expect(note).toContain("Not readable (403)");
+    expect(note).toContain(denied[0]!);
+    expect(note).toContain("show only the half this side can see");
+    const hidden = status.topology.vnets.filter((v) => v.visibility === "inaccessible");
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const v of hidden) {
+      const node = page.locator(`svg.topo a.node.v-inaccessible[aria-label^="${v.name},"]`);
+      expect(await node.getAttribute("aria-label")).toContain("not readable: its subscription answered 403");
+    }
+    const headings = await page.locator("#vnets h3").allInnerTexts();
+    expect(headings).toContain(`Subscription ${denied[0]} (not readable)`);
+    await page.close();
+  });
+
+  it("labels every subscription in the diagram, the hub's own included", async () => {
+    const page = await open(1280);
+    const labels = await page.locator("svg.topo text.sector-label").allTextContents();
+    const hubSubs = new Set(
+      status.topology.vnets.filter((v) => v.role === "hub").map((v) => v.subscriptionId),
+    );
+    expect(hubSubs.size).toBe(1);
+    for (const sub of status.topology.subscriptions) {
+      const mine = labels.filter((l) => l.startsWith(`sub ${sub.subscriptionId.slice(0, 8)}…`));
+      expect(mine, sub.subscriptionId).toHaveLength(1);
+      if (hubSubs.has(sub.subscriptionId)) expect(mine[0]).toContain("1 hub");
+    }
+    // The hub's label is drawn inside the diagram, on top of the lines (after them in the SVG).
+    const box = await page.locator("svg.topo .hub-sectors text").boundingBox();
+    const svg = await page.locator("svg.topo").boundingBox();
+    expect(box && svg && box.x > svg.x && box.x + box.width < svg.x + svg.width).toBe(true);
     await page.close();
   });
 
