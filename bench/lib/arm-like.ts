@@ -54,6 +54,8 @@ export function productPort(emu: Emulator): ArmNetworkPort {
     requestBudget: scaledBudget(ARM_REQUEST_BUDGET, emu.options.timeScale),
     // BENCH_POLL_LEARNING=off: poll every interval as the SDK does (the comparison in bench/README.md).
     learnOperationDurations: process.env.BENCH_POLL_LEARNING !== "off",
+    // BENCH_COALESCE_READS=off: one GET per re-read (the comparison in bench/README.md).
+    ...(process.env.BENCH_COALESCE_READS === "off" ? { coalesceReads: false as const } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
 import { PollPace } from "./poll-pace.js";
+import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
 
 export interface ArmConnectionOptions {
@@ -25,6 +26,11 @@ export interface ArmConnectionOptions {
   pollIntervalMs?: number;
   /** Learn how long writes take and hold status polls back until then (default true). */
   learnOperationDurations?: boolean;
+  /**
+   * Answer many VNet and peering reads of one subscription asked for together from one list of it,
+   * when that takes fewer requests (src/azure/read-coalescer.ts). Default on; `false` reads one by one.
+   */
+  coalesceReads?: false | { windowMs?: number; minVnets?: number };
   /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
   sdkMaxRetries?: number;
   /**
@@ -59,8 +65,20 @@ export class ArmNetworkPort implements NetworkPort {
   private readonly clients = new Map<string, NetworkManagementClient>();
   private readonly putPace: PollPace;
   private readonly deletePace: PollPace;
+  /** Pages the last list of each subscription took (lower-cased id). */
+  private readonly listPages = new Map<string, number>();
+  private readonly reads: ReadCoalescer;
 
   constructor(private readonly options: ArmConnectionOptions) {
+    const coalesce = options.coalesceReads ?? {};
+    const tuning = coalesce === false ? {} : coalesce;
+    this.reads = new ReadCoalescer({
+      windowMs: tuning.windowMs ?? 5,
+      // The same bar as readSnapshot's LIST_PEERS_THRESHOLD: below it a list rarely pays.
+      minVnets: tuning.minVnets ?? 20,
+      list: (sub) => this.listVnets(sub),
+      pagesOf: (sub) => (coalesce === false ? undefined : this.listPages.get(sub.toLowerCase())),
+    });
     const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const learn = options.learnOperationDurations ?? true;
     this.putPace = new PollPace({ intervalMs, learn });
@@ -97,31 +115,47 @@ export class ArmNetworkPort implements NetworkPort {
   async listVnets(subscriptionId: string): Promise<Vnet[]> {
     return call(async () => {
       const vnets: Vnet[] = [];
-      for await (const vnet of this.client(subscriptionId).virtualNetworks.listAll()) {
-        vnets.push(toVnet(vnet));
+      let pages = 0;
+      for await (const page of this.client(subscriptionId).virtualNetworks.listAll().byPage()) {
+        pages++;
+        for (const vnet of page) vnets.push(toVnet(vnet));
       }
+      this.listPages.set(subscriptionId.toLowerCase(), pages);
       return vnets;
     });
   }
 
   async getVnet(vnetId: string): Promise<Vnet | undefined> {
     const parts = requireVnetId(vnetId);
-    return orUndefinedOn404(() =>
-      this.client(parts.subscriptionId).virtualNetworks.get(parts.resourceGroup, parts.vnetName),
-    ).then((vnet) => (vnet ? toVnet(vnet) : undefined));
+    return this.reads.read(
+      parts.subscriptionId,
+      vnetId,
+      () =>
+        orUndefinedOn404(() =>
+          this.client(parts.subscriptionId).virtualNetworks.get(parts.resourceGroup, parts.vnetName),
+        ).then((vnet) => (vnet ? toVnet(vnet) : undefined)),
+      (vnet) => vnet,
+    );
   }
 
   async getPeering(peeringId: string): Promise<Peering | undefined> {
     const { vnetId, peeringName } = requirePeeringId(peeringId);
     const parts = requireVnetId(vnetId);
-    const peering = await orUndefinedOn404(() =>
-      this.client(parts.subscriptionId).virtualNetworkPeerings.get(
-        parts.resourceGroup,
-        parts.vnetName,
-        peeringName,
-      ),
+    return this.reads.read(
+      parts.subscriptionId,
+      vnetId,
+      async () => {
+        const peering = await orUndefinedOn404(() =>
+          this.client(parts.subscriptionId).virtualNetworkPeerings.get(
+            parts.resourceGroup,
+            parts.vnetName,
+            peeringName,
+          ),
+        );
+        return peering ? toPeering(peering, vnetId) : undefined;
+      },
+      (vnet) => vnet?.peerings.find((p) => p.name.toLowerCase() === peeringName.toLowerCase()),
     );
-    return peering ? toPeering(peering, vnetId) : undefined;
   }
 
   async putPeering(

@@ -17,6 +17,7 @@ export interface EngineHarness {
   run(
     policy: Partial<Policy> & { watchedSubscriptions: string[] },
     request?: Partial<ReconcileRequest>,
+    options?: { maxParallelVnets?: number },
   ): Promise<ReconcileOutcome>;
   /** PUT and DELETE calls that reached the emulator since the last reset. */
   writes(): number;
@@ -49,7 +50,7 @@ export async function startEngine(options: EmulatorOptions = {}): Promise<Engine
     port,
     sleeps,
     events,
-    run: (policy, request = {}) =>
+    run: (policy, request = {}, options = {}) =>
       reconcile(
         { trigger: "cli", correlationId: `test-${++runs}`, scope: [], dryRun: false, ...request },
         {
@@ -58,7 +59,7 @@ export async function startEngine(options: EmulatorOptions = {}): Promise<Engine
           now: () => new Date("2026-11-22T10:00:00Z"),
           newRunId: () => `run-${runs}`,
           sleep: async (ms) => void sleeps.push(ms),
-          maxParallelVnets: 4,
+          maxParallelVnets: options.maxParallelVnets ?? 4,
           maxAttempts: 5,
           onEvent: (e) => events.push(e),
         },

@@ -53,4 +53,22 @@ describe("reading a VNet's peers", () => {
     expect(h.emu.count({ method: "GET", kind: "virtualNetwork" })).toBe(4);
     expect(h.writes()).toBe(3);
   });
+
+  it("re-reads the targets of many writes at once with one list, not a GET each, and still converges", async () => {
+    const spokes = LIST_PEERS_THRESHOLD + 5;
+    h = await hubWith(spokes);
+    const outcome = await h.run(
+      { watchedSubscriptions: [SUB] },
+      { scope: [vnetId("hub")] },
+      { maxParallelVnets: spokes },
+    );
+    expect(outcome.report.results.filter((r) => r.result.status === "succeeded")).toHaveLength(spokes);
+    // One list for the snapshot, one that answered every re-read before a write.
+    expect(h.emu.count({ method: "GET", kind: "virtualNetworkList" })).toBe(2);
+    // The only peering GETs left are the SDK's final GET after each write's operation succeeded.
+    expect(h.emu.count({ method: "GET", kind: "virtualNetworkPeering" })).toBe(spokes);
+    expect(h.writes()).toBe(spokes);
+    const again = await h.run({ watchedSubscriptions: [SUB] }, { scope: [vnetId("hub")] });
+    expect(again.plan.actions.filter((a) => a.kind === "sync")).toEqual([]);
+  });
 });
