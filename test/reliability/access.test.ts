@@ -15,7 +15,7 @@ import type { AuditStore } from "../../src/events/ports.js";
 import type { Runtime } from "../../src/functions/runtime.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
 import { testContext, type LogLine } from "../support/queue-harness.js";
-import { captured } from "./support/log-capture.js";
+import { capturedLines } from "../support/secrets.js";
 import { startRig, type Rig } from "./support/estate.js";
 import { FOREIGN, IDS, WATCHED, vnetId } from "./support/hostile.js";
 import { memoryRuntime, type MemoryRuntime } from "./support/memory-runtime.js";
@@ -293,7 +293,7 @@ describe("access", () => {
     t.add({ faults: rig.emu.count({ status: 503 }) + rig.emu.count({ status: 403 }) });
     expect(logs.length).toBeGreaterThan(50);
     for (const line of logs) expectNoSecret(`log ${line.message}`, line);
-    for (const line of captured) expectNoSecret("console line", line);
+    for (const line of capturedLines()) expectNoSecret("console line", line);
     for (const notice of [...mem.notifier.failures, ...mem.notifier.runs]) expectNoSecret("alert", notice);
   });
 

@@ -3,7 +3,6 @@ import type { NetworkPort } from "../../src/reconcile/port.js";
 import type { Plan } from "../../src/reconcile/types.js";
 import { startRig, waitMs, type Rig } from "./support/estate.js";
 import { buildEstate, expectConverged, expectNeverWorse } from "./support/scenarios.js";
-import "./support/log-capture.js";
 import { FULL, tally } from "./support/tally.js";
 
 /**

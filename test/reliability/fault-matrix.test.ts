@@ -6,7 +6,6 @@ import type { ReconcileOutcome } from "../../src/reconcile/run.js";
 import type { Plan } from "../../src/reconcile/types.js";
 import { HANG_REAL_MS, HANG_SECONDS, startRig, waitMs, type Rig } from "./support/estate.js";
 import { buildScenario, expectConverged, expectNeverWorse, type ScenarioKind } from "./support/scenarios.js";
-import "./support/log-capture.js";
 import { tally } from "./support/tally.js";
 
 /**

@@ -33,7 +33,6 @@ import {
 } from "./support/hostile.js";
 import { memoryRuntime, type MemoryRuntime } from "./support/memory-runtime.js";
 import { SECRETS, SECRET_ENV } from "./support/secrets.js";
-import "./support/log-capture.js";
 import { sample, tally } from "./support/tally.js";
 
 /**

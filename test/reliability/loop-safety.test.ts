@@ -4,7 +4,6 @@ import type { EmittedEvent } from "../../emulator/index.js";
 import { onNetworkEvent } from "../../src/functions/on-network-event.js";
 import { reconcileVnet } from "../../src/functions/reconcile-vnet.js";
 import { testContext, type LogLine } from "../support/queue-harness.js";
-import "./support/log-capture.js";
 import { startRig } from "./support/estate.js";
 import { memoryRuntime } from "./support/memory-runtime.js";
 import { buildEstate, expectConverged } from "./support/scenarios.js";

@@ -4,7 +4,6 @@ import type { SeedPeeringSettings } from "../../emulator/index.js";
 import type { Plan } from "../../src/reconcile/types.js";
 import { freshSubscriptions, startRig, type Rig } from "./support/estate.js";
 import { expectNeverWorse } from "./support/scenarios.js";
-import "./support/log-capture.js";
 import { sample, tally } from "./support/tally.js";
 
 /**

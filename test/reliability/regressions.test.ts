@@ -3,7 +3,6 @@ import { reconcileMessageSchema, resyncMessageSchema } from "../../src/events/po
 import { readNetworkEvents } from "../../src/events/resource-event.js";
 import { checkResyncRequest } from "../../src/events/resync-request.js";
 import { ArmError, isRetryable } from "../../src/reconcile/errors.js";
-import "./support/log-capture.js";
 import { HANG_SECONDS, startRig } from "./support/estate.js";
 import { WATCHED, vnetId } from "./support/hostile.js";
 import { buildScenario, expectNeverWorse } from "./support/scenarios.js";

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { secret } from "./secrets.js";
 
 /**
  * Azurite (blob, queue, table) from the installed npm package, on free ports, in a throw-away folder.
@@ -18,8 +19,10 @@ import { join } from "node:path";
 
 /** The well-known development account every Azurite accepts (public, documented by Microsoft). */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
-export const AZURITE_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+// Public, but it is the AzureWebJobsStorage key of every test on Azurite: no log may carry it.
+export const AZURITE_KEY = secret(
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+);
 
 export interface Azurite {
   /** Works with TableClient / QueueServiceClient / BlobServiceClient `fromConnectionString` (pass allowInsecureConnection). */

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { format } from "node:util";
 import { InvocationContext, type LogLevel } from "@azure/functions";
 import type { QueueClient, QueueServiceClient } from "@azure/storage-queue";
 import { decodeQueueMessage } from "../../src/azure/reconcile-queue.js";
+import { recordLogLine } from "./secrets.js";
 
 /**
  * What the Functions host does for a queue trigger, without the host: receive visible messages (so a
@@ -19,7 +21,7 @@ export interface LogLine {
   functionName: string;
 }
 
-/** A test-mode context whose log lines land in `logs`. */
+/** A test-mode context whose log lines land in `logs` (and in the suite's secret log capture). */
 export function testContext(
   functionName: string,
   logs: LogLine[],
@@ -30,6 +32,7 @@ export function testContext(
     functionName,
     triggerMetadata,
     logHandler: (level, ...args) => {
+      recordLogLine(`${functionName} log (${level})`, format(...args));
       const [first, second] = args;
       let data: Record<string, unknown> | undefined;
       if (typeof second === "string") {

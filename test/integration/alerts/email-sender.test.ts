@@ -8,6 +8,7 @@ import {
 import { failedSync, problem, report } from "../../unit/alerts/fixtures.js";
 import type { CapturedRequest, HttpSink, Reply } from "./http-sink.js";
 import { startSink } from "./http-sink.js";
+import { secret } from "../../support/secrets.js";
 
 /**
  * The REAL @azure/communication-email EmailClient against a loopback ACS double. Over http only a
@@ -15,7 +16,7 @@ import { startSink } from "./http-sink.js";
  * POST /emails:send -> 202 + operation-location, then GET /emails/operations/{id} until Succeeded.
  */
 
-const ACCESS_KEY = Buffer.from("acs-test-access-key-0123456789").toString("base64");
+const ACCESS_KEY = secret(Buffer.from("acs-test-access-key-0123456789").toString("base64"));
 const digest = buildDigest(report([failedSync("spoke1", "hub"), problem("Disconnected", "hub", "spoke2")]))!;
 
 /** ACS: accept the send, say Running on the first poll, Succeeded on the next (or `finalStatus`). */

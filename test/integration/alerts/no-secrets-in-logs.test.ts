@@ -5,17 +5,18 @@ import { createEmailSender } from "../../../src/azure/email-sender.js";
 import { failedSync, problem, report, synced } from "../../unit/alerts/fixtures.js";
 import type { HttpSink } from "./http-sink.js";
 import { startSink } from "./http-sink.js";
+import { secret } from "../../support/secrets.js";
 
 /**
  * Every line logged during runs whose alerts succeed and fail on every channel (ours through the
  * injected logger, and the Azure SDK's own verbose log) is searched for every secret.
  */
 
-const TEAMS_SIG = "TeamsSig0123456789SECRETabcdefghij";
-const WEBHOOK_TOKEN = "hookToken9876543210SECRET";
-const WEBHOOK_SECRET = "hmac-secret-0123456789-SECRET";
-const ACCESS_KEY_RAW = "acs-access-key-SECRET-0123456789";
-const ACCESS_KEY = Buffer.from(ACCESS_KEY_RAW).toString("base64");
+const TEAMS_SIG = secret("TeamsSig0123456789SECRETabcdefghij");
+const WEBHOOK_TOKEN = secret("hookToken9876543210SECRET");
+const WEBHOOK_SECRET = secret("hmac-secret-0123456789-SECRET");
+const ACCESS_KEY_RAW = secret("acs-access-key-SECRET-0123456789");
+const ACCESS_KEY = secret(Buffer.from(ACCESS_KEY_RAW).toString("base64"));
 
 let sink: HttpSink;
 const lines: string[] = [];

@@ -3,6 +3,7 @@ import { openEmulatorTarget } from "../../../src/cli/emulator-target.js";
 import { createAlerting } from "../../../src/alerts/index.js";
 import { runCli, type AlertingFactory, type Target } from "../../../src/cli/main.js";
 import type { JsonDocument } from "../../../src/cli/render.js";
+import { secret } from "../../support/secrets.js";
 
 interface Captured {
   code: number;
@@ -158,7 +159,7 @@ describe("the CLI's alerts", () => {
       createAlerting(settings, { logger: { info() {}, warn() {}, error() {} }, fetch: capture });
     const env = {
       ALERT_WEBHOOK_URL: "https://hooks.example.invalid/peering",
-      ALERT_WEBHOOK_SECRET: "0123456789abcdef0123",
+      ALERT_WEBHOOK_SECRET: secret("0123456789abcdef0123"),
     };
     const run = async (args: string[]) => {
       let stderr = "";

@@ -7,6 +7,7 @@ import { reconcile } from "../../../src/reconcile/run.js";
 import type { StatusReport } from "../../../src/status/index.js";
 import { testContext } from "../../support/queue-harness.js";
 import { logsOf, startStack, type Stack } from "./stack.js";
+import { secretValues } from "../../support/secrets.js";
 
 // Registrations are recorded instead of skipped (test mode would skip them), to check the options.
 const registered = vi.hoisted(() => new Map<string, Record<string, unknown>>());
@@ -29,12 +30,14 @@ const DEMO = (rg: string, name: string, sub = DEMO_SUBSCRIPTIONS[1]!) =>
 
 /** Secret and other distinctive setting values: none may appear in the page or its JSON. */
 const SETTINGS = {
-  TEAMS_WEBHOOK_URL:
-    "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=TeamsSig0123456789abcdef",
-  ALERT_WEBHOOK_URL: "https://hooks.example.com/vnet-peering?code=WebhookCode0123456789",
-  ALERT_WEBHOOK_SECRET: "hmac-secret-0123456789-abcdef",
-  EMAIL_CONNECTION_STRING:
-    "endpoint=https://acs-demo.communication.azure.com/;accesskey=EmailKey0123456789abcdefABCDEF==",
+  ...secretValues({
+    TEAMS_WEBHOOK_URL:
+      "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=TeamsSig0123456789abcdef",
+    ALERT_WEBHOOK_URL: "https://hooks.example.com/vnet-peering?code=WebhookCode0123456789",
+    ALERT_WEBHOOK_SECRET: "hmac-secret-0123456789-abcdef",
+    EMAIL_CONNECTION_STRING:
+      "endpoint=https://acs-demo.communication.azure.com/;accesskey=EmailKey0123456789abcdefABCDEF==",
+  }),
   EMAIL_SENDER: "donotreply@alerts-demo.example.com",
   EMAIL_RECIPIENTS: "netops-oncall@example.com",
   STATUS_PAGE_URL: "https://status-page.example.com/api/status?code=FunctionKey0123456789",

@@ -1,13 +1,16 @@
+import { secret } from "../../support/secrets.js";
+
 /**
  * Secret settings with recognisable values: the reliability suite configures them and searches every
- * answer and log line for them (and for their secret parts, which is what leaks in practice).
+ * answer and log line for them (and for their secret parts, which is what leaks in practice). All of
+ * them are declared to the suite-wide log capture (test/support/log-capture.ts) too.
  */
 
-const TEAMS_SIG = "TeamsSigRELIABILITY0123456789abcdef";
-const WEBHOOK_TOKEN = "HookTokenRELIABILITY9876543210";
-const HMAC_KEY = "hmac-RELIABILITY-0123456789-key";
-const ACS_KEY = Buffer.from("acs-RELIABILITY-access-key-0123456789").toString("base64");
-const STORAGE_KEY = Buffer.from("storage-RELIABILITY-account-key-0123456789").toString("base64");
+const TEAMS_SIG = secret("TeamsSigRELIABILITY0123456789abcdef");
+const WEBHOOK_TOKEN = secret("HookTokenRELIABILITY9876543210");
+const HMAC_KEY = secret("hmac-RELIABILITY-0123456789-key");
+const ACS_KEY = secret(Buffer.from("acs-RELIABILITY-access-key-0123456789").toString("base64"));
+const STORAGE_KEY = secret(Buffer.from("storage-RELIABILITY-account-key-0123456789").toString("base64"));
 
 export const SECRET_ENV: Record<string, string> = {
   TEAMS_WEBHOOK_URL: `https://prod-00.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${TEAMS_SIG}`,
@@ -19,7 +22,9 @@ export const SECRET_ENV: Record<string, string> = {
 };
 
 /** The storage connection string is a secret too (tests that use Azurite add its own key). */
-export const STORAGE_CONNECTION_STRING = `DefaultEndpointsProtocol=https;AccountName=reliability;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net`;
+export const STORAGE_CONNECTION_STRING = secret(
+  `DefaultEndpointsProtocol=https;AccountName=reliability;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net`,
+);
 
 export const SECRETS: readonly string[] = [
   TEAMS_SIG,
@@ -29,5 +34,5 @@ export const SECRETS: readonly string[] = [
   STORAGE_KEY,
   ...Object.entries(SECRET_ENV)
     .filter(([name]) => name !== "EMAIL_SENDER" && name !== "EMAIL_RECIPIENTS")
-    .map(([, value]) => value),
+    .map(([, value]) => secret(value)),
 ];

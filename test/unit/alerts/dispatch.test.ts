@@ -8,6 +8,7 @@ import { RateLimiter, parseRetryAfter } from "../../../src/alerts/sender.js";
 import type { AlertStateStore } from "../../../src/alerts/state.js";
 import { captureSender } from "./alert-state-contract.js";
 import { failedSync, problem, report, synced } from "./fixtures.js";
+import { secret } from "../../support/secrets.js";
 
 function memoryLogger() {
   const lines: string[] = [];
@@ -52,7 +53,7 @@ describe("dispatch", () => {
 
   it("drops the raw message of an unknown error (it may quote a URL) and keeps its name and code", async () => {
     const logger = memoryLogger();
-    const err = Object.assign(new TypeError("fetch https://hook/x?sig=SECRET123456 failed"), {
+    const err = Object.assign(new TypeError(`fetch https://hook/x?sig=${secret("SECRET123456")} failed`), {
       code: "ECONNRESET",
     });
     const [result] = await dispatch(digest, [failing(err)], logger);
@@ -77,7 +78,7 @@ describe("createAlerting", () => {
     const all = createAlerting(
       {
         ...base,
-        TEAMS_WEBHOOK_URL: "https://t.example/x?sig=abcdefgh12345",
+        TEAMS_WEBHOOK_URL: secret("https://t.example/x?sig=abcdefgh12345"),
         ALERT_WEBHOOK_URL: "https://w.example/hook",
       },
       { logger, emailSender: captureSender() },

@@ -6,6 +6,7 @@ import {
   SECRET_SETTINGS,
   SETTING_NAMES,
 } from "../../../src/config.js";
+import { secret as declareSecret } from "../../support/secrets.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 
@@ -62,7 +63,7 @@ describe("settings", () => {
   });
 
   it("never echoes a secret value in its error", () => {
-    const secret = "http://example.invalid/workflows/run?sig=SuperSecretSignature";
+    const secret = declareSecret("http://example.invalid/workflows/run?sig=SuperSecretSignature");
     const problems = problemsOf({ WATCHED_SUBSCRIPTIONS: SUB, TEAMS_WEBHOOK_URL: secret });
     expect(problems).toEqual([{ setting: "TEAMS_WEBHOOK_URL", problem: "must be an https URL" }]);
     expect(JSON.stringify(problems)).not.toContain("SuperSecretSignature");

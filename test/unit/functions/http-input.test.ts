@@ -1,11 +1,13 @@
+import { format } from "node:util";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { resync } from "../../../src/functions/resync.js";
 import { createRuntime } from "../../../src/functions/runtime.js";
+import { recordLogLine, secret } from "../../support/secrets.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
-const SECRET_KEY = "c2VjcmV0LWtleS1uZXZlci10by1iZS1zZWVu";
+const SECRET_KEY = secret("c2VjcmV0LWtleS1uZXZlci10by1iZS1zZWVu");
 
 /** Storage points nowhere: every answer below must come before any I/O. */
 const rt = await createRuntime({
@@ -14,7 +16,11 @@ const rt = await createRuntime({
   ARM_ENDPOINT: "https://127.0.0.1:1",
 });
 const context = () =>
-  new InvocationContext({ invocationId: "inv-1", functionName: "resync", logHandler: () => undefined });
+  new InvocationContext({
+    invocationId: "inv-1",
+    functionName: "resync",
+    logHandler: (level, ...args) => recordLogLine(`resync log (${level})`, format(...args)),
+  });
 
 describe("resync input checks (no storage, no ARM)", () => {
   it("400 names the field and index of an out-of-scope id", async () => {
