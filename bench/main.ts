@@ -3,10 +3,11 @@ import type { ScenarioResult } from "./lib/report.js";
 import { coldStart } from "./scenarios/cold-start.js";
 import { eventStorm } from "./scenarios/event-storm.js";
 import { hubResize } from "./scenarios/hub-resize.js";
+import { statusPageScenario } from "./scenarios/status-page.js";
 import { sweepScenario } from "./scenarios/sweep.js";
 
 /**
- * npm run bench [-- --quick] [-- --only hub,storm,sweep,cold]
+ * npm run bench [-- --quick] [-- --only status,hub,storm,sweep,cold]
  * Tables for people on stdout; the LAST line is one JSON object: {"scenarios": [...]}.
  * Sizes and time scales: bench/README.md.
  */
@@ -29,6 +30,10 @@ log(
 );
 const started = performance.now();
 const scenarios: ScenarioResult[] = [];
+// First: its cold figure is the first run of the page's code in this process.
+if (wanted("status")) {
+  scenarios.push(await statusPageScenario({ spokes: quick ? 100 : 500, warmRequests: quick ? 3 : 9 }, log));
+}
 if (wanted("hub")) {
   for (const subscriptions of [1, 10])
     scenarios.push(

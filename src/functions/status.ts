@@ -83,7 +83,9 @@ export async function statusReport(r: Runtime): Promise<StatusReport> {
 }
 
 /** The latest runs, and the actions of the latest few that wrote something. */
-async function recentActivity(audit: AuditStore): Promise<{ runs: RunRecord[]; actions: ActionRecord[] }> {
+export async function recentActivity(
+  audit: AuditStore,
+): Promise<{ runs: RunRecord[]; actions: ActionRecord[] }> {
   const runs = await audit.listRecentRuns(RECENT_RUNS);
   const withWrites = runs.filter((run) => !run.dryRun && writesOf(run) > 0).slice(0, RUNS_WITH_ACTIONS);
   const found = await Promise.all(withWrites.map((run) => audit.getRun(run.runId)));
