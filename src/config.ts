@@ -129,6 +129,30 @@ const settingsSchema = z.object({
     .transform(list)
     .pipe(z.array(z.email("each entry must be an email address"))),
   STATUS_PAGE_URL: httpsUrl,
+  // --- telemetry (Application Insights custom events and metrics, docs/functions.md "Telemetry")
+  /** The Functions host reads it too. Not a secret: Microsoft documents it as no security token (it names the resource). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /(^|;)\s*InstrumentationKey\s*=\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*(;|$)/i,
+      "must be an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=https://...)",
+    )
+    .optional(),
+  /**
+   * Entra ID ingestion, the format the Functions host reads: `Authorization=AAD` (system-assigned
+   * identity) or `Authorization=AAD;ClientId=<client id>` (user-assigned), in either order.
+   */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z
+    .string()
+    .regex(
+      /^(?=.*\bAuthorization\s*=\s*AAD\s*(;|$))\s*(Authorization\s*=\s*AAD|ClientId\s*=\s*[0-9a-f-]{36})\s*(;\s*(Authorization\s*=\s*AAD|ClientId\s*=\s*[0-9a-f-]{36})\s*)*;?\s*$/i,
+      "must be Authorization=AAD, optionally with ;ClientId=<client id GUID>",
+    )
+    .transform((v) => {
+      const clientId = /ClientId\s*=\s*([0-9a-f-]{36})/i.exec(v)?.[1];
+      return { authorization: "AAD" as const, ...(clientId ? { clientId } : {}) };
+    })
+    .optional(),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
