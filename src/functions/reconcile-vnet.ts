@@ -1,6 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { reconcileMessageSchema } from "../events/ports.js";
 import { failureOf, runReconcileJob } from "../events/reconcile-job.js";
+import { publishRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent, logRun } from "./telemetry.js";
@@ -31,7 +32,10 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
     { trigger: cause === "sweep" ? "sweep" : "event", correlationId, scope: [vnetId], dryRun: false },
     deps,
   );
-  if (job.kind === "finished") logRun(context, job.outcome.report, counter.writes);
+  if (job.kind === "finished") {
+    logRun(context, job.outcome.report, counter.writes);
+    await publishRun(r.metrics, job.outcome.report, counter.writes);
+  }
   const failure = failureOf(job);
   if (!failure) return;
 

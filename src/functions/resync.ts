@@ -4,6 +4,7 @@ import { checkResyncRequest } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
+import { publishRun } from "./metrics.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent, logRun } from "./telemetry.js";
@@ -67,6 +68,7 @@ export async function resync(
         ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
       });
       logRun(context, outcome.report, counter.writes);
+      await publishRun(r.metrics, outcome.report, counter.writes);
       logEvent(context, "info", "ResyncPlanned", { runId: outcome.report.runId, correlationId, scope });
       const document = toJsonDocument(outcome.plan.actions.map((action) => ({ action })));
       return { status: 200, jsonBody: { runId: outcome.report.runId, dryRun: true, ...document } };

@@ -20,6 +20,7 @@ import type {
 } from "../events/ports.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
+import { noMetrics, type Metrics } from "./metrics.js";
 import { redactInTelemetry } from "./telemetry.js";
 
 /** Fixed names: the queue trigger registrations (src/index.ts) use them too. */
@@ -45,6 +46,8 @@ export interface Runtime {
    * logs through `console`, not through an invocation's context.
    */
   notifier: Notifier;
+  /** Application Insights custom events and metrics; `noMetrics` without a connection string. */
+  metrics: Metrics;
   now: () => Date;
   newId: () => string;
   sleep: (ms: number) => Promise<void>;
@@ -90,11 +93,34 @@ export async function createRuntime(
     dedupe: new TableDedupeMarkers(storage.table(TABLES.dedupe)),
     audit: new TableAuditStore(storage.table(settings.AUDIT_TABLE)),
     notifier,
+    metrics: overrides.metrics ?? (await metricsFromSettings(settings, env)),
     now: () => new Date(),
     newId: randomUUID,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...overrides,
   };
+}
+
+/**
+ * The exporter and the OpenTelemetry SDK are loaded only when there is somewhere to send to: without a
+ * connection string (local runs, tests) they cost nothing at start.
+ */
+async function metricsFromSettings(
+  settings: Settings,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Metrics> {
+  if (!settings.APPLICATIONINSIGHTS_CONNECTION_STRING) return noMetrics;
+  try {
+    const { appInsightsMetricsFromSettings } = await import("../azure/app-insights-metrics.js");
+    return appInsightsMetricsFromSettings(settings, {
+      ...(env.WEBSITE_SITE_NAME ? { roleName: env.WEBSITE_SITE_NAME } : {}),
+    });
+  } catch (err) {
+    // Telemetry never stops the app: it runs on, with its log lines only.
+    const reason = err instanceof Error ? err.name : "unknown error";
+    console.warn("TelemetryUnavailable", JSON.stringify({ event: "TelemetryUnavailable", reason }));
+    return noMetrics;
+  }
 }
 
 /** Alert delivery lines: structured like the handlers' telemetry, without secrets (alerts redact them). */

@@ -3,9 +3,10 @@ import { redact } from "../alerts/redact.js";
 import type { RunReport } from "../reconcile/run-report.js";
 
 /**
- * Structured telemetry without another SDK: every line is a stable event name followed by one JSON
- * object. The Functions host formats log arguments with util.format and ships them to Application
- * Insights as traces (with the invocation id), so in KQL:
+ * Structured log lines (the custom events and metrics for alerts and workbooks are ./metrics.ts):
+ * every line is a stable event name followed by one JSON object. The Functions host formats log
+ * arguments with util.format and ships them to Application Insights as traces (with the invocation
+ * id), so in KQL:
  *
  *   traces
  *   | where message startswith "ReconcileAction "
@@ -42,6 +43,11 @@ const secretValues = new Set<string>();
 
 export function redactInTelemetry(values: readonly (string | undefined)[]): void {
   for (const value of values) if (value) secretValues.add(value);
+}
+
+/** `text` with every registered secret value masked (the custom events' properties go through it too). */
+export function withoutSecrets(text: string): string {
+  return redact(text, [...secretValues]);
 }
 
 export function logEvent(

@@ -1,0 +1,135 @@
+import { subscriptionOf } from "../reconcile/ids.js";
+import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
+import type { ActionKind } from "../reconcile/types.js";
+import { withoutSecrets } from "./telemetry.js";
+
+/**
+ * Application Insights custom events and metrics (issue 4: "per action (kind, result) and per run, so
+ * users can build Azure Monitor alerts and workbooks on them; nothing secret in them"). The port the
+ * handlers see; src/azure/app-insights-metrics.ts is the adapter (and the only importer of the
+ * OpenTelemetry SDK). Without APPLICATIONINSIGHTS_CONNECTION_STRING the runtime uses `noMetrics`.
+ *
+ * The JSON log lines of ./telemetry.ts stay: they reach Application Insights as traces through the
+ * host, with the invocation id, and are what a person reads. These are what a query counts.
+ */
+
+export type ActionStatus = "succeeded" | "skipped" | "failed";
+
+/** customEvents `ReconcileAction` and one `peering_sync.actions` count. Ids and codes only. */
+export interface ActionTelemetry {
+  runId: string;
+  correlationId: string;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  kind: ActionKind;
+  result: ActionStatus;
+  /** Subscription of the VNet written (a metric dimension: bounded by WATCHED_SUBSCRIPTIONS). */
+  subscriptionId: string;
+  vnetId: string;
+  /** The peering (or VNet) the action is about. */
+  target: string;
+  /** ARM's error code of a failed action; never its message (a message may quote anything). */
+  errorCode?: string;
+  retryable?: boolean;
+  /** alertOnly: the problem code (AddressSpaceOverlap, Disconnected...). */
+  problem?: string;
+  /** skip: why (OptOutTag, OutsideWatchedScope...). */
+  skip?: string;
+}
+
+/** customEvents `ReconcileRun` and one `peering_sync.run.duration` value. */
+export interface RunTelemetry {
+  runId: string;
+  correlationId: string;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  /** `failed` when at least one action failed. */
+  result: "succeeded" | "failed";
+  vnetsRead: number;
+  actions: number;
+  writes: number;
+  durationMs: number;
+  byResult: Record<ActionStatus, number>;
+  /** Actions by kind, then by result: `{"sync": {"succeeded": 2}}`. */
+  counts: Partial<Record<ActionKind, Partial<Record<ActionStatus, number>>>>;
+}
+
+export interface Metrics {
+  actionCompleted(action: ActionTelemetry): void;
+  runCompleted(run: RunTelemetry): void;
+  /**
+   * Sends what is buffered. Resolves within a short timeout and never rejects: the Functions host may
+   * freeze the process once the invocation ends, and telemetry must never fail a handler.
+   */
+  flush(): Promise<void>;
+}
+
+export const noMetrics: Metrics = {
+  actionCompleted: () => undefined,
+  runCompleted: () => undefined,
+  flush: async () => undefined,
+};
+
+/**
+ * The fields are ids and codes, but some come from outside (an event id, ARM's error code): they go
+ * through the same redaction as the log lines, so a secret setting's value can never ride along.
+ */
+export function actionTelemetryOf(report: RunReport): ActionTelemetry[] {
+  const correlationId = withoutSecrets(report.correlationId);
+  return report.results.map(({ action, result }) => ({
+    runId: report.runId,
+    correlationId,
+    trigger: report.trigger,
+    dryRun: report.dryRun,
+    kind: action.kind,
+    result: result.status,
+    subscriptionId: subscriptionOf(action.vnetId) ?? "",
+    vnetId: withoutSecrets(action.vnetId),
+    target: withoutSecrets(action.target),
+    ...(result.status === "failed"
+      ? { errorCode: withoutSecrets(result.error.code), retryable: result.error.retryable }
+      : {}),
+    ...(action.kind === "alertOnly" ? { problem: action.problem } : {}),
+    ...(action.kind === "skip" ? { skip: action.skip } : {}),
+  }));
+}
+
+export function runTelemetryOf(report: RunReport, writes: number): RunTelemetry {
+  const byResult: Record<ActionStatus, number> = { succeeded: 0, skipped: 0, failed: 0 };
+  const counts: RunTelemetry["counts"] = {};
+  for (const { action, result } of report.results) {
+    byResult[result.status] += 1;
+    const ofKind = (counts[action.kind] ??= {});
+    ofKind[result.status] = (ofKind[result.status] ?? 0) + 1;
+  }
+  return {
+    runId: report.runId,
+    correlationId: withoutSecrets(report.correlationId),
+    trigger: report.trigger,
+    dryRun: report.dryRun,
+    result: byResult.failed > 0 ? "failed" : "succeeded",
+    vnetsRead: report.vnetsRead,
+    actions: report.results.length,
+    writes,
+    durationMs: Math.max(0, Date.parse(report.finishedAt) - Date.parse(report.startedAt)),
+    byResult,
+    counts,
+  };
+}
+
+/**
+ * One ReconcileAction per action and one ReconcileRun per run, sent before the handler goes on (it
+ * emits nothing after a run, so this is the flush before the invocation ends). Never throws.
+ */
+export async function publishRun(metrics: Metrics, report: RunReport, writes: number): Promise<void> {
+  try {
+    for (const action of actionTelemetryOf(report)) metrics.actionCompleted(action);
+    metrics.runCompleted(runTelemetryOf(report, writes));
+  } catch (err) {
+    console.warn(
+      "TelemetryFailed",
+      JSON.stringify({ event: "TelemetryFailed", error: err instanceof Error ? err.name : "unknown" }),
+    );
+  }
+  await metrics.flush();
+}
