@@ -27,6 +27,11 @@ export interface ArmConnectionOptions {
   /** Learn how long writes take and hold status polls back until then (default true). */
   learnOperationDurations?: boolean;
   /**
+   * The first status poll of a write, before any write has finished to learn from. Default 10 s
+   * (NRP's former `Retry-After: 10`, facts 2) when pollIntervalMs is unset, else pollIntervalMs.
+   */
+  firstPollDelayMs?: number;
+  /**
    * Answer many VNet and peering reads of one subscription asked for together from one list of it,
    * when that takes fewer requests (src/azure/read-coalescer.ts). Default on; `false` reads one by one.
    */
@@ -55,6 +60,11 @@ export interface ArmConnectionOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** The SDK's own default poll interval (facts 2: updateIntervalInMs, 2000 ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+/**
+ * NRP used to answer peering operation polls with `Retry-After: 10` (facts 2); today it sends none.
+ * Unconfirmed how long a peering PUT takes in every region: 10 s is the service's own old hint.
+ */
+export const DEFAULT_FIRST_POLL_DELAY_MS = 10_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 
 /**
@@ -81,8 +91,12 @@ export class ArmNetworkPort implements NetworkPort {
     });
     const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const learn = options.learnOperationDurations ?? true;
-    this.putPace = new PollPace({ intervalMs, learn });
-    this.deletePace = new PollPace({ intervalMs, learn });
+    // An explicit interval (tests, the emulator) means "poll at that pace" from the first poll on.
+    const firstPollMs =
+      options.firstPollDelayMs ??
+      (options.pollIntervalMs === undefined ? DEFAULT_FIRST_POLL_DELAY_MS : intervalMs);
+    this.putPace = new PollPace({ intervalMs, learn, firstPollMs });
+    this.deletePace = new PollPace({ intervalMs, learn, firstPollMs });
   }
 
   private client(subscriptionId: string): NetworkManagementClient {
@@ -307,7 +321,14 @@ export function toArmError(err: unknown): ArmError {
       cause: err,
     });
   }
-  // A failed long-running operation: the poller throws a plain Error carrying the operation's error.
+  // A failed long-running operation: core-lro throws a plain Error whose message alone carries the
+  // operation's error ("The long-running operation has failed. <code>. <message>"). Its code decides
+  // whether to retry: read as an unknown 500, a terminal failure was retried and reported without it.
+  const lro =
+    err instanceof Error
+      ? /^The long-running operation has failed\. ([A-Za-z0-9_.-]+)\. ([\s\S]*)$/.exec(err.message)
+      : null;
+  if (lro) return new ArmError(400, lro[1]!, lro[2]!, undefined, { cause: err });
   const e = err as { code?: unknown; message?: unknown; statusCode?: unknown };
   const code = typeof e?.code === "string" ? e.code : "UnknownError";
   const message = typeof e?.message === "string" ? e.message : String(err);

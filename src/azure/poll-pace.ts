@@ -16,6 +16,11 @@
 export interface PollPaceOptions {
   /** Poll interval once a write is older than expected, and until enough writes have finished. */
   intervalMs: number;
+  /**
+   * Before any write of this kind has finished, the first poll waits this long (default: one
+   * interval). The port starts it at NRP's own former hint, `Retry-After: 10` (facts 2).
+   */
+  firstPollMs?: number;
   /** Finished writes remembered (the newest). */
   keep?: number;
   /** Finished writes needed before polls are held back. */
@@ -64,7 +69,10 @@ export class PollPace {
   nextPollInMs(elapsedMs: number): number {
     const { intervalMs } = this.options;
     const expected = this.expectedMs();
-    const hold = expected === undefined ? 0 : expected - intervalMs - elapsedMs;
+    const hold =
+      expected === undefined
+        ? (this.options.firstPollMs ?? intervalMs) - elapsedMs
+        : expected - intervalMs - elapsedMs;
     return hold > intervalMs ? hold : intervalMs;
   }
 }

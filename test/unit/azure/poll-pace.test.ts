@@ -11,6 +11,15 @@ describe("PollPace", () => {
     expect(pace.nextPollInMs(0)).toBe(2_000);
   });
 
+  it("before anything was learned, polls first after firstPollMs, then at the interval", () => {
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    expect(pace.nextPollInMs(0)).toBe(10_000);
+    expect(pace.nextPollInMs(10_000)).toBe(2_000);
+    // Once writes finished, what they took replaces the first guess.
+    for (const ms of [6_000, 6_000, 6_000]) pace.record(ms);
+    expect(pace.nextPollInMs(0)).toBe(4_000);
+  });
+
   it("holds the first poll until one interval before the likely end of the write", () => {
     const pace = new PollPace({ intervalMs: 2_000 });
     for (const ms of [15_000, 16_000, 17_000]) pace.record(ms);
