@@ -132,7 +132,7 @@ async function withRetries(
  * one can turn so between plan and write: a write in flight is someone else's (its own event brings
  * us back), and a PUT on a Failed peering would replay whatever made it fail.
  */
-function notWritable(current: Peering): ActionResult | undefined {
+function notWritable(current: Peering): Extract<ActionResult, { status: "skipped" }> | undefined {
   if (current.provisioningState === "Succeeded") return undefined;
   return current.provisioningState === "Failed"
     ? { status: "skipped", why: "its provisioning failed since the plan: a person must look at it" }
@@ -179,7 +179,17 @@ async function execute(
       const vnet = await port.getVnet(action.vnetId);
       if (!vnet) return { status: "skipped", why: "the VNet no longer exists" };
       const existing = vnet.peerings.find((p) => sameId(p.remoteVnetId, action.body.remoteVnetId));
-      if (existing) return { status: "skipped", why: `a peering back already exists: ${existing.name}` };
+      // One that is Failed or still being written (this run's own earlier attempt, when its operation
+      // failed or timed out) is not a repaired pair: say so, not that the work is done.
+      if (existing) {
+        const busy = notWritable(existing);
+        return {
+          status: "skipped",
+          why: busy
+            ? `the peering back ${existing.name}: ${busy.why}`
+            : `a peering back already exists: ${existing.name}`,
+        };
+      }
       const mirrored = await port.getPeering(action.mirrorOf);
       if (!mirrored) return { status: "skipped", why: "the peering it mirrors no longer exists" };
       // A half created against a Disconnected or failed peering would stay Initiated forever: one

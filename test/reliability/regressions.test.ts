@@ -79,6 +79,67 @@ describe("regressions", () => {
     }
   });
 
+  it("a write whose long-running operation ends Failed reports ARM's code, and a terminal one is not retried", async (context) => {
+    const t = tally(context, "regressions");
+    // core-lro throws a plain Error with the code only in its message: it was read as a retryable
+    // 500 UnknownError, retried, and the retry reported "skipped" without the code.
+    const rig = await startRig();
+    try {
+      for (const kind of ["sync", "create"] as const) {
+        const scenario = buildScenario(rig, kind);
+        rig.emu.resetCounters();
+        const fault = rig.emu.injectFault({
+          method: "PUT",
+          fault: { type: "lroFailure", code: "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet" },
+        });
+        const { report } = await rig.run(scenario.policy, { maxAttempts: 3 });
+        rig.emu.removeFault(fault);
+        expect(
+          report.results.map((r) => r.result),
+          kind,
+        ).toEqual([
+          {
+            status: "failed",
+            error: {
+              code: "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+              message: expect.not.stringContaining("long-running operation"),
+              retryable: false,
+            },
+          },
+        ]);
+        expect(rig.emu.count({ method: "PUT" }), `${kind}: PUTs`).toBe(1);
+        t.add({ cases: 1, faults: 1 });
+      }
+    } finally {
+      await rig.stop();
+    }
+  });
+
+  it("a create retried after its operation failed says the peering back is Failed, not that it already exists", async (context) => {
+    const t = tally(context, "regressions");
+    const rig = await startRig();
+    try {
+      const scenario = buildScenario(rig, "create");
+      const fault = rig.emu.injectFault({
+        method: "PUT",
+        fault: { type: "lroFailure", code: "InternalServerError" },
+      });
+      const { report } = await rig.run(scenario.policy, { maxAttempts: 3 });
+      rig.emu.removeFault(fault);
+      // The retry finds the half the first attempt wrote, Failed: never written again, and said so.
+      expect(report.results.map((r) => r.result)).toEqual([
+        {
+          status: "skipped",
+          why: "the peering back hub-to-spoke: its provisioning failed since the plan: a person must look at it",
+        },
+      ]);
+      expect(rig.emu.count({ method: "PUT" })).toBe(1);
+      t.add({ cases: 1, faults: 1 });
+    } finally {
+      await rig.stop();
+    }
+  });
+
   it("a 1 MB string as an event's data is refused by name at once (the SDK deserializer spent seconds on it)", async (context) => {
     const t = tally(context, "regressions");
     for (const schema of ["CloudEvents", "EventGrid"] as const) {
