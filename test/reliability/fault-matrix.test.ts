@@ -3,9 +3,16 @@ import type { Fault } from "../../emulator/index.js";
 import { ArmError, isRetryable } from "../../src/reconcile/errors.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
 import type { ReconcileOutcome } from "../../src/reconcile/run.js";
-import type { Plan } from "../../src/reconcile/types.js";
+import { subscriptionOf } from "../../src/reconcile/ids.js";
+import type { ActionResult, AppliedAction, Plan } from "../../src/reconcile/types.js";
 import { HANG_REAL_MS, HANG_SECONDS, startRig, waitMs, type Rig } from "./support/estate.js";
-import { buildScenario, expectConverged, expectNeverWorse, type ScenarioKind } from "./support/scenarios.js";
+import {
+  buildScenario,
+  expectConverged,
+  expectNeverWorse,
+  type Scenario,
+  type ScenarioKind,
+} from "./support/scenarios.js";
 import { tally } from "./support/tally.js";
 
 /**
@@ -18,12 +25,25 @@ import { tally } from "./support/tally.js";
 interface Operation {
   name: string;
   method: string;
-  path: RegExp;
+  /** The request the fault targets; a function when it names the scenario's own subscription. */
+  path: RegExp | ((scenario: Scenario) => RegExp);
   scenario: ScenarioKind;
   /** "read": the snapshot read before planning (a failure fails the run: the queue retries it). */
   phase: "read" | "apply";
   write?: boolean;
+  /** Matching requests let through before the fault fires (the first page of a listing). */
+  skip?: number;
+  /** Runs on the rig whose emulator pages VNet listings one VNet a page, with a third VNet. */
+  paged?: boolean;
+  /** An LRO status poll: the write was accepted, so a retry may find it done (converged, not reported). */
+  poll?: boolean;
 }
+
+const subscriptionPath = (vnetId: string) =>
+  new RegExp(
+    `^/subscriptions/${subscriptionOf(vnetId)!}/providers/Microsoft\\.Network/virtualNetworks/?$`,
+    "i",
+  );
 
 const OPERATIONS: Operation[] = [
   {
@@ -41,6 +61,15 @@ const OPERATIONS: Operation[] = [
     phase: "read",
   },
   {
+    name: "list VNets (second page)",
+    method: "GET",
+    path: (scenario) => subscriptionPath(scenario.vnets[0]!),
+    skip: 1,
+    paged: true,
+    scenario: "sync",
+    phase: "read",
+  },
+  {
     name: "get VNet (re-read before create)",
     method: "GET",
     path: /\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/?$/i,
@@ -52,6 +81,22 @@ const OPERATIONS: Operation[] = [
     method: "GET",
     path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
     scenario: "sync",
+    phase: "apply",
+  },
+  {
+    // The first peering GET of a create is the half it mirrors (the next, the LRO's final GET).
+    name: "get peering (the mirrored half, before create)",
+    method: "GET",
+    path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
+    scenario: "create",
+    phase: "apply",
+  },
+  {
+    // The reset runs first (the reciprocal depends on it): its re-read is the first peering GET.
+    name: "get peering (re-read before reset)",
+    method: "GET",
+    path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
+    scenario: "reset",
     phase: "apply",
   },
   {
@@ -84,6 +129,7 @@ const OPERATIONS: Operation[] = [
     path: /\/locations\/[^/]+\/operations\//i,
     scenario: "sync",
     phase: "apply",
+    poll: true,
   },
   {
     name: "LRO poll (create)",
@@ -91,6 +137,15 @@ const OPERATIONS: Operation[] = [
     path: /\/locations\/[^/]+\/operations\//i,
     scenario: "create",
     phase: "apply",
+    poll: true,
+  },
+  {
+    name: "LRO poll (reset)",
+    method: "GET",
+    path: /\/locations\/[^/]+\/operations\//i,
+    scenario: "reset",
+    phase: "apply",
+    poll: true,
   },
 ];
 
@@ -202,27 +257,75 @@ function counting(inner: NetworkPort, seen: ArmError[]): NetworkPort {
   };
 }
 
-let rig: Rig;
+let mainRig: Rig;
+/** VNet listings come one VNet a page: a subscription with two VNets is listed in two pages. */
+let pagedRig: Rig;
 beforeAll(async () => {
-  rig = await startRig();
+  [mainRig, pagedRig] = await Promise.all([startRig(), startRig({ emulator: { pageSize: 1 } })]);
 });
 afterAll(async () => {
-  expect(rig.emu.internalErrors).toEqual([]);
-  await rig?.stop();
+  expect(mainRig.emu.internalErrors).toEqual([]);
+  expect(pagedRig.emu.internalErrors).toEqual([]);
+  await Promise.all([mainRig?.stop(), pagedRig?.stop()]);
 });
 
+/** The scenario, with a third VNet beside the hub on the paged rig so the hub's listing has a second page. */
+function scenarioFor(r: Rig, op: Operation): Scenario {
+  const scenario = buildScenario(r, op.scenario);
+  if (op.paged) {
+    r.emu.seed.vnet({
+      subscriptionId: subscriptionOf(scenario.vnets[0]!)!,
+      resourceGroup: "rg-hub",
+      name: "bystander",
+      addressPrefixes: ["10.9.0.0/16"],
+    });
+  }
+  return scenario;
+}
+
+/**
+ * How a fault that fires on every attempt of an action is reported: the action failed with the
+ * fault's code and retryable flag, or was skipped naming why (a 404 on a re-read: the resource "no
+ * longer exists"; an LRO that ended Failed: the re-read before the retry finds the peering Failed).
+ */
+function reportedFault(f: FaultCase, { result }: AppliedAction): boolean {
+  if (result.status === "failed")
+    return result.error.code === f.code && result.error.retryable === f.retryable;
+  if (result.status !== "skipped") return false;
+  if (f.code === "ResourceNotFound") return /no longer exists/.test(result.why);
+  if (f.fault.type === "lroFailure") return /provisioning failed/.test(result.why);
+  return false;
+}
+
+const show = (results: AppliedAction[]) =>
+  JSON.stringify(results.map((r) => ({ kind: r.action.kind, ...(r.result as ActionResult) })));
+
 describe("fault matrix: every ARM operation x every injected fault", () => {
+  it("the paged rig lists the hub's subscription in two pages (the second page is a request of its own)", async (context) => {
+    tally(context, "fault matrix").add({ cases: 1 });
+    const scenario = scenarioFor(
+      pagedRig,
+      OPERATIONS.find((op) => op.paged)!,
+    );
+    pagedRig.emu.resetCounters();
+    const vnets = await pagedRig.port.listVnets(subscriptionOf(scenario.vnets[0]!)!);
+    expect(vnets.map((v) => v.name).sort()).toEqual(["bystander", "hub"]);
+    expect(pagedRig.emu.count({ method: "GET", kind: "virtualNetworkList" })).toBe(2);
+  });
+
   it.for(CASES.map((c) => [`${c.op.name} / ${c.f.name} / ${c.persistence}`, c] as const))(
     "%s ends converged or untouched and reported",
     async ([, { op, f, persistence }], context) => {
       const t = tally(context, "fault matrix");
-      const scenario = buildScenario(rig, op.scenario);
+      const rig = op.paged ? pagedRig : mainRig;
+      const scenario = scenarioFor(rig, op);
       const before = rig.peerings(scenario.vnets);
       rig.emu.resetCounters();
       rig.sleeps.length = 0;
       const faultId = rig.emu.injectFault({
         method: op.method,
-        path: op.path,
+        path: typeof op.path === "function" ? op.path(scenario) : op.path,
+        ...(op.skip !== undefined ? { skip: op.skip } : {}),
         ...(persistence === "transient" ? { count: 1 } : {}),
         fault: f.fault,
       });
@@ -257,15 +360,42 @@ describe("fault matrix: every ARM operation x every injected fault", () => {
         expect((thrown as ArmError).code).toBe(f.code);
         expect(rig.writes()).toBe(0);
       } else {
-        for (const { action, result } of outcome!.report.results) {
+        const results = outcome!.report.results;
+        for (const { action, result } of results) {
           if (result.status !== "failed") continue;
           expect(result.error, `${action.kind} ${action.target}`).toMatchObject({
             code: f.code,
             retryable: f.retryable,
           });
         }
-        if (f.code === "SubscriptionRequestsThrottled" && outcome!.report.results.length > 0) {
+        if (f.code === "SubscriptionRequestsThrottled" && results.length > 0) {
           expect(Math.min(...rig.sleeps.filter((ms) => ms > 0))).toBe(7000);
+        }
+        if (op.phase === "read") {
+          // A read fault that does not fail the run is one the snapshot records: a 403 marks the
+          // subscription inaccessible (its VNets are reported, never written), a 404 is a VNet that
+          // is gone (nothing planned on it).
+          expect(["AuthorizationFailed", "ResourceNotFound"], `${f.code} did not fail the run`).toContain(
+            f.code,
+          );
+          const denied = outcome!.snapshot.inaccessibleSubscriptions;
+          if (f.code === "AuthorizationFailed") expect(denied).not.toEqual([]);
+          else expect(outcome!.snapshot.vnets.length).toBeLessThan(scenario.vnets.length);
+          const written = Object.keys(rig.emu.counters().writesByResource);
+          expect(written.filter((id) => denied.includes(subscriptionOf(id)!))).toEqual([]);
+        } else if (persistence === "persistent") {
+          // Every attempt met the fault: the run says so. Unless ARM accepted the write before the
+          // fault (a failed poll, a write answered after the client gave up): the write lands and
+          // the retry's re-read finds the work done.
+          const landed = op.poll || (op.write && f.fault.type === "delay");
+          if (landed && results.every((r) => r.result.status !== "failed")) {
+            expectConverged(rig.peerings(scenario.vnets), scenario.vnets);
+          } else {
+            expect(
+              results.filter((r) => reportedFault(f, r)),
+              `the fault is not reported: ${show(results)}`,
+            ).not.toEqual([]);
+          }
         }
       }
       const plans: Plan[] = outcome ? [outcome.plan] : [];
@@ -314,14 +444,19 @@ describe("a VNet deleted in the middle of a run", () => {
     "%s: nothing written on it, nothing left half-done",
     async ([, { scenario: kind, victim, when }], context) => {
       const t = tally(context, "fault matrix");
+      const rig = mainRig;
       const scenario = buildScenario(rig, kind);
       const [hub, spoke] = scenario.vnets as [string, string];
       const victimId = victim === "hub" ? hub : spoke;
-      let deleted = false;
+      const survivor = victim === "hub" ? spoke : hub;
+      const before = rig.peerings([survivor]);
+      // The survivor's peerings as the deletion left them (Azure disconnects a peering whose remote
+      // VNet is deleted): the baseline the rest of the run may only improve on.
+      let atDeletion: typeof before | undefined;
       const deleteOnce = () => {
-        if (deleted) return;
-        deleted = true;
+        if (atDeletion) return;
         rig.emu.seed.deleteVnet(victimId);
+        atDeletion = rig.peerings([survivor]);
       };
       const { report, plan } = await rig.run(scenario.policy, {
         port: (inner) => ({
@@ -344,7 +479,8 @@ describe("a VNet deleted in the middle of a run", () => {
         }),
       });
       t.add({ cases: 1, faults: 1 });
-      expect(deleted).toBe(true);
+      expect(atDeletion, "the VNet was deleted during the run").toBeDefined();
+      expect(plan.actions.length).toBeGreaterThan(0);
       for (const { action, result } of report.results) {
         if (result.status === "failed") {
           expect(result.error.retryable, `${action.kind}: ${result.error.code}`).toBe(false);
@@ -354,17 +490,17 @@ describe("a VNet deleted in the middle of a run", () => {
         }
       }
       expect(rig.emu.count({ method: "DELETE" })).toBe(0);
-      expect(rig.emu.seed.getVnet(victimId)).toBeUndefined();
-      // The survivor's peerings: as they were or better, nothing created on a deleted VNet.
-      const survivor = victim === "hub" ? spoke : hub;
+      // The survivor's peerings: every user setting as before the run, nothing worse than the deletion
+      // left it, nothing created on it towards the deleted VNet.
       const after = rig.peerings([survivor]);
-      for (const p of after.values()) expect(p.settings).toBeDefined();
-      expect([...after.values()].filter((p) => p.provisioningState !== "Succeeded")).toEqual([]);
-      expect(plan.actions.length).toBeGreaterThan(0);
+      expect([...after.keys()].sort(), "peerings of the survivor").toEqual([...before.keys()].sort());
+      for (const [id, p] of before) expect(after.get(id)?.settings, `settings of ${id}`).toEqual(p.settings);
+      expectNeverWorse(atDeletion!, after, [plan]);
       // The next run reports the peering to a deleted VNet and writes nothing.
       rig.emu.resetCounters();
       await rig.run(scenario.policy);
       expect(rig.writes()).toBe(0);
+      expect(rig.peerings([survivor])).toEqual(after);
     },
   );
 });
