@@ -49,13 +49,13 @@ export function subscriptionOf(id: string): string | undefined {
 /**
  * Ids that come from outside (events, queue messages, the resync body) must also follow ARM's naming
  * rules before the app acts on them: a subscription GUID; a resource group of letters, digits and
- * `_ - . ( )`, not ending in a period; a VNet name of letters, digits and `_ - .`, starting with a
- * letter or digit and ending with a letter, digit or `_`. This refuses `..`, encoded slashes, spaces
+ * `_ - . ( )`, not ending in a period; a VNet name of 2 to 64 letters, digits and `_ - .`, starting
+ * with a letter or digit and ending with a letter, digit or `_`. This refuses `..`, encoded slashes, spaces
  * and control characters, which ARM never returns but a URL would resolve or a log would print.
  */
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const RESOURCE_GROUP = "[-\\w.()]{0,89}[-\\w()]";
-const VNET_NAME = "[A-Za-z0-9](?:[-\\w.]{0,62}\\w)?";
+const VNET_NAME = "[A-Za-z0-9][-\\w.]{0,62}\\w";
 const RG_ID = `/subscriptions/${GUID}/resourceGroups/${RESOURCE_GROUP}`;
 const WELL_FORMED_VNET_ID = new RegExp(
   `^${RG_ID}/providers/Microsoft\\.Network/virtualNetworks/${VNET_NAME}$`,

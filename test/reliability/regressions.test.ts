@@ -212,4 +212,45 @@ describe("regressions", () => {
     expect((await readNetworkEvents(event({ subject: odd }), [WATCHED]))[0]!.kind).toBe("change");
     expect(checkResyncRequest({ scope: [odd] }, [WATCHED]).ok).toBe(true);
   });
+
+  it("a one-character VNet name (ARM's are 2 to 64) never becomes a reconcile, a queued message or a scope", async (context) => {
+    const t = tally(context, "regressions");
+    // Found by 10,000 resync-runs messages: a one-character name in a scope reached a getVnet URL.
+    // A peering's name may have one character.
+    const short = vnetId(WATCHED, "rg-net", "h");
+    expect((await readNetworkEvents(event({ subject: short }), [WATCHED]))[0]).toMatchObject({
+      kind: "malformed",
+      field: "subject",
+    });
+    expect(
+      resyncMessageSchema.safeParse({
+        runId: "6f1f4f9e-0000-4000-8000-000000000001",
+        scope: [short],
+        correlationId: "c",
+      }).success,
+    ).toBe(false);
+    expect(checkResyncRequest({ scope: [short] }, [WATCHED])).toMatchObject({ ok: false, field: "scope[0]" });
+    expect(
+      reconcileMessageSchema.safeParse({
+        vnetId: short,
+        cause: "event",
+        correlationId: "c",
+        enqueuedAt: "2026-11-22T10:00:00.000Z",
+      }).success,
+    ).toBe(false);
+    const twoChars = vnetId(WATCHED, "rg-net", "h1");
+    expect((await readNetworkEvents(event({ subject: twoChars }), [WATCHED]))[0]!.kind).toBe("change");
+    expect(
+      (
+        await readNetworkEvents(
+          event({
+            subject: `${hub}/virtualNetworkPeerings/p`,
+            data: { operationName: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write" },
+          }),
+          [WATCHED],
+        )
+      )[0]!.kind,
+    ).toBe("change");
+    t.add({ cases: 6 });
+  });
 });
