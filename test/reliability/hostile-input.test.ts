@@ -33,7 +33,7 @@ import {
 } from "./support/hostile.js";
 import { memoryRuntime, type MemoryRuntime } from "./support/memory-runtime.js";
 import { SECRETS, SECRET_ENV } from "./support/secrets.js";
-import { sample, tally } from "./support/tally.js";
+import { FULL, sample, tally } from "./support/tally.js";
 
 /**
  * Fuzzing every input the app takes from outside: Event Grid events (both schemas), messages on its
@@ -43,7 +43,9 @@ import { sample, tally } from "./support/tally.js";
  * a secret in an answer or a log line, with memory bounded and Object.prototype untouched.
  */
 
-const CASES = sample(300, 10_000);
+/** Cases per input under `npm run test:reliability`: issue 8 asks for at least 10,000 each. */
+const FULL_CASES = 10_000;
+const CASES = sample(300, FULL_CASES);
 const WATCHED_SUBS = [WATCHED, WATCHED_DENIED];
 const LOG_LINE_LIMIT = 16 * 1024;
 
@@ -304,7 +306,7 @@ describe("hostile input", () => {
           t.add({ cases: 1 });
         },
       ),
-      { numRuns: sample(200, 5_000), seed: 11 },
+      { numRuns: sample(200, FULL_CASES), seed: 11 },
     );
   });
 
@@ -434,8 +436,18 @@ describe("hostile input", () => {
         expectSafe(logs, []);
         t.add({ cases: 1 });
       }),
-      { numRuns: sample(100, 2_000), seed: 3 },
+      { numRuns: sample(100, FULL_CASES), seed: 3 },
     );
+  });
+
+  it(`every input was fuzzed with ${FULL ? `at least ${FULL_CASES}` : "its sample of"} cases`, (context) => {
+    tally(context, "hostile input");
+    const fuzzed = context.task.suite!.tasks.filter(
+      (task) => task !== context.task && (task.meta.reliability?.cases ?? 0) > 0,
+    );
+    expect(fuzzed.map((task) => task.name)).toHaveLength(6);
+    for (const task of fuzzed)
+      expect(task.meta.reliability!.cases, task.name).toBeGreaterThanOrEqual(FULL ? FULL_CASES : 100);
   });
 
   it("memory stays bounded and nothing leaked across all of it", (context) => {
