@@ -83,6 +83,8 @@ export interface CallCounts {
   throttled: number;
   busy: number;
   listPages: number;
+  /** GETs of an operation's status URL (LRO polls). */
+  statusPolls: number;
 }
 
 export function callCounts(emu: Emulator): CallCounts {
@@ -98,5 +100,6 @@ export function callCounts(emu: Emulator): CallCounts {
     throttled: emu.count({ status: 429 }),
     busy: emu.count({ status: 409 }),
     listPages: emu.count({ method: "GET", kind: "virtualNetworkList" }),
+    statusPolls: emu.count({ method: "GET", kind: "operationStatus" }),
   };
 }

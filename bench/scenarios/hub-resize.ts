@@ -71,6 +71,7 @@ export async function hubResize(o: HubResizeOptions, log: (s: string) => void): 
       ["ratio to lower bound", result.ratioToLowerBound],
       ["reads (GET, incl. LRO polls)", counts.reads],
       ["  of which list pages", counts.listPages],
+      ["  of which status polls", counts.statusPolls],
       ["writes accepted / needed", `${counts.writes} / ${o.spokes}`],
       ["write attempts (incl. refused)", counts.writeAttempts],
       ["throttled answers (429)", counts.throttled],

@@ -190,7 +190,7 @@ export class ArmNetworkPort implements NetworkPort {
           ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
         },
       );
-      return untilDone(poller, this.putPace, abortSignal);
+      return this.putPace.untilDone(poller, abortSignal);
     });
     return toPeering(result, vnetId);
   }
@@ -205,7 +205,7 @@ export class ArmNetworkPort implements NetworkPort {
         peeringName,
         { abortSignal },
       );
-      await untilDone(poller, this.deletePace, abortSignal);
+      await this.deletePace.untilDone(poller, abortSignal);
     });
   }
 
@@ -228,49 +228,6 @@ export class ArmNetworkPort implements NetworkPort {
       throw err;
     }
   }
-}
-
-/** What this file needs of the SDK's long-running-operation poller (@azure/core-lro SimplePollerLike). */
-interface OperationPoller<T> {
-  isDone(): boolean;
-  poll(options: { abortSignal: AbortSignal }): Promise<void>;
-  pollUntilDone(options: { abortSignal: AbortSignal }): Promise<T>;
-}
-
-/**
- * Polls an accepted write at the pace's times instead of the SDK's fixed interval, then lets the SDK
- * finish as it would (its final GET, or the operation's error thrown), and teaches the pace how long
- * a successful write took.
- */
-async function untilDone<T>(
-  poller: OperationPoller<T>,
-  pace: PollPace,
-  abortSignal: AbortSignal,
-): Promise<T> {
-  const acceptedAt = Date.now();
-  while (!poller.isDone()) {
-    await sleep(pace.nextPollInMs(Date.now() - acceptedAt), abortSignal);
-    await poller.poll({ abortSignal });
-  }
-  const result = await poller.pollUntilDone({ abortSignal });
-  pace.record(Date.now() - acceptedAt);
-  return result;
-}
-
-/** setTimeout that an abort ends early with an AbortError, as the SDK's own delay does. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" }));
-    };
-    if (signal.aborted) return aborted();
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", aborted);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", aborted, { once: true });
-  });
 }
 
 function requireVnetId(id: string) {

@@ -5,16 +5,22 @@
  * Retry-After today (facts 2: `{"status": "InProgress"}` only; older answers sent `Retry-After: 10`),
  * so the SDK polls every 2 s and a 15 s write costs about eight status reads. Reads share one bucket
  * per subscription (250 burst, 25 per s, facts 6) with the re-reads before each write, so in a hub
- * resize the polls, not the writes, set the pace. Writes of one kind take about as long as each other,
- * so this learns their duration from the ones that finished and holds the next polls back until a
- * write is likely done: most writes are then polled once or twice.
+ * resize the polls, not the writes, set the pace. Two things make most writes need one poll:
  *
- * The first poll goes out one interval before the expected end, so a write that got faster is seen
- * done earlier and the estimate follows it down; past that point it polls at the interval again, so a
- * slow write is noticed as soon as before. Only Date.now and setTimeout: fake timers work.
+ * - Writes of one kind take about as long as each other: the pace learns their duration from the
+ *   ones that finished, and a write's first poll goes out when it is likely done.
+ * - Writes accepted after another one are unlikely to finish before it: a write's first poll waits
+ *   until the oldest write still in flight has been seen done. Of 200 writes accepted together only
+ *   the oldest polls at the interval; the rest poll once, when it is done.
+ *
+ * Past its first poll a write polls at the interval, so a slow write is noticed as soon as before.
+ * A write that got faster is noticed only at the old expected end (the estimate never sees below it):
+ * later by at most that duration, which an unattended reconcile can afford, while every poll saved
+ * is a read the bucket keeps for the next write's re-read. Only Date.now and setTimeout: fake timers
+ * work.
  */
 export interface PollPaceOptions {
-  /** Poll interval once a write is older than expected, and until enough writes have finished. */
+  /** Poll interval once a write is older than expected, and until a write has finished. */
   intervalMs: number;
   /**
    * Before any write of this kind has finished, the first poll waits this long (default: one
@@ -23,14 +29,35 @@ export interface PollPaceOptions {
   firstPollMs?: number;
   /** Finished writes remembered (the newest). */
   keep?: number;
-  /** Finished writes needed before polls are held back. */
+  /** Finished writes needed before their durations count. */
   minSamples?: number;
   /** The quantile of the remembered durations taken as "likely done": low, so holds rarely overshoot. */
   quantile?: number;
-  /** A hold never exceeds this (a write that once took minutes must not make every poll wait that long). */
+  /**
+   * No write waits longer than this for its first poll, for an older write or an expected end (a
+   * write that once took minutes, or one stuck in flight, must not hold every other one back).
+   */
   maxHoldMs?: number;
-  /** false: never hold, poll at the interval as the SDK would. */
+  /** false: no learning and no waiting for older writes; poll at the interval as the SDK would. */
   learn?: boolean;
+}
+
+/** One accepted write being polled. */
+export interface Flight {
+  readonly acceptedAt: number;
+  /** Settles when the write is seen done, failed, or given up. */
+  readonly ended: Promise<void>;
+}
+
+interface OpenFlight extends Flight {
+  end(): void;
+}
+
+/** What this needs of the SDK's long-running-operation poller (@azure/core-lro SimplePollerLike). */
+export interface OperationPoller<T> {
+  isDone(): boolean;
+  poll(options: { abortSignal: AbortSignal }): Promise<void>;
+  pollUntilDone(options: { abortSignal: AbortSignal }): Promise<T>;
 }
 
 export class PollPace {
@@ -40,13 +67,63 @@ export class PollPace {
   private readonly minSamples: number;
   private readonly quantile: number;
   private readonly maxHoldMs: number;
+  /** Writes accepted and not ended, oldest first (a Set iterates in insertion order). */
+  private readonly inFlight = new Set<OpenFlight>();
 
   constructor(private readonly options: PollPaceOptions) {
     this.keep = options.keep ?? 32;
-    this.minSamples = options.minSamples ?? 3;
+    this.minSamples = options.minSamples ?? 1;
     this.quantile = options.quantile ?? 0.1;
     this.maxHoldMs = options.maxHoldMs ?? 60_000;
     if (!(options.intervalMs >= 0)) throw new Error("intervalMs must be >= 0");
+  }
+
+  /**
+   * Polls an accepted write at this pace's times instead of the SDK's fixed interval, then lets the
+   * SDK finish as it would (its final GET, or the operation's error thrown), and learns how long a
+   * successful write took.
+   */
+  async untilDone<T>(poller: OperationPoller<T>, abortSignal: AbortSignal): Promise<T> {
+    const flight = this.begin();
+    try {
+      let polls = 0;
+      let askedAt = flight.acceptedAt;
+      while (!poller.isDone()) {
+        const first = polls++ === 0;
+        if (first) await this.waitForElder(flight, abortSignal);
+        await sleep(this.nextPollInMs(Date.now() - flight.acceptedAt, first), abortSignal);
+        askedAt = Date.now();
+        await poller.poll({ abortSignal });
+      }
+      const result = await poller.pollUntilDone({ abortSignal });
+      // When the poll that found it done was asked for, not answered: under load a poll waits its
+      // turn in the request budget, and that wait is ours, not how long ARM took.
+      this.record(askedAt - flight.acceptedAt);
+      return result;
+    } finally {
+      this.end(flight);
+    }
+  }
+
+  /** A write the port has just had accepted. */
+  begin(): Flight {
+    let end = () => {};
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const flight: OpenFlight = { acceptedAt: Date.now(), ended, end };
+    this.inFlight.add(flight);
+    return flight;
+  }
+
+  end(flight: Flight): void {
+    const open = flight as OpenFlight;
+    if (this.inFlight.delete(open)) open.end();
+  }
+
+  /** The write a first poll of `flight` should wait for: the oldest in flight, when older than it. */
+  elderOf(flight: Flight): Flight | undefined {
+    if (this.options.learn === false) return undefined;
+    const oldest = this.inFlight.values().next().value;
+    return oldest && oldest !== flight && oldest.acceptedAt <= flight.acceptedAt ? oldest : undefined;
   }
 
   /** A write that was accepted `durationMs` before it was seen done. */
@@ -65,14 +142,58 @@ export class PollPace {
     return Math.min(this.maxHoldMs, sorted[at] as number);
   }
 
-  /** The wait before the next status poll of a write accepted `elapsedMs` ago. */
-  nextPollInMs(elapsedMs: number): number {
+  /**
+   * The wait before the next status poll of a write accepted `elapsedMs` ago. A first poll goes out
+   * at once when the write is already past its expected end; later ones keep at least the interval.
+   */
+  nextPollInMs(elapsedMs: number, first = false): number {
     const { intervalMs } = this.options;
     const expected = this.expectedMs();
     const hold =
-      expected === undefined
-        ? (this.options.firstPollMs ?? intervalMs) - elapsedMs
-        : expected - intervalMs - elapsedMs;
+      expected === undefined ? (this.options.firstPollMs ?? intervalMs) - elapsedMs : expected - elapsedMs;
+    if (first) return Math.max(0, hold);
     return hold > intervalMs ? hold : intervalMs;
   }
+
+  private async waitForElder(flight: Flight, abortSignal: AbortSignal): Promise<void> {
+    const elder = this.elderOf(flight);
+    const budget = this.maxHoldMs - (Date.now() - flight.acceptedAt);
+    if (!elder || budget <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        abortSignal.removeEventListener("abort", aborted);
+        resolve();
+      };
+      const aborted = () => {
+        clearTimeout(timer);
+        reject(abortError());
+      };
+      if (abortSignal.aborted) return aborted();
+      const timer = setTimeout(done, budget);
+      abortSignal.addEventListener("abort", aborted, { once: true });
+      void elder.ended.then(done);
+    });
+  }
+}
+
+/** setTimeout that an abort ends early with an AbortError, as the SDK's own delay does. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    if (signal.aborted) return aborted();
+    if (ms <= 0) return resolve();
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", aborted, { once: true });
+  });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
 }

@@ -114,7 +114,8 @@ export async function startRig(
     settle: async () => {
       const deadline = Date.now() + SETTLE_LIMIT_MS;
       while (emu.pendingOperations() > 0) {
-        if (Date.now() > deadline) throw new Error(`${emu.pendingOperations()} operation(s) still in progress`);
+        if (Date.now() > deadline)
+          throw new Error(`${emu.pendingOperations()} operation(s) still in progress`);
         await waitMs(5);
       }
     },

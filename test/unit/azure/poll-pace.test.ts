@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { PollPace } from "../../../src/azure/poll-pace.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { PollPace, type OperationPoller } from "../../../src/azure/poll-pace.js";
 
 describe("PollPace", () => {
   it("polls at the interval until enough writes have finished", () => {
-    const pace = new PollPace({ intervalMs: 2_000 });
+    const pace = new PollPace({ intervalMs: 2_000, minSamples: 3 });
     expect(pace.nextPollInMs(0)).toBe(2_000);
     pace.record(15_000);
     pace.record(15_000);
@@ -17,22 +17,22 @@ describe("PollPace", () => {
     expect(pace.nextPollInMs(10_000)).toBe(2_000);
     // Once writes finished, what they took replaces the first guess.
     for (const ms of [6_000, 6_000, 6_000]) pace.record(ms);
-    expect(pace.nextPollInMs(0)).toBe(4_000);
+    expect(pace.nextPollInMs(0)).toBe(6_000);
   });
 
-  it("holds the first poll until one interval before the likely end of the write", () => {
+  it("holds the first poll until the likely end of the write", () => {
     const pace = new PollPace({ intervalMs: 2_000 });
     for (const ms of [15_000, 16_000, 17_000]) pace.record(ms);
     expect(pace.expectedMs()).toBe(15_000);
-    expect(pace.nextPollInMs(0)).toBe(13_000);
+    expect(pace.nextPollInMs(0)).toBe(15_000);
     // A write accepted a while ago (it waited for a token) is held only for what is left.
-    expect(pace.nextPollInMs(5_000)).toBe(8_000);
+    expect(pace.nextPollInMs(5_000)).toBe(10_000);
   });
 
   it("polls at the interval again once the expected end is near or past", () => {
     const pace = new PollPace({ intervalMs: 2_000 });
     for (let i = 0; i < 5; i++) pace.record(15_000);
-    expect(pace.nextPollInMs(12_000)).toBe(2_000);
+    expect(pace.nextPollInMs(14_000)).toBe(2_000);
     expect(pace.nextPollInMs(30_000)).toBe(2_000);
   });
 
@@ -54,7 +54,7 @@ describe("PollPace", () => {
     const pace = new PollPace({ intervalMs: 1_000, maxHoldMs: 30_000 });
     for (let i = 0; i < 3; i++) pace.record(600_000);
     expect(pace.expectedMs()).toBe(30_000);
-    expect(pace.nextPollInMs(0)).toBe(29_000);
+    expect(pace.nextPollInMs(0)).toBe(30_000);
   });
 
   it("never holds when learning is off, and ignores nonsense durations", () => {
@@ -64,5 +64,90 @@ describe("PollPace", () => {
     const on = new PollPace({ intervalMs: 2_000 });
     for (const ms of [Number.NaN, -5, Number.POSITIVE_INFINITY]) on.record(ms);
     expect(on.expectedMs()).toBeUndefined();
+  });
+});
+
+/** A poller of an operation that ARM finishes `durationMs` after it was accepted; counts its polls. */
+function operation(durationMs: number): OperationPoller<string> & { polls: number[] } {
+  const acceptedAt = Date.now();
+  let done = false;
+  const polls: number[] = [];
+  return {
+    polls,
+    isDone: () => done,
+    poll: async () => {
+      polls.push(Date.now() - acceptedAt);
+      done = Date.now() - acceptedAt >= durationMs;
+    },
+    pollUntilDone: async () => "result",
+  };
+}
+
+describe("PollPace.untilDone", () => {
+  afterEach(() => void vi.useRealTimers());
+  const signal = new AbortController().signal;
+
+  it("of writes accepted together, polls only the oldest until it is done, then each of the others once", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    const ops = Array.from({ length: 50 }, () => operation(15_000));
+    const results = Promise.all(ops.map((op) => pace.untilDone(op, signal)));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await results).toEqual(ops.map(() => "result"));
+    // The oldest: at 10 s (the first guess), then every 2 s until done at 16 s.
+    expect(ops[0]!.polls).toEqual([10_000, 12_000, 14_000, 16_000]);
+    for (const op of ops.slice(1)) expect(op.polls).toEqual([16_000]);
+  });
+
+  it("a write accepted later waits for the oldest, then for its own expected end", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    const first = operation(15_000);
+    const running = pace.untilDone(first, signal);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const later = operation(15_000);
+    const done = pace.untilDone(later, signal);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await Promise.all([running, done]);
+    // The first was seen done at 16 s, so the later one (accepted at 5 s) is likely done at 21 s.
+    expect(later.polls).toEqual([16_000]);
+  });
+
+  it("does not wait for an older write past maxHoldMs (one stuck in flight holds nobody back for long)", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000, maxHoldMs: 30_000 });
+    const stuck = operation(10 * 60_000);
+    void pace.untilDone(stuck, signal);
+    const quick = operation(3_000);
+    const done = pace.untilDone(quick, signal);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(await done).toBe("result");
+    expect(quick.polls).toEqual([30_000]);
+  });
+
+  it("ends an abandoned write's wait with an AbortError, and a later write no longer waits for it", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    const deadline = new AbortController();
+    const abandoned = pace.untilDone(operation(60_000), deadline.signal);
+    const outcome = abandoned.catch((err: unknown) => err);
+    await vi.advanceTimersByTimeAsync(3_000);
+    deadline.abort();
+    expect(await outcome).toMatchObject({ name: "AbortError" });
+    const next = operation(5_000);
+    const done = pace.untilDone(next, signal);
+    await vi.advanceTimersByTimeAsync(20_000);
+    await done;
+    expect(next.polls).toEqual([10_000]);
+  });
+
+  it("without learning, polls every interval like the SDK", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, learn: false });
+    const ops = [operation(7_000), operation(7_000)];
+    const all = Promise.all(ops.map((op) => pace.untilDone(op, signal)));
+    await vi.advanceTimersByTimeAsync(20_000);
+    await all;
+    for (const op of ops) expect(op.polls).toEqual([2_000, 4_000, 6_000, 8_000]);
   });
 });
