@@ -3,6 +3,7 @@ import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
+import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
 /**
  * A peering write is a long-running operation; its status polls are reads from the same bucket as
@@ -10,8 +11,7 @@ import { startEmulator, type Emulator } from "../../../emulator/index.js";
  * when it is done instead of every interval: same outcome, a fraction of the polls.
  */
 const SUB = "00000000-0000-4000-8000-0000000000e1";
-const vnetId = (name: string) =>
-  `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`;
+const vnetId = vnetIn(SUB);
 
 const LRO_SECONDS = 0.3;
 const POLL_MS = 20;
@@ -30,17 +30,7 @@ async function resizedHub(): Promise<Emulator> {
     lroRetryAfterSeconds: 0,
     throttle: false,
   });
-  emu.seed.vnet({ subscriptionId: SUB, resourceGroup: "rg", name: "hub", addressPrefixes: ["10.0.0.0/16"] });
-  for (let i = 1; i <= SPOKES; i++) {
-    emu.seed.vnet({
-      subscriptionId: SUB,
-      resourceGroup: "rg",
-      name: `s${i}`,
-      addressPrefixes: [`10.1.${i}.0/24`],
-    });
-    emu.seed.connect(vnetId("hub"), vnetId(`s${i}`));
-  }
-  emu.seed.setAddressSpace(vnetId("hub"), ["10.0.0.0/16", "10.200.0.0/16"]);
+  seedHubWithSpokes(emu, SUB, SPOKES, { resized: true });
   return emu;
 }
 

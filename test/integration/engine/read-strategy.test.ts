@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LIST_PEERS_THRESHOLD } from "../../../src/reconcile/run.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
+import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
 const SUB = "00000000-0000-4000-8000-0000000000b1";
-const vnetId = (name: string) =>
-  `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`;
+const vnetId = vnetIn(SUB);
 
 let h: EngineHarness | undefined;
 afterEach(async () => {
@@ -14,22 +14,7 @@ afterEach(async () => {
 
 async function hubWith(spokes: number): Promise<EngineHarness> {
   const engine = await startEngine({ throttle: false });
-  engine.emu.seed.vnet({
-    subscriptionId: SUB,
-    resourceGroup: "rg",
-    name: "hub",
-    addressPrefixes: ["10.0.0.0/16"],
-  });
-  for (let i = 1; i <= spokes; i++) {
-    engine.emu.seed.vnet({
-      subscriptionId: SUB,
-      resourceGroup: "rg",
-      name: `s${i}`,
-      addressPrefixes: [`10.1.${i}.0/24`],
-    });
-    engine.emu.seed.connect(vnetId("hub"), vnetId(`s${i}`));
-  }
-  engine.emu.seed.setAddressSpace(vnetId("hub"), ["10.0.0.0/16", "10.200.0.0/16"]);
+  seedHubWithSpokes(engine.emu, SUB, spokes, { resized: true });
   engine.emu.resetCounters();
   return engine;
 }

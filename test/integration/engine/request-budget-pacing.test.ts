@@ -5,6 +5,7 @@ import type { RequestBudget } from "../../../src/azure/request-budget.js";
 import { reconcile } from "../../../src/reconcile/run.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { BASE_POLICY } from "../../support/engine.js";
+import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
 /**
  * The adapter's request budget spends the same buckets the emulator throttles with (small ones here,
@@ -13,8 +14,7 @@ import { BASE_POLICY } from "../../support/engine.js";
  * its requests each open a TLS connection and reach the emulator late and all together.
  */
 const SUB = "00000000-0000-4000-8000-0000000000d1";
-const vnetId = (name: string) =>
-  `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`;
+const vnetId = vnetIn(SUB);
 
 const READS = { burst: 20, perSecond: 50 };
 const WRITES = { burst: 10, perSecond: 20 };
@@ -47,23 +47,10 @@ function portOn(e: Emulator): ArmNetworkPort {
   });
 }
 
-function hubWith(e: Emulator, spokes: number): void {
-  e.seed.vnet({ subscriptionId: SUB, resourceGroup: "rg", name: "hub", addressPrefixes: ["10.0.0.0/16"] });
-  for (let i = 1; i <= spokes; i++) {
-    e.seed.vnet({
-      subscriptionId: SUB,
-      resourceGroup: "rg",
-      name: `s${i}`,
-      addressPrefixes: [`10.1.${i}.0/24`],
-    });
-    e.seed.connect(vnetId("hub"), vnetId(`s${i}`));
-  }
-}
-
 describe("the request budget paces requests to the emulator's bucket", () => {
   it("many concurrent reads, far past the burst: none answered 429, each sent once", async () => {
     const e = await start();
-    hubWith(e, 30);
+    seedHubWithSpokes(e, SUB, 30);
     e.resetCounters();
     e.resetThrottling();
     const port = portOn(e);
@@ -82,8 +69,7 @@ describe("the request budget paces requests to the emulator's bucket", () => {
 
   it("a hub resize (reads, PUTs and their polls): none answered 429", async () => {
     const e = await start({ lroDurationSeconds: 0.2 });
-    hubWith(e, 40);
-    e.seed.setAddressSpace(vnetId("hub"), ["10.0.0.0/16", "10.200.0.0/16"]);
+    seedHubWithSpokes(e, SUB, 40, { resized: true });
     e.resetCounters();
     e.resetThrottling();
 
