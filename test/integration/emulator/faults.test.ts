@@ -52,6 +52,15 @@ describe("busy VNets", () => {
     ).toMatch(
       /^Operation PutVirtualNetworkPeeringOperation \([0-9a-f-]{36}\) is updating resource .*\/virtualNetworks\/a\. The call can be retried in \d+ seconds\.$/,
     );
+    // A client that does not retry sees ARM's error as the SDK surfaces it.
+    const refused = await expectArmError(
+      peer(t.clientFor(t.subscriptionId, noRetry), "rg", "a", "a-to-c", c),
+      429,
+      "RetryableError",
+    );
+    expect(refused.details).toMatchObject({
+      error: { code: "RetryableError", details: [{ code: "RetryableErrorDueToAnotherOperation" }] },
+    });
     const started = Date.now();
     expect((await peer(t.client, "rg", "a", "a-to-c", c)).provisioningState).toBe("Succeeded");
     expect(Date.now() - started).toBeLessThan(2000);
@@ -110,6 +119,27 @@ describe("ARM token buckets", () => {
     expect(t.emu.count({ status: 429 })).toBe(1);
   });
 
+  it("answers 429 SubscriptionRequestsThrottled once the write bucket is empty, reads still served", async () => {
+    const { a, b } = await setup({ emulator: { throttle: { writes: { burst: 2, perSecond: 0.01 } } } });
+    const put = (name: string) =>
+      raw(t.emu, "PUT", `/subscriptions/${t.subscriptionId}/resourcegroups/${name}?api-version=${API}`, {
+        body: '{"location":"westeurope"}',
+      });
+    expect((await put("w1")).headers["x-ms-ratelimit-remaining-subscription-writes"]).toBe("1");
+    expect((await put("w2")).headers["x-ms-ratelimit-remaining-subscription-writes"]).toBe("0");
+    const throttled = await put("w3");
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(throttled.json()).toMatchObject({ error: { code: "SubscriptionRequestsThrottled" } });
+    const e = await expectArmError(
+      peer(t.clientFor(t.subscriptionId, noRetry), "rg", "a", "a-to-b", b),
+      429,
+      "SubscriptionRequestsThrottled",
+    );
+    expect(e.message).toContain("'write'");
+    expect((await t.client.virtualNetworks.get("rg", "a")).id).toBe(a);
+  });
+
   it("keeps the buckets per subscription and per class (deletes)", async () => {
     await setup({ emulator: { throttle: { deletes: { burst: 1, perSecond: 0.01 } } } });
     const del = (name: string) =>
@@ -118,10 +148,18 @@ describe("ARM token buckets", () => {
         "DELETE",
         `/subscriptions/${t.subscriptionId}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}?api-version=${API}`,
       );
-    expect((await del("zzz")).status).toBe(204);
+    const first = await del("zzz");
+    expect(first.status).toBe(204);
+    expect(first.headers["x-ms-ratelimit-remaining-subscription-deletes"]).toBe("0");
     const second = await del("zzz");
     expect(second.status).toBe(429);
     expect(second.headers["retry-after"]).toBe("100");
+    expect(second.headers["x-ms-ratelimit-remaining-subscription-deletes"]).toBe("0");
+    await expectArmError(
+      t.clientFor(t.subscriptionId, noRetry).virtualNetworks.beginDeleteAndWait("rg", "zzz"),
+      429,
+      "SubscriptionRequestsThrottled",
+    );
     const other = await raw(
       t.emu,
       "DELETE",
@@ -166,6 +204,15 @@ describe("injected faults", () => {
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toBe("0");
     expect(res.json()).toMatchObject({ error: { code: "ServiceUnavailable" } });
+    t.emu.injectFault({ count: 1, fault: { type: "status", status: 503, retryAfterSeconds: 0 } });
+    await expectArmError(
+      t.clientFor(t.subscriptionId, noRetry).virtualNetworks.get("rg", "a"),
+      503,
+      "ServiceUnavailable",
+    );
+    // The SDK's own retry rides out a single 503 with Retry-After.
+    t.emu.injectFault({ count: 1, fault: { type: "status", status: 503, retryAfterSeconds: 0 } });
+    expect((await t.client.virtualNetworks.get("rg", "a")).name).toBe("a");
   });
 
   it("resets the connection, which the SDK retries", async () => {
