@@ -1,14 +1,18 @@
-import pLimit from "p-limit";
-import type { DedupeMarkers, MessageQueue, PeerIndex, ReconcileMessage } from "../../src/events/ports.js";
-import { sweepSubscriptions } from "../../src/events/sweep.js";
-import { policyFrom } from "../../src/config.js";
-import { ARM_BUCKETS, LRO_SECONDS, callCounts, productPort, startArmLike } from "../lib/arm-like.js";
-import { defaultSettings, runEngine } from "../lib/engine.js";
+import { fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import type { Emulator } from "../../emulator/index.js";
+import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { driftPairs, seedPairs } from "../lib/estate.js";
 import { listPagesNeeded, writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
 import { runbook } from "../lib/runbook.js";
+import type { PhasePeak, SweepAppFigures, SweepAppMessage, SweepAppStart } from "./sweep-app.js";
 
 export interface SweepOptions {
   vnets: number;
@@ -18,88 +22,154 @@ export interface SweepOptions {
   baselineTimeScale: number;
   /** reconcileVnet invocations at once (the Functions host: queues batchSize 8 + newBatchThreshold 4). */
   workers: number;
+  /** Skip the baseline (smoke test). */
+  baseline?: boolean;
 }
 
-/** In-memory stand-ins for the storage adapters: this scenario measures ARM traffic and memory. */
-function memoryStores() {
-  const sent: ReconcileMessage[] = [];
-  const queue: MessageQueue<ReconcileMessage> = { send: async (m) => void sent.push(m) };
-  const rows = new Map<string, Set<string>>();
-  const peerIndex: PeerIndex = {
-    peersOf: async (id) => [...(rows.get(id.toLowerCase()) ?? [])],
-    record: async (vnets) => {
-      for (const v of vnets)
-        for (const p of v.peerings) {
-          const k = p.remoteVnetId.toLowerCase();
-          rows.set(k, (rows.get(k) ?? new Set()).add(v.id));
-        }
-    },
-    rebuild: async (vnets) => {
-      rows.clear();
-      await peerIndex.record(vnets);
-      return { removed: 0 };
-    },
-  };
-  const claimed = new Set<string>();
-  const dedupe: DedupeMarkers = {
-    claim: async (id) => (claimed.has(id.toLowerCase()) ? false : (claimed.add(id.toLowerCase()), true)),
-    release: async (id) => void claimed.delete(id.toLowerCase()),
-  };
-  return { sent, queue, peerIndex, dedupe };
+/**
+ * `peakRssMb` is the app's process alone (its maxRSS), the figure the target is about; the emulator
+ * holding the estate runs in this process and is reported apart.
+ */
+export type SweepResult = ScenarioResult & {
+  /** How the app's process ran: the shipped-like bundle or the sources through tsx. */
+  appRunner: AppRunner;
+  /** Peak RSS of this process (the emulator and its estate) while the app ran. */
+  emulatorPeakRssMb: number | null;
+  /** Reads the emulator counted until the sweep had enqueued, and the list pages the estate needs. */
+  sweepReads: number | null;
+  listPagesNeeded: number | null;
+};
+
+const appSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
+
+/**
+ * How the app's process runs sweep-app.ts. `bundle` (default): as the deployment ships the app, one
+ * minified ESM bundle (the esbuild settings of scripts/package-app.ts) run by plain `node`.
+ * `tsx` (BENCH_SWEEP_APP=tsx): the TypeScript sources through tsx's loader, which costs the process
+ * ~90 MB of its own (the loader's thread, unminified sources): a comparison, not the app's figure.
+ */
+export type AppRunner = "bundle" | "tsx";
+export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
+
+// The bundled packages include CommonJS that calls `require`, which an ES module lacks (as in
+// scripts/package-app.ts).
+const BANNER =
+  'import { createRequire as __vpsCreateRequire } from "node:module";\n' +
+  "const require = __vpsCreateRequire(import.meta.url);";
+
+/** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
+async function appCommand(runner: AppRunner, dir: string): Promise<{ script: string; execArgv: string[] }> {
+  if (runner === "tsx") {
+    // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
+    const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    return { script: appSource, execArgv: ["--import", loader] };
+  }
+  const script = join(dir, "sweep-app.mjs");
+  await build({
+    entryPoints: [appSource],
+    outfile: script,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    banner: { js: BANNER },
+    logLevel: "silent",
+  });
+  return { script, execArgv: [] };
 }
 
-export async function sweepScenario(o: SweepOptions, log: (s: string) => void): Promise<ScenarioResult> {
+/**
+ * Run the product side (sweep-app.ts) in its own Node process against `emu`, which stays in this
+ * one: the app's memory is measured without the emulator's estate. `swept` runs when the sweep has
+ * enqueued and before the reconciles start.
+ */
+function runAppProcess(
+  app: { script: string; execArgv: string[] },
+  emu: Emulator,
+  subscriptions: string[],
+  workers: number,
+  swept: () => void,
+): Promise<SweepAppFigures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(app.script, [], {
+      execArgv: app.execArgv,
+      env: { ...process.env, VPS_SWEEP_APP: "1" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let figures: SweepAppFigures | undefined;
+    let failure: string | undefined;
+    child.on("message", (m: SweepAppMessage) => {
+      if (m.type === "swept") {
+        swept();
+        child.send({ type: "counted" });
+      } else if (m.type === "done") figures = m.figures;
+      else failure = m.message;
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (figures) resolve(figures);
+      else
+        reject(
+          new Error(`the sweep's app process failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
+        );
+    });
+    const start: SweepAppStart = {
+      type: "start",
+      endpoint: emu.endpoint,
+      caPem: emu.caPem,
+      options: emu.options,
+      subscriptions,
+      workers,
+    };
+    child.send(start);
+  });
+}
+
+export async function sweepScenario(o: SweepOptions, log: (s: string) => void): Promise<SweepResult> {
   const name = `sweep-${o.vnets}-vnets-${o.subscriptions}-subs-${o.driftedPairs * 2}-drifted`;
-  const result = emptyResult(name);
+  const runner = appRunner();
+  const result: SweepResult = {
+    ...emptyResult(name),
+    appRunner: runner,
+    emulatorPeakRssMb: null,
+    sweepReads: null,
+    listPagesNeeded: null,
+  };
   const writesNeeded = o.driftedPairs;
   const rows: [string, string | number | null][] = [];
 
+  const dir = await mkdtemp(join(tmpdir(), "vps-sweep-app-"));
   const emu = await startArmLike(o.engineTimeScale);
   try {
+    const command = await appCommand(runner, dir);
     const estate = seedPairs(emu, o.vnets, o.subscriptions);
     driftPairs(emu, estate, o.driftedPairs);
     const pagesNeeded = listPagesNeeded(estate.vnetsPerSubscription.values(), emu.options.pageSize);
     emu.resetCounters();
     emu.resetThrottling();
-    const settings = defaultSettings(estate.subscriptions);
-    const port = productPort(emu);
-    const stores = memoryStores();
-    const run = await measure(async () => {
-      const swept = await sweepSubscriptions("bench-sweep", {
-        port,
-        policy: policyFrom(settings),
-        peerIndex: stores.peerIndex,
-        maxParallel: settings.MAX_PARALLEL_VNETS,
-        queue: stores.queue,
-        dedupe: stores.dedupe,
-        now: () => new Date(),
-        dedupeWindowSeconds: settings.DEDUPE_WINDOW_SECONDS,
-        delaySeconds: 0,
-      });
-      const sweepReads = callCounts(emu).reads;
-      const sweepSeconds = performance.now();
-      // reconcileVnet for each queued VNet, a few at a time as the Functions host runs them.
-      const limit = pLimit(o.workers);
-      const runs = await Promise.all(
-        stores.sent.map((m) =>
-          limit(async () => {
-            await stores.dedupe.release(m.vnetId);
-            return runEngine(emu, estate.subscriptions, [m.vnetId], port);
-          }),
-        ),
-      );
-      return { swept, sweepReads, sweepSeconds, runs };
-    });
+    let sweepReads = 0;
+    // The whole run as this process sees it: the app's process start, its sweep and reconciles. This
+    // process's RSS is the emulator's (and the estate it holds), not the app's.
+    const run = await measure(() =>
+      runAppProcess(command, emu, estate.subscriptions, o.workers, () => {
+        sweepReads = callCounts(emu).reads;
+      }),
+    );
+    const app = run.value;
     const counts = callCounts(emu);
-    const failures = run.value.runs.reduce((n, r) => n + r.failures, 0);
-    const emulated = run.seconds / o.engineTimeScale;
+    // The app's own clock (sweep, then reconciles): its process start and imports are not the sweep's.
+    const seconds = app.sweepSeconds + app.reconcileSeconds;
+    const emulated = seconds / o.engineTimeScale;
     const lowerBound = writeLowerBoundSeconds(
       estate.syncsPerSubscription.values(),
       ARM_BUCKETS.writes,
       LRO_SECONDS,
     );
     Object.assign(result, {
-      seconds: round(run.seconds),
+      seconds: round(seconds),
       emulatedSeconds: round(emulated, 1),
       lowerBoundSeconds: round(lowerBound, 1),
       ratioToLowerBound: round(emulated / lowerBound),
@@ -108,29 +178,58 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
       writesNeeded,
       throttled: counts.throttled,
       busy: counts.busy,
-      failures,
-      peakRssMb: round(run.peakRssMb, 0),
+      failures: app.failures,
+      // The app's process alone (the target), not the emulator's.
+      peakRssMb: round(app.maxRssMb, 0),
+      emulatorPeakRssMb: round(run.peakRssMb, 0),
+      sweepReads,
+      listPagesNeeded: pagesNeeded,
     });
+    const mem = (p: { rssMb: number; heapUsedMb: number; externalMb: number }) =>
+      `${round(p.rssMb, 0)} / ${round(p.heapUsedMb, 0)} / ${round(p.externalMb, 0)}`;
+    const peak = (p: PhasePeak) => `${round(p.rssMb, 0)} / ${round(p.heapUsedMb, 0)}`;
     rows.push(
-      ["engine: wall-clock s (sweep + reconciles)", round(run.seconds)],
+      ["engine: wall-clock s (sweep + reconciles)", round(seconds)],
+      ["  of which the sweep (list, drift, enqueue)", round(app.sweepSeconds)],
       ["engine: emulated s", round(emulated, 1)],
       ["lower bound, emulated s", round(lowerBound, 1)],
       ["ratio to lower bound", result.ratioToLowerBound],
-      ["VNets listed", run.value.swept.vnetsRead],
-      ["sweep reads / list pages needed", `${run.value.sweepReads} / ${pagesNeeded}`],
-      ["drifted VNets found / enqueued", `${run.value.swept.drifts.length} / ${stores.sent.length}`],
-      ["reads of the reconciles (incl. LRO polls)", counts.reads - run.value.sweepReads],
+      ["VNets listed", app.vnetsRead],
+      ["sweep reads / list pages needed", `${sweepReads} / ${pagesNeeded}`],
+      ["drifted VNets found / enqueued", `${app.drifts} / ${app.enqueued}`],
+      [
+        "subscriptions failed / inaccessible",
+        `${app.failedSubscriptions} / ${app.inaccessibleSubscriptions}`,
+      ],
+      ["reads of the reconciles (incl. LRO polls)", counts.reads - sweepReads],
       ["reads total", counts.reads],
       ["writes accepted / needed", `${counts.writes} / ${writesNeeded}`],
       ["write attempts (incl. refused)", counts.writeAttempts],
       ["throttled (429) / busy (409)", `${counts.throttled} / ${counts.busy}`],
-      ["failed actions", failures],
-      ["peak RSS MB", round(run.peakRssMb, 0)],
+      ["failed actions", app.failures],
+      [`app process (${runner}): peak RSS MB (maxRSS)`, round(app.maxRssMb, 0)],
+      ["app process: RSS / heap / external MB at start", mem(app.atStart)],
+      ["app process: sweep: peak RSS / peak heap MB", peak(app.sweepPeak)],
+      ["app process: RSS / heap / external MB after sweep", mem(app.afterSweep)],
+      ["app process: reconciles: peak RSS / peak heap MB", peak(app.reconcilePeak)],
+      ["bench process (emulator + its estate): peak RSS MB", round(run.peakRssMb, 0)],
     );
   } finally {
     await emu.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 
+  if (o.baseline !== false) await runBaseline(o, result, rows);
+  log(table(`${name} (engine time scale ${o.engineTimeScale}, baseline ${o.baselineTimeScale})`, rows));
+  return result;
+}
+
+/** The runbook on its own emulator, in this process (it is the comparison, not the product). */
+async function runBaseline(
+  o: SweepOptions,
+  result: ScenarioResult,
+  rows: [string, string | number | null][],
+): Promise<void> {
   const bemu = await startArmLike(o.baselineTimeScale);
   try {
     const estate = seedPairs(bemu, o.vnets, o.subscriptions);
@@ -151,6 +250,4 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
   } finally {
     await bemu.stop();
   }
-  log(table(`${name} (engine time scale ${o.engineTimeScale}, baseline ${o.baselineTimeScale})`, rows));
-  return result;
 }
