@@ -1,4 +1,4 @@
-import { EventGridDeserializer, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
+import { EventGridDeserializer, isSystemEvent, type CloudEvent, type EventGridEvent } from "@azure/eventgrid";
 import {
   isWellFormedPeeringId,
   isWellFormedVnetId,
@@ -108,11 +108,9 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
     return malformed(...describeSchemaError(err, schema));
   }
 
-  // The SDK's isSystemEvent compares exactly this (eventType, or type for a CloudEvent) with the
-  // name; its typed `data` is of no use here, since every field of it is checked by hand below.
   const eventType = "eventType" in event ? event.eventType : event.type;
-  const isWrite = eventType === WRITE_SUCCESS;
-  const isDelete = eventType === DELETE_SUCCESS;
+  const isWrite = isResourceEvent(WRITE_SUCCESS, event);
+  const isDelete = !isWrite && isResourceEvent(DELETE_SUCCESS, event);
   if (!isWrite && !isDelete) {
     return {
       kind: "ignored",
@@ -180,6 +178,17 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
 }
 
 /** The SDK says "event is missing required property 'eventType'": name the field. */
+/**
+ * @azure/eventgrid's system-event type guard for either schema. Its overloads take one schema each
+ * and no union, hence the narrowing; its typed `data` is not relied on: every field is checked below.
+ */
+function isResourceEvent(
+  type: typeof WRITE_SUCCESS | typeof DELETE_SUCCESS,
+  event: EventGridEvent<unknown> | CloudEvent<unknown>,
+): boolean {
+  return "eventType" in event ? isSystemEvent(type, event) : isSystemEvent(type, event);
+}
+
 function describeSchemaError(err: unknown, schema: NetworkChange["schema"]): [string, string] {
   const message = err instanceof Error ? err.message : String(err);
   const property = /property '([A-Za-z_]+)/.exec(message)?.[1];
