@@ -518,9 +518,12 @@ export interface ReconcileFailure {
   at: string;
 }
 
+/** A failure whose target is a whole subscription (`/subscriptions/<id>`), not a VNet. */
+const SUBSCRIPTION_TARGET = /^\/subscriptions\/([^/]+)\/?$/i;
+
 export function failureItem(failure: ReconcileFailure, secrets: readonly string[] = []): AlertItem {
   const message = redact(failure.error.message, secrets);
-  const subscription = /^\/subscriptions\/([^/]+)\/?$/i.exec(failure.vnetId)?.[1];
+  const subscription = SUBSCRIPTION_TARGET.exec(failure.vnetId)?.[1];
   if (subscription) return subscriptionFailureItem(failure, subscription, message);
   const where = locate({ vnetId: failure.vnetId, target: failure.vnetId });
   const tries = failure.attempts ? ` after ${plural(failure.attempts, "attempt")}` : "";
@@ -576,7 +579,8 @@ export function failureMeta(failure: ReconcileFailure): DigestMeta {
     id: `failure-${failure.correlationId}`,
     runId: failure.correlationId,
     correlationId: failure.correlationId,
-    trigger: "failure",
+    // A subscription the sweep could not read is no failed queue message: say it was the sweep.
+    trigger: SUBSCRIPTION_TARGET.test(failure.vnetId) ? "sweep" : "failure",
     at: failure.at,
     dryRun: false,
   };

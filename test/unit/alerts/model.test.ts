@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildDigest, buildFailureDigest } from "../../../src/alerts/model.js";
 import { redact } from "../../../src/alerts/redact.js";
+import { renderEmail } from "../../../src/alerts/render-email.js";
+import { renderTeamsMessage } from "../../../src/alerts/render-teams.js";
 import { inaccessibleSubscriptionNotice } from "../../../src/events/sweep.js";
 import {
   bigReport,
@@ -199,6 +201,30 @@ describe("buildFailureDigest for the sweep's unreadable subscription", () => {
     expect(item!.what).not.toContain("message was set aside");
     expect(item!.todo).toContain(`Network Contributor (or the peering-sync role) on subscription ${sub}`);
     expect(item!.todo).toContain("WATCHED_SUBSCRIPTIONS");
+  });
+
+  it("says it came from the sweep, not from a failed queue message, in the email and the card", () => {
+    const digest = buildFailureDigest(
+      inaccessibleSubscriptionNotice(
+        "22222222-2222-4222-8222-222222222222",
+        "sweep-7",
+        "2026-01-10T10:00:00.000Z",
+      ),
+    );
+    expect(digest.trigger).toBe("sweep");
+    const email = renderEmail(digest);
+    expect(email.text).toContain("sweep run sweep-7");
+    expect(email.text).not.toContain("failed message");
+    expect(JSON.stringify(renderTeamsMessage(digest))).toContain("sweep run sweep-7");
+    // A poison message still says what it is.
+    const poison = buildFailureDigest({
+      vnetId:
+        "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+      error: { code: "InternalServerError", message: "boom" },
+      correlationId: "msg-1",
+      at: "2026-01-10T10:00:00.000Z",
+    });
+    expect(renderEmail(poison).text).toContain("failed message msg-1");
   });
 });
 
