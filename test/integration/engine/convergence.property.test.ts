@@ -4,9 +4,11 @@ import type { Peering } from "../../../src/reconcile/types.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
 
 /**
- * Random estates, random changes, one apply: every pair that can be healthy ends Connected and
- * FullyInSync, a second apply writes nothing, no user setting moves, and nothing outside scope is
- * written. Prefixes are unique by construction, so no pair is blocked by an overlap.
+ * Random estates, random changes (resizes, deleted halves, one-sided creates, deleted VNets), one
+ * apply: every pair that can be healthy ends Connected and FullyInSync, a pair whose VNet is gone
+ * is left Disconnected and unwritten, a second apply writes nothing, no user setting moves, and
+ * nothing outside scope is written. Prefixes are unique by construction, so no pair is blocked by an
+ * overlap.
  */
 
 interface VnetSpec {
@@ -21,7 +23,13 @@ interface PairSpec {
   forwarded: boolean;
   access: boolean;
 }
-type Change = { op: "resize"; vnet: number } | { op: "deleteHalf"; pair: number; side: "a" | "b" };
+type Change =
+  | { op: "resize"; vnet: number }
+  | { op: "deleteHalf"; pair: number; side: "a" | "b" }
+  /** Someone peers two VNets that had no peering: one half, Initiated until the other exists. */
+  | { op: "createHalf"; a: number; b: number; forwarded: boolean }
+  /** Someone deletes a whole VNet: its peerings go with it, its partners' turn Disconnected. */
+  | { op: "deleteVnet"; vnet: number };
 
 const estate = fc
   .integer({ min: 2, max: 6 })
@@ -53,8 +61,15 @@ const estate = fc
             pair: fc.integer({ min: 0, max: 7 }),
             side: fc.constantFrom("a" as const, "b" as const),
           }),
+          fc.record({
+            op: fc.constant("createHalf" as const),
+            a: fc.integer({ min: 0, max: n - 1 }),
+            b: fc.integer({ min: 0, max: n - 1 }),
+            forwarded: fc.boolean(),
+          }),
+          fc.record({ op: fc.constant("deleteVnet" as const), vnet: fc.integer({ min: 0, max: n - 1 }) }),
         ),
-        { maxLength: 5 },
+        { maxLength: 6 },
       ),
       repair: fc.boolean(),
     }),
@@ -64,7 +79,7 @@ const estate = fc
 let h: EngineHarness;
 let run = 0;
 /** Guards against a vacuous property: the generated estates must have needed real work. */
-const seen = { writes: 0, syncs: 0, reciprocals: 0, resets: 0 };
+const seen = { writes: 0, syncs: 0, reciprocals: 0, resets: 0, halvesCreated: 0, vnetsDeleted: 0 };
 beforeAll(async () => {
   h = await startEngine({ throttle: false });
 });
@@ -78,8 +93,10 @@ const guid = (n: number, s: number) =>
 describe("convergence (property)", () => {
   it("converges every healthy-able pair, writes only what is needed, and is idempotent", async () => {
     await fc.assert(
-      fc.asyncProperty(estate, async ({ vnets, pairs, changes, repair }) => {
+      fc.asyncProperty(estate, async ({ vnets, pairs: generated, changes, repair }) => {
         run++;
+        // Changes add pairs: never mutate a generated value (fast-check replays them when shrinking).
+        const pairs = [...generated];
         const subs = [guid(run, 1), guid(run, 2)];
         const outside = guid(run, 9);
         const ids = vnets.map((v: VnetSpec, i) =>
@@ -102,12 +119,38 @@ describe("convergence (property)", () => {
           if (p.shape === "aToB") return { ab: h.emu.seed.peering({ vnetId: a, remoteVnetId: b, settings }) };
           return { ba: h.emu.seed.peering({ vnetId: b, remoteVnetId: a, settings }) };
         });
+        const deleted = new Set<number>();
+        const settingsOf = (p: PairSpec) => ({
+          allowForwardedTraffic: p.forwarded,
+          allowVirtualNetworkAccess: p.access,
+        });
         for (const change of changes as Change[]) {
           if (change.op === "resize") {
+            if (deleted.has(change.vnet)) continue;
             h.emu.seed.setAddressSpace(ids[change.vnet]!, [
               `10.${change.vnet}.0.0/16`,
               `10.${100 + change.vnet}.0.0/16`,
             ]);
+          } else if (change.op === "deleteVnet") {
+            if (deleted.has(change.vnet)) continue;
+            h.emu.seed.deleteVnet(ids[change.vnet]!);
+            deleted.add(change.vnet);
+            seen.vnetsDeleted++;
+            // Its own halves went with it; its partners' halves stay, Disconnected.
+            pairs.forEach((p: PairSpec, k) => {
+              if (p.a === change.vnet) delete halves[k]!.ab;
+              if (p.b === change.vnet) delete halves[k]!.ba;
+            });
+          } else if (change.op === "createHalf") {
+            const { a, b } = change;
+            const paired = pairs.some((p: PairSpec) => (p.a === a && p.b === b) || (p.a === b && p.b === a));
+            if (a === b || paired || deleted.has(a) || deleted.has(b)) continue;
+            const pair: PairSpec = { a, b, shape: "aToB", forwarded: change.forwarded, access: true };
+            pairs.push(pair);
+            halves.push({
+              ab: h.emu.seed.peering({ vnetId: ids[a]!, remoteVnetId: ids[b]!, settings: settingsOf(pair) }),
+            });
+            seen.halvesCreated++;
           } else if (halves[change.pair]) {
             const half = change.side === "a" ? "ab" : "ba";
             const id = halves[change.pair]![half];
@@ -161,8 +204,16 @@ describe("convergence (property)", () => {
         // Every pair whose VNets are both writable, with a half left, is healthy, unless it is a
         // Disconnected pair and repair is off.
         pairs.forEach((p: PairSpec, k) => {
-          if (!writable(p.a) || !writable(p.b)) return;
           const left = [halves[k]!.ab, halves[k]!.ba].filter((x): x is string => Boolean(x));
+          if (deleted.has(p.a) || deleted.has(p.b)) {
+            // The other VNet is gone: its partner's half is reported, never written or re-created.
+            for (const id of left) {
+              expect(after.get(id.toLowerCase())?.state, id).toBe("Disconnected");
+              expect(h.emu.writeCount(id)).toBe(0);
+            }
+            return;
+          }
+          if (!writable(p.a) || !writable(p.b)) return;
           if (left.length === 0) return;
           const wasDisconnected = left.some((id) => before.get(id.toLowerCase())?.state === "Disconnected");
           if (wasDisconnected && !repair) {
@@ -187,10 +238,12 @@ describe("convergence (property)", () => {
         await h.run({ watchedSubscriptions: subs, repairDisconnected: repair });
         expect(h.emu.count({ method: "PUT" }) + h.emu.count({ method: "DELETE" })).toBe(0);
       }),
-      { numRuns: 40, seed: 20261122 },
+      { numRuns: 60, seed: 20261122 },
     );
     expect(seen.syncs).toBeGreaterThan(5);
     expect(seen.reciprocals).toBeGreaterThan(5);
     expect(seen.resets).toBeGreaterThan(0);
+    expect(seen.halvesCreated).toBeGreaterThan(0);
+    expect(seen.vnetsDeleted).toBeGreaterThan(0);
   });
 });
