@@ -74,10 +74,11 @@ export function shortName(id: string): string {
 }
 
 type Style = Parameters<typeof styleText>[0];
+// A reset comes before the reciprocal that depends on it, as apply runs them.
 const KIND_ORDER: Record<Action["kind"], number> = {
   sync: 0,
-  createReciprocal: 1,
-  resetDisconnected: 2,
+  resetDisconnected: 1,
+  createReciprocal: 2,
   alertOnly: 3,
   skip: 4,
 };

@@ -75,6 +75,20 @@ describe("the CLI on the demo topology", () => {
     expect(doc.summary).toMatchObject({ sync: 4, createReciprocal: 2, alertOnly: 4, skip: 1 });
   });
 
+  it("lists writes in the order apply runs them: a reset before the reciprocal that waits for it", async () => {
+    const { stdout } = await cli(["plan", "--emulator", "--repair-disconnected"], target);
+    const kinds = stdout
+      .trimEnd()
+      .split("\n")
+      .slice(1, -1)
+      .map((line) => line.split(/\s+/)[0]!);
+    const order = ["sync", "resetDisconnected", "createReciprocal", "alertOnly", "skip"];
+    const ranks = kinds.map((k) => order.indexOf(k));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(kinds).toContain("resetDisconnected");
+    expect(kinds).toContain("createReciprocal");
+  });
+
   it("applies with exit code 0, adds a result to every action, then re-plans only reports", async () => {
     const applied = await cli(["apply", "--emulator", "--repair-disconnected", "--output", "json"], target);
     expect(applied.code).toBe(0);
