@@ -333,6 +333,14 @@ class Planner {
     const why = after
       ? `${peering.name} on ${vnet.name} lost its other half; once it is reset, creating ${name} on ${remoteName} (mirroring its settings) connects the pair.`
       : `${peering.name} on ${vnet.name} is Initiated: ${remoteName} has no peering back. Creating ${name} on ${remoteName} (mirroring its settings) connects the pair.`;
+    const { settings } = body;
+    const subnets = (names: string[]) => (names.length > 0 ? names.join(", ") : "no subnet named");
+    const scopeText = settings.peerCompleteVnets
+      ? ""
+      : settings.localSubnetNames.length + settings.remoteSubnetNames.length > 0
+        ? ` Subnet-level, like ${peering.name}: ${subnets(settings.localSubnetNames)} on ${remoteName} with ${subnets(settings.remoteSubnetNames)} on ${vnet.name}.`
+        : ` Scoped to address spaces, like ${peering.name}.`;
+    const ipv6Text = settings.enableOnlyIPv6Peering ? ` IPv6 only, like ${peering.name}.` : "";
     const gatewayText = [
       body.settings.allowGatewayTransit
         ? `${remoteName} offers gateway transit because ${peering.name} uses remote gateways`
@@ -348,7 +356,7 @@ class Planner {
       name,
       body,
       mirrorOf: peering.id,
-      reason: gatewayText.length > 0 ? `${why} Gateways: ${gatewayText.join("; ")}.` : why,
+      reason: `${why}${scopeText}${ipv6Text}${gatewayText.length > 0 ? ` Gateways: ${gatewayText.join("; ")}.` : ""}`,
       ...(after ? { dependsOn: after.id } : {}),
     };
     if (after) this.add(after);

@@ -281,6 +281,9 @@ describe("plan: missing reciprocal", () => {
         remoteSubnetNames: ["app", "db"],
       });
       expect(create?.body.localAddressSpace).toBeUndefined();
+      // The reason says what kind of peering it creates, not only that it mirrors one.
+      expect(create?.reason).toContain("Subnet-level, like a-to-b: web on b with app, db on a.");
+      expect(create?.reason).toContain("IPv6 only, like a-to-b.");
     });
 
     it("ignores overlapping IPv4 ranges when only IPv6 is peered", () => {
