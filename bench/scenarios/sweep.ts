@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
 import type { Emulator } from "../../emulator/index.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { driftPairs, seedPairs } from "../lib/estate.js";
@@ -51,12 +52,6 @@ const appSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
 export type AppRunner = "bundle" | "tsx";
 export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
 
-// The bundled packages include CommonJS that calls `require`, which an ES module lacks (as in
-// scripts/package-app.ts).
-const BANNER =
-  'import { createRequire as __vpsCreateRequire } from "node:module";\n' +
-  "const require = __vpsCreateRequire(import.meta.url);";
-
 /** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
 async function appCommand(runner: AppRunner, dir: string): Promise<{ script: string; execArgv: string[] }> {
   if (runner === "tsx") {
@@ -66,16 +61,10 @@ async function appCommand(runner: AppRunner, dir: string): Promise<{ script: str
   }
   const script = join(dir, "sweep-app.mjs");
   await build({
+    ...BUNDLE_OPTIONS,
     entryPoints: [appSource],
     outfile: script,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    minify: true,
-    keepNames: true,
     legalComments: "none",
-    banner: { js: BANNER },
     logLevel: "silent",
   });
   return { script, execArgv: [] };
