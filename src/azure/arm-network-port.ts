@@ -6,7 +6,7 @@ import {
 import type { TokenCredential } from "@azure/core-auth";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { ArmError } from "../reconcile/errors.js";
-import { parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
+import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
 import { PollPace } from "./poll-pace.js";
@@ -87,7 +87,7 @@ export class ArmNetworkPort implements NetworkPort {
       // The same bar as readSnapshot's LIST_PEERS_THRESHOLD: below it a list rarely pays.
       minVnets: tuning.minVnets ?? 20,
       list: (sub) => this.listVnets(sub),
-      pagesOf: (sub) => (coalesce === false ? undefined : this.listPages.get(sub.toLowerCase())),
+      pagesOf: (sub) => (coalesce === false ? undefined : this.listPages.get(idKey(sub))),
     });
     const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const learn = options.learnOperationDurations ?? true;
@@ -134,7 +134,7 @@ export class ArmNetworkPort implements NetworkPort {
         pages++;
         for (const vnet of page) vnets.push(toVnet(vnet));
       }
-      this.listPages.set(subscriptionId.toLowerCase(), pages);
+      this.listPages.set(idKey(subscriptionId), pages);
       return vnets;
     });
   }
@@ -168,7 +168,7 @@ export class ArmNetworkPort implements NetworkPort {
         );
         return peering ? toPeering(peering, vnetId) : undefined;
       },
-      (vnet) => vnet?.peerings.find((p) => p.name.toLowerCase() === peeringName.toLowerCase()),
+      (vnet) => vnet?.peerings.find((p) => sameId(p.id, peeringId)),
     );
   }
 

@@ -43,13 +43,10 @@ export interface PollPaceOptions {
 }
 
 /** One accepted write being polled. */
-export interface Flight {
+interface Flight {
   readonly acceptedAt: number;
   /** Settles when the write is seen done, failed, or given up. */
   readonly ended: Promise<void>;
-}
-
-interface OpenFlight extends Flight {
   end(): void;
 }
 
@@ -68,7 +65,7 @@ export class PollPace {
   private readonly quantile: number;
   private readonly maxHoldMs: number;
   /** Writes accepted and not ended, oldest first (a Set iterates in insertion order). */
-  private readonly inFlight = new Set<OpenFlight>();
+  private readonly inFlight = new Set<Flight>();
 
   constructor(private readonly options: PollPaceOptions) {
     this.keep = options.keep ?? 32;
@@ -91,7 +88,7 @@ export class PollPace {
       while (!poller.isDone()) {
         const first = polls++ === 0;
         if (first) await this.waitForElder(flight, abortSignal);
-        await sleep(this.nextPollInMs(Date.now() - flight.acceptedAt, first), abortSignal);
+        await wait(this.nextPollInMs(Date.now() - flight.acceptedAt, first), abortSignal);
         askedAt = Date.now();
         await poller.poll({ abortSignal });
       }
@@ -106,21 +103,20 @@ export class PollPace {
   }
 
   /** A write the port has just had accepted. */
-  begin(): Flight {
+  private begin(): Flight {
     let end = () => {};
     const ended = new Promise<void>((resolve) => (end = resolve));
-    const flight: OpenFlight = { acceptedAt: Date.now(), ended, end };
+    const flight: Flight = { acceptedAt: Date.now(), ended, end };
     this.inFlight.add(flight);
     return flight;
   }
 
-  end(flight: Flight): void {
-    const open = flight as OpenFlight;
-    if (this.inFlight.delete(open)) open.end();
+  private end(flight: Flight): void {
+    if (this.inFlight.delete(flight)) flight.end();
   }
 
   /** The write a first poll of `flight` should wait for: the oldest in flight, when older than it. */
-  elderOf(flight: Flight): Flight | undefined {
+  private elderOf(flight: Flight): Flight | undefined {
     if (this.options.learn === false) return undefined;
     const oldest = this.inFlight.values().next().value;
     return oldest && oldest !== flight && oldest.acceptedAt <= flight.acceptedAt ? oldest : undefined;
@@ -158,39 +154,30 @@ export class PollPace {
   private async waitForElder(flight: Flight, abortSignal: AbortSignal): Promise<void> {
     const elder = this.elderOf(flight);
     const budget = this.maxHoldMs - (Date.now() - flight.acceptedAt);
-    if (!elder || budget <= 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        abortSignal.removeEventListener("abort", aborted);
-        resolve();
-      };
-      const aborted = () => {
-        clearTimeout(timer);
-        reject(abortError());
-      };
-      if (abortSignal.aborted) return aborted();
-      const timer = setTimeout(done, budget);
-      abortSignal.addEventListener("abort", aborted, { once: true });
-      void elder.ended.then(done);
-    });
+    if (elder && budget > 0) await wait(budget, abortSignal, elder.ended);
   }
 }
 
-/** setTimeout that an abort ends early with an AbortError, as the SDK's own delay does. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * setTimeout that an abort ends early with an AbortError, as the SDK's own delay does, and that
+ * `wake` ends early without one.
+ */
+function wait(ms: number, signal: AbortSignal, wake?: Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    };
     const aborted = () => {
       clearTimeout(timer);
       reject(abortError());
     };
     if (signal.aborted) return aborted();
     if (ms <= 0) return resolve();
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", aborted);
-      resolve();
-    }, ms);
+    const timer = setTimeout(done, ms);
     signal.addEventListener("abort", aborted, { once: true });
+    void wake?.then(done);
   });
 }
 

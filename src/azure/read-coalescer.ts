@@ -1,3 +1,4 @@
+import { idKey } from "../reconcile/ids.js";
 import type { Vnet } from "../reconcile/types.js";
 
 /**
@@ -47,7 +48,7 @@ export class ReadCoalescer {
     fromList: (vnet: Vnet | undefined) => T,
   ): Promise<T> {
     if (this.options.pagesOf(subscriptionId) === undefined) return individually();
-    const sub = subscriptionId.toLowerCase();
+    const sub = idKey(subscriptionId);
     return new Promise<T>((resolve, reject) => {
       let batch = this.batches.get(sub);
       if (!batch) {
@@ -56,7 +57,7 @@ export class ReadCoalescer {
         setTimeout(() => void this.flush(sub), this.options.windowMs);
       }
       batch.push({
-        vnetKey: vnetId.toLowerCase(),
+        vnetKey: idKey(vnetId),
         individually,
         fromList,
         resolve: resolve as (value: unknown) => void,
@@ -75,7 +76,7 @@ export class ReadCoalescer {
       return;
     }
     try {
-      const byId = new Map((await this.options.list(sub)).map((v) => [v.id.toLowerCase(), v]));
+      const byId = new Map((await this.options.list(sub)).map((v) => [idKey(v.id), v]));
       for (const w of batch) {
         try {
           w.resolve(w.fromList(byId.get(w.vnetKey)));
