@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "../../emulator/index.js";
+import { startEmulator, type Emulator } from "../../emulator/index.js";
 import { ArmNetworkPort } from "../azure/arm-network-port.js";
 import { emulatorCredential } from "../azure/credentials.js";
 import { subscriptionOf } from "../reconcile/ids.js";
@@ -7,6 +7,17 @@ import type { Target } from "./main.js";
 
 /** The topology `npm run demo` and `--emulator` without a file use. */
 export const DEMO_TOPOLOGY = fileURLToPath(new URL("../../demo/topology.json", import.meta.url));
+
+/** The ARM port the CLI uses on an emulator: the real SDK over HTTPS, trusting the emulator's CA. */
+export function emulatorPort(emulator: Pick<Emulator, "endpoint" | "caPem">): ArmNetworkPort {
+  return new ArmNetworkPort({
+    credential: emulatorCredential,
+    endpoint: emulator.endpoint,
+    caPem: emulator.caPem,
+    // The emulator's operations take milliseconds: poll at their pace, not at Azure's 2 s.
+    pollIntervalMs: 10,
+  });
+}
 
 /**
  * The bundled emulator, started in-process for one CLI run: plan and apply go through the real
@@ -21,14 +32,8 @@ export async function openEmulatorTarget(topologyFile: string | undefined): Prom
     await emulator.stop();
     throw err;
   }
-  const port = new ArmNetworkPort({
-    credential: emulatorCredential,
-    endpoint: emulator.endpoint,
-    caPem: emulator.caPem,
-    pollIntervalMs: 10,
-  });
   return {
-    port,
+    port: emulatorPort(emulator),
     // Every subscription of the topology is watched, including those that answer 403: that is how
     // a real deployment meets a peer it has no permission on.
     subscriptions: [...new Set(Object.values(loaded.vnets).map((id) => subscriptionOf(id)!))].sort(),

@@ -1,6 +1,5 @@
 import { startEmulator, type Emulator, type LoadedTopology, type Topology } from "../../../emulator/index.js";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
-import { emulatorCredential } from "../../../src/azure/credentials.js";
+import { emulatorPort } from "../../../src/cli/emulator-target.js";
 import { runCli, type Target } from "../../../src/cli/main.js";
 import type { JsonAction, JsonDocument } from "../../../src/cli/render.js";
 
@@ -26,16 +25,10 @@ export interface CliEstate {
 export async function startEstate(topology: Topology): Promise<CliEstate> {
   const emu = await startEmulator({ throttle: false });
   const loaded = await emu.loadTopology(topology);
-  const port = new ArmNetworkPort({
-    credential: emulatorCredential,
-    endpoint: emu.endpoint,
-    caPem: emu.caPem,
-    pollIntervalMs: 10,
-  });
   return {
     emu,
     loaded,
-    target: { port, subscriptions: [SUB], close: async () => {} },
+    target: { port: emulatorPort(emu), subscriptions: [SUB], close: async () => {} },
     stop: () => emu.stop(),
   };
 }
