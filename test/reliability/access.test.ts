@@ -31,21 +31,12 @@ import { tally } from "./support/tally.js";
 const registered = vi.hoisted(
   () => [] as Array<{ kind: string; name: string; options: Record<string, unknown> }>,
 );
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof AzureFunctions>();
-  const record = (kind: string) => (name: string, options: Record<string, unknown>) =>
-    void registered.push({ kind, name, options });
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      http: record("http"),
-      eventGrid: record("eventGrid"),
-      storageQueue: record("storageQueue"),
-      timer: record("timer"),
-    },
-  };
-});
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../support/functions-app-mock.js")).recordingFunctions(
+    await importOriginal<typeof AzureFunctions>(),
+    (kind, name, options) => void registered.push({ kind, name, options }),
+  ),
+);
 
 let rig: Rig;
 let mem: MemoryRuntime;

@@ -11,14 +11,12 @@ import { secretValues } from "../../support/secrets.js";
 
 // Registrations are recorded instead of skipped (test mode would skip them), to check the options.
 const registered = vi.hoisted(() => new Map<string, Record<string, unknown>>());
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof Functions>();
-  const record = (name: string, options: Record<string, unknown>) => void registered.set(name, options);
-  return {
-    ...real,
-    app: { ...real.app, http: record, eventGrid: record, storageQueue: record, timer: record },
-  };
-});
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../../support/functions-app-mock.js")).recordingFunctions(
+    await importOriginal<typeof Functions>(),
+    (_trigger, name, options) => void registered.set(name, options),
+  ),
+);
 
 const DEMO_SUBSCRIPTIONS = [
   "11111111-1111-4111-8111-111111111111",

@@ -17,23 +17,15 @@ const registered = vi.hoisted(
 );
 const handled = vi.hoisted(() => [] as Array<{ handler: string; args: unknown[] }>);
 type Handler = (input: unknown, context: unknown) => Promise<unknown>;
-vi.mock("@azure/functions", async (importOriginal) => {
-  const real = await importOriginal<typeof AzureFunctions>();
-  const record = (trigger: string) => (name: string, options: Record<string, unknown>) => {
-    if (registered.has(name)) throw new Error(`${name} registered twice`);
-    registered.set(name, { trigger, options: options as Record<string, unknown> & { handler: Handler } });
-  };
-  return {
-    ...real,
-    app: {
-      ...real.app,
-      http: record("http"),
-      eventGrid: record("eventGrid"),
-      storageQueue: record("storageQueue"),
-      timer: record("timer"),
+vi.mock("@azure/functions", async (importOriginal) =>
+  (await import("../../support/functions-app-mock.js")).recordingFunctions(
+    await importOriginal<typeof AzureFunctions>(),
+    (trigger, name, options) => {
+      if (registered.has(name)) throw new Error(`${name} registered twice`);
+      registered.set(name, { trigger, options: options as Record<string, unknown> & { handler: Handler } });
     },
-  };
-});
+  ),
+);
 const recorder = (handler: string) => ({
   [handler]: async (...args: unknown[]) => void handled.push({ handler, args }),
 });
