@@ -1,7 +1,8 @@
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { ActionKind } from "../reconcile/types.js";
-import { withoutSecrets } from "./telemetry.js";
+import type { InvocationContext } from "@azure/functions";
+import { logRun, withoutSecrets } from "./telemetry.js";
 
 /**
  * Application Insights custom events and metrics (issue 4: "per action (kind, result) and per run, so
@@ -132,4 +133,15 @@ export async function publishRun(metrics: Metrics, report: RunReport, writes: nu
     );
   }
   await metrics.flush();
+}
+
+/** How a handler that ran a reconcile reports it: its log lines, then its custom events and metrics. */
+export async function reportRun(
+  context: InvocationContext,
+  metrics: Metrics,
+  report: RunReport,
+  writes: number,
+): Promise<void> {
+  logRun(context, report, writes);
+  await publishRun(metrics, report, writes);
 }

@@ -1,10 +1,10 @@
 import type { InvocationContext } from "@azure/functions";
 import { reconcileMessageSchema } from "../events/ports.js";
 import { failureOf, runReconcileJob } from "../events/reconcile-job.js";
-import { publishRun } from "./metrics.js";
+import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { logEvent, logRun } from "./telemetry.js";
+import { logEvent } from "./telemetry.js";
 
 /**
  * Queue trigger on RECONCILE_QUEUE: one VNet (and its peers) per message. Retryable failures are
@@ -33,8 +33,7 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
     deps,
   );
   if (job.kind === "finished") {
-    logRun(context, job.outcome.report, counter.writes);
-    await publishRun(r.metrics, job.outcome.report, counter.writes);
+    await reportRun(context, r.metrics, job.outcome.report, counter.writes);
   }
   const failure = failureOf(job);
   if (!failure) return;

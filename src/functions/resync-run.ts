@@ -1,10 +1,10 @@
 import type { InvocationContext } from "@azure/functions";
 import { resyncMessageSchema } from "../events/ports.js";
 import { runReconcileJob } from "../events/reconcile-job.js";
-import { publishRun } from "./metrics.js";
+import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { logEvent, logRun } from "./telemetry.js";
+import { logEvent } from "./telemetry.js";
 
 /**
  * Queue trigger on resync-runs: carries out a run accepted by POST /api/resync, under the run id the
@@ -71,8 +71,7 @@ export async function resyncRun(item: unknown, context: InvocationContext, rt?: 
     });
     return;
   }
-  logRun(context, job.outcome.report, counter.writes);
-  await publishRun(r.metrics, job.outcome.report, counter.writes);
+  await reportRun(context, r.metrics, job.outcome.report, counter.writes);
   const retry = job.retryable[0];
   if (retry) {
     await r.audit.putRun({ ...base, status: "queued", error: retry });

@@ -4,10 +4,10 @@ import { checkResyncRequest } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
-import { publishRun } from "./metrics.js";
+import { reportRun } from "./metrics.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { logEvent, logRun } from "./telemetry.js";
+import { logEvent } from "./telemetry.js";
 
 /** Scope lists are short; anything bigger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -67,8 +67,7 @@ export async function resync(
       await r.audit.recordRun(outcome.report, outcome.snapshot, {
         ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
       });
-      logRun(context, outcome.report, counter.writes);
-      await publishRun(r.metrics, outcome.report, counter.writes);
+      await reportRun(context, r.metrics, outcome.report, counter.writes);
       logEvent(context, "info", "ResyncPlanned", { runId: outcome.report.runId, correlationId, scope });
       const document = toJsonDocument(outcome.plan.actions.map((action) => ({ action })));
       return { status: 200, jsonBody: { runId: outcome.report.runId, dryRun: true, ...document } };
