@@ -1,4 +1,4 @@
-import { parsePeeringId, parseVnetId } from "../reconcile/ids.js";
+import { parsePeeringId, parseSubscriptionId, parseVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { Action, AppliedAction, ProblemCode, SyncAction } from "../reconcile/types.js";
 import { redact } from "./redact.js";
@@ -518,12 +518,10 @@ export interface ReconcileFailure {
   at: string;
 }
 
-/** A failure whose target is a whole subscription (`/subscriptions/<id>`), not a VNet. */
-const SUBSCRIPTION_TARGET = /^\/subscriptions\/([^/]+)\/?$/i;
-
 export function failureItem(failure: ReconcileFailure, secrets: readonly string[] = []): AlertItem {
   const message = redact(failure.error.message, secrets);
-  const subscription = SUBSCRIPTION_TARGET.exec(failure.vnetId)?.[1];
+  // A failure whose target is a whole subscription, not a VNet.
+  const subscription = parseSubscriptionId(failure.vnetId);
   if (subscription) return subscriptionFailureItem(failure, subscription, message);
   const where = locate({ vnetId: failure.vnetId, target: failure.vnetId });
   const tries = failure.attempts ? ` after ${plural(failure.attempts, "attempt")}` : "";
@@ -580,7 +578,7 @@ export function failureMeta(failure: ReconcileFailure): DigestMeta {
     runId: failure.correlationId,
     correlationId: failure.correlationId,
     // A subscription the sweep could not read is no failed queue message: say it was the sweep.
-    trigger: SUBSCRIPTION_TARGET.test(failure.vnetId) ? "sweep" : "failure",
+    trigger: parseSubscriptionId(failure.vnetId) ? "sweep" : "failure",
     at: failure.at,
     dryRun: false,
   };

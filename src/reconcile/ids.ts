@@ -46,6 +46,11 @@ export function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
 }
 
+/** The subscription (as written) of an id that names a whole subscription, `/subscriptions/<id>`. */
+export function parseSubscriptionId(id: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)\/?$/i.exec(id)?.[1];
+}
+
 /**
  * Ids that come from outside (events, queue messages, the resync body) must also follow ARM's naming
  * rules before the app acts on them: a subscription GUID; a resource group of letters, digits and

@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { apply, isWrite, type ApplyEvent, type ApplyOptions } from "./apply.js";
 import { ArmError } from "./errors.js";
-import { idKey, parseVnetId, subscriptionOf } from "./ids.js";
+import { idKey, parseSubscriptionId, parseVnetId, subscriptionOf } from "./ids.js";
 import { plan as planActions } from "./plan.js";
 import type { NetworkPort } from "./port.js";
 import type { RunReport, RunTrigger } from "./run-report.js";
@@ -105,7 +105,8 @@ export async function readSnapshot(
   const inaccessible = new Set<string>();
   const limit = pLimit(Math.max(1, parallelism));
 
-  const wholeSubscriptions = scope.length === 0 ? [...watched] : scope.filter((s) => isSubscriptionId(s));
+  const wholeSubscriptions =
+    scope.length === 0 ? [...watched] : scope.filter((s) => parseSubscriptionId(s) !== undefined);
   const resourceGroups = scope.filter((s) => isResourceGroupId(s));
   const vnetIds = scope.filter((s) => parseVnetId(s));
   // Never read outside the watched subscriptions, whoever built the scope (a queue message is not
@@ -197,10 +198,6 @@ export function focusPlan(plan: Plan, snapshot: Snapshot, focus: Set<string> | "
     return peering ? [peering.vnetId, peering.remoteVnetId] : [action.target, action.vnetId];
   };
   return { actions: plan.actions.filter((a) => concerns(a).some((id) => focus.has(idKey(id)))) };
-}
-
-function isSubscriptionId(id: string): boolean {
-  return /^\/subscriptions\/[^/]+\/?$/i.test(id);
 }
 
 function isResourceGroupId(id: string): boolean {
