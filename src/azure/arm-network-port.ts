@@ -8,6 +8,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { ArmError } from "../reconcile/errors.js";
 import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
+import { LIST_PEERS_THRESHOLD } from "../reconcile/run.js";
 import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
 import { PollPace } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
@@ -84,8 +85,8 @@ export class ArmNetworkPort implements NetworkPort {
     const tuning = coalesce === false ? {} : coalesce;
     this.reads = new ReadCoalescer({
       windowMs: tuning.windowMs ?? 5,
-      // The same bar as readSnapshot's LIST_PEERS_THRESHOLD: below it a list rarely pays.
-      minVnets: tuning.minVnets ?? 20,
+      // readSnapshot's bar for listing instead of reading peers one by one: below it a list rarely pays.
+      minVnets: tuning.minVnets ?? LIST_PEERS_THRESHOLD,
       list: (sub) => this.listVnets(sub),
       pagesOf: (sub) => (coalesce === false ? undefined : this.listPages.get(idKey(sub))),
     });
