@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // Only the Azure adapter layer may import the Azure SDKs (ARCHITECTURE.md, "Layers").
+    // Only the Azure adapter layer may import the Azure SDKs (docs/architecture.md#layers).
     files: ["src/reconcile/**/*.ts", "src/alerts/**/*.ts"],
     rules: {
       "no-restricted-imports": [

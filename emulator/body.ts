@@ -2,7 +2,7 @@ import { errors } from "./errors.js";
 
 /**
  * Request-body reading with NRP-style 400s that name the offending JSON path (InvalidRequestFormat,
- * facts 5). Booleans also accept "true"/"false" strings, as the service's JSON.NET binder does.
+ * docs/azure-behaviour.md#errors). Booleans also accept "true"/"false" strings, as the service's JSON.NET binder does.
  */
 
 export type Json = Record<string, unknown>;

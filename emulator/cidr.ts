@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 
-/** CIDR helpers for the overlap rules (facts 5) and subnet/IPv6 peering (facts 7). */
+/** CIDR helpers for the overlap rules (docs/azure-behaviour.md#errors) and subnet/IPv6 peering (docs/azure-behaviour.md#subnet-peering). */
 
 export type ParsedCidr = {
   text: string;

@@ -9,7 +9,7 @@ import type { NetworkState } from "./state.js";
 import type { Throttle, ThrottleOptions } from "./throttle.js";
 import type { Topology } from "./topology.js";
 
-/** How a busy VNet answers a write (facts 5): classic 409, newer NRP 429 RetryableError, or never. */
+/** How a busy VNet answers a write (docs/azure-behaviour.md#errors): classic 409, newer NRP 429 RetryableError, or never. */
 export type BusyMode = "409" | "429" | "off";
 
 export interface EmulatorOptions {
@@ -25,7 +25,7 @@ export interface EmulatorOptions {
   lroDurationSeconds?: number;
   /**
    * Retry-After (whole seconds) on 202s and InProgress polls. Default 0, which the SDK's poller treats
-   * as "use your own updateIntervalInMs" (facts 2), so tests stay fast.
+   * as "use your own updateIntervalInMs" (docs/azure-behaviour.md#long-running-operations), so tests stay fast.
    */
   lroRetryAfterSeconds?: number;
   /** Emulated seconds added to every answer (slow ARM). Default 0. */
@@ -33,7 +33,7 @@ export interface EmulatorOptions {
   /** Items per page of list calls before a nextLink. Default 100. */
   pageSize?: number;
   busy?: BusyMode;
-  /** ARM token buckets (facts 6); `false` disables throttling. Partial values override the defaults. */
+  /** ARM token buckets (docs/azure-behaviour.md#throttling); `false` disables throttling. Partial values override the defaults. */
   throttle?: Partial<ThrottleOptions> | false;
   faults?: FaultRule[];
   events?: Partial<EventOptions>;

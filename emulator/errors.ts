@@ -1,6 +1,6 @@
 /**
- * ARM-style errors: `{"error": {"code", "message", "target"?, "details"?}}` (facts 1.2 CloudError).
- * Messages follow the recorded ones (facts 5, open-points 1) with the ids filled in. Where the
+ * ARM-style errors: `{"error": {"code", "message", "target"?, "details"?}}` (docs/azure-behaviour.md#rest-shapes CloudError).
+ * Messages follow the recorded ones (docs/azure-behaviour.md#errors) with the ids filled in. Where the
  * reference marks a code unconfirmed the code below is our choice and says so.
  */
 
@@ -60,7 +60,7 @@ export const errors = {
       `The client '${principal.clientId}' with object id '${principal.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     ),
   /**
-   * Chosen (facts 5 / eventgrid 1.5): peering to a VNet whose subscription we cannot act on is an ARM
+   * Chosen (docs/azure-behaviour.md#errors and #event-grid-events): peering to a VNet whose subscription we cannot act on is an ARM
    * linked-scope authorization failure, `LinkedAuthorizationFailed` as in Azure/OpenShift#68.
    */
   linkedAuthorizationFailed: (principal: Principal, scope: string, linkedScope: string) =>
@@ -80,7 +80,7 @@ export const errors = {
       "SubscriptionRequestsThrottled",
       `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${objectId}' exceeded. Please try again after '${retryAfter}' seconds after the last request.`,
     ),
-  // Not-found: ARM answers a missing parent (open-points 1), NRP a missing child with details [].
+  // Not-found: ARM answers a missing parent (docs/azure-behaviour.md#errors), NRP a missing child with details [].
   resourceNotFound: (type: string, name: string, resourceGroup: string) =>
     err(
       404,
@@ -155,7 +155,7 @@ export const errors = {
       "InUseSubnetCannotBeDeleted",
       `Subnet ${subnetId} is in use by ${usedBy} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`,
     ),
-  // Peering rules (facts 4 and 5, open-points 1).
+  // Peering rules (docs/azure-behaviour.md#peering-state and #errors).
   vnetAddressSpacesOverlap: (peeringId: string, a: string, b: string, prefixes: string[]) =>
     err(
       400,
@@ -175,7 +175,7 @@ export const errors = {
       `Cannot create or update peering ${peeringId}. Virtual networks ${first} and ${second} cannot be peered because address space of the first virtual network overlaps with address space of virtual network ${third} already peered with the second virtual network. Overlapping address prefixes: ${prefixes.join(", ")}. For more information please refer to https://aka.ms/VnetPeeringInfo`,
     ),
   /**
-   * Chosen (facts 5 marks the VNet-PUT code unconfirmed): the same code as at peering time, message
+   * Chosen (docs/azure-behaviour.md#errors marks the VNet-PUT code unconfirmed): the same code as at peering time, message
    * naming the peer whose space the new prefix would overlap.
    */
   vnetUpdateOverlapsPeered: (vnetId: string, peerVnetId: string, prefixes: string[]) =>
@@ -191,7 +191,7 @@ export const errors = {
       `Peering ${peeringId} cannot have UseRemoteGateway flag set to true because remote virtual network ${remoteVnetId} referenced by the peering does not have any gateways.`,
       { details: [] },
     ),
-  /** Code chosen (open-points 1: message recorded, code unconfirmed). */
+  /** Code chosen (docs/azure-behaviour.md#errors: message recorded, code unconfirmed). */
   remotePeeringNoGatewayTransit: (peeringName: string) =>
     err(
       400,
@@ -207,7 +207,7 @@ export const errors = {
       `Peering ${peeringId} cannot have UseRemoteGateways flag set to true because virtual network ${vnetId} already has a gateway.`,
       { details: [] },
     ),
-  /** Code chosen (open-points 1: message recorded from the portal, code unconfirmed). */
+  /** Code chosen (docs/azure-behaviour.md#errors: message recorded from the portal, code unconfirmed). */
   anotherPeeringUsesRemoteGateways: (vnetAndPeering: string, otherPeeringId: string) =>
     err(
       400,
@@ -257,7 +257,7 @@ export const errors = {
       `Peering ${peeringId} cannot change its remote virtual network. Delete the peering and create a new one.`,
       { details: [] },
     ),
-  /** Code chosen (facts 7: "The peering type (full vs subnet) can't be changed; delete and re-create"). */
+  /** Code chosen (docs/azure-behaviour.md#subnet-peering: "The peering type (full vs subnet) can't be changed; delete and re-create"). */
   peeringTypeCannotChange: (peeringId: string) =>
     err(
       400,
@@ -265,7 +265,7 @@ export const errors = {
       `Peering ${peeringId} cannot change between full virtual network peering and subnet peering. Delete the peering and create a new one.`,
       { details: [] },
     ),
-  /** Code chosen: subnet peering naming a subnet the VNet does not have (facts 7). */
+  /** Code chosen: subnet peering naming a subnet the VNet does not have (docs/azure-behaviour.md#subnet-peering). */
   subnetNotFoundForPeering: (peeringId: string, subnet: string, vnetId: string) =>
     err(
       400,
@@ -273,7 +273,7 @@ export const errors = {
       `Peering ${peeringId} references subnet ${subnet} which does not exist in virtual network ${vnetId}.`,
       { details: [] },
     ),
-  // Busy resources (facts 5).
+  // Busy resources (docs/azure-behaviour.md#errors).
   anotherOperationInProgress: (operationUrl: string) =>
     err(
       409,

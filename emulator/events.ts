@@ -7,7 +7,7 @@ import type { Rng } from "./rng.js";
  * The events a subscription system topic would publish for this emulator's writes (reference
  * eventgrid-functions-bicep.md 1.2-1.5): ResourceWriteSuccess / ResourceDeleteSuccess with the real
  * data shape, in the Event Grid schema or CloudEvents 1.0. Delivery is at least once and unordered
- * (eventgrid 1.7); duplication and reordering are drawn from the seeded events stream.
+ * (docs/azure-behaviour.md#event-grid-events); duplication and reordering are drawn from the seeded events stream.
  */
 
 export type EventSchema = "EventGrid" | "CloudEvents";
@@ -16,7 +16,7 @@ export interface ResourceEventData {
   authorization: { scope: string; action: string; evidence: Record<string, string> };
   claims: Record<string, string>;
   correlationId: string;
-  /** Only when an existing resource was updated, or deleted (eventgrid 1.4). */
+  /** Only when an existing resource was updated, or deleted (docs/azure-behaviour.md#event-grid-events). */
   httpRequest?: { clientRequestId: string; clientIpAddress: string; method: string; url: string };
   resourceProvider: string;
   resourceUri: string;
@@ -82,7 +82,7 @@ export interface CompletedWrite {
   resourceId: string;
   subscriptionId: string;
   tenantId: string;
-  /** e.g. Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write (eventgrid 1.5). */
+  /** e.g. Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write (docs/azure-behaviour.md#event-grid-events). */
   operationName: string;
   method: string;
   /** The request URL as ARM would log it (https://management.azure.com/...?api-version=...). */
@@ -231,7 +231,7 @@ export class EventBus {
     }
   }
 
-  /** Event Grid retries failed deliveries (eventgrid 1.7); here three attempts, 1 emulated second apart. */
+  /** Event Grid retries failed deliveries (docs/azure-behaviour.md#event-grid-events); here three attempts, 1 emulated second apart. */
   private async post(event: EmittedEvent): Promise<void> {
     const cloud = this.options.schema === "CloudEvents";
     const body = JSON.stringify(cloud ? event : [event]);

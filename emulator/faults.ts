@@ -1,7 +1,7 @@
 import type { Rng } from "./rng.js";
 
 /**
- * Targeted fault injection (facts 9.7): a rule matches by method and path and fires a number of
+ * Targeted fault injection (docs/azure-behaviour.md#emulator-choices): a rule matches by method and path and fires a number of
  * times or with a probability drawn from the seeded fault stream, so a test can inject exactly one
  * fault and a benchmark a reproducible rate of them.
  */

@@ -3,9 +3,9 @@ import type { ArmErrorBody } from "./errors.js";
 import type { Rng } from "./rng.js";
 
 /**
- * Long-running operations as NRP runs them (facts 2): a write is accepted with an operation id, the
+ * Long-running operations as NRP runs them (docs/azure-behaviour.md#long-running-operations): a write is accepted with an operation id, the
  * status URL answers InProgress until the operation's emulated duration has passed, then Succeeded or
- * Failed with `error.code`/`message`. While it runs, the VNet it touches is locked (busy, facts 5).
+ * Failed with `error.code`/`message`. While it runs, the VNet it touches is locked (busy, docs/azure-behaviour.md#errors).
  */
 
 const MAX_KEPT = 20_000;
@@ -113,12 +113,12 @@ export class Operations {
     return this.locks.get(lockKey);
   }
 
-  /** Azure-AsyncOperation body: NRP returns just the status (facts 2), plus `error` when Failed. */
+  /** Azure-AsyncOperation body: NRP returns just the status (docs/azure-behaviour.md#long-running-operations), plus `error` when Failed. */
   statusBody(op: Operation): Record<string, unknown> {
     return op.status === "Failed" ? { status: "Failed", error: op.error } : { status: op.status };
   }
 
-  /** Paths of the two polling URLs (facts 2: operations/{id} and operationResults/{id}). */
+  /** Paths of the two polling URLs (docs/azure-behaviour.md#long-running-operations: operations/{id} and operationResults/{id}). */
   static asyncOperationPath(op: Operation): string {
     return `/subscriptions/${op.subscriptionId}/providers/Microsoft.Network/locations/${op.location}/operations/${op.id}`;
   }

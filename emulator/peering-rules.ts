@@ -4,7 +4,7 @@ import type { NetworkState, PeeringRecord, PeeringSettings, SyncLevel, VnetRecor
 import { key } from "./state.js";
 
 /**
- * The peering state machine (facts 3, 4, 9; open-points 2 and 3), kept free of HTTP so the seeding
+ * The peering state machine (docs/azure-behaviour.md#sync-semantics and #peering-state), kept free of HTTP so the seeding
  * API and the REST handlers share it.
  */
 
@@ -18,7 +18,7 @@ function scopeOf(
   if (!vnet) return undefined;
   if (s.peerCompleteVnets) return [...vnet.addressPrefixes];
   if (subnetNames.length === 0) return given ? [...given] : [...vnet.addressPrefixes];
-  // Facts 7: subnet peering peers the listed subnets' prefixes; IPv6-only keeps only their IPv6 ranges.
+  // docs/azure-behaviour.md#subnet-peering: subnet peering peers the listed subnets' prefixes; IPv6-only keeps only their IPv6 ranges.
   const prefixes: string[] = [];
   for (const name of subnetNames) {
     const subnet = vnet.subnets.find((sn) => key(sn.name) === key(name));
@@ -44,11 +44,11 @@ export function currentRemoteScope(state: NetworkState, p: PeeringRecord): strin
 
 /**
  * peeringSyncLevel, derived rather than stored:
- * - Initiated is always RemoteNotInSync (open-points 3: recorded even with no address change);
- * - Disconnected keeps the level it had (facts 4, unconfirmed);
+ * - Initiated is always RemoteNotInSync (docs/azure-behaviour.md#sync-semantics: recorded even with no address change);
+ * - Disconnected keeps the level it had (docs/azure-behaviour.md#peering-state, chosen);
  * - Connected compares what is peered with what is current on each side: a stale remote half means
  *   this side must sync (LocalNotInSync), a stale local half means the other side must
- *   (RemoteNotInSync), both stale is LocalAndRemoteNotInSync (open-points 3, inferred).
+ *   (RemoteNotInSync), both stale is LocalAndRemoteNotInSync (docs/azure-behaviour.md#sync-semantics, inferred).
  * For subnet peering the compared spaces are the listed subnets' prefixes ([INFERRED]: a VNet resize
  * that leaves the peered subnets alone does not make a subnet peering stale).
  */
@@ -63,7 +63,7 @@ export function syncLevelOf(state: NetworkState, p: PeeringRecord): SyncLevel {
   return "FullyInSync";
 }
 
-/** Snapshot both halves' peered spaces: done when a pair connects (facts 9.3). */
+/** Snapshot both halves' peered spaces: done when a pair connects (docs/azure-behaviour.md#sync-semantics). */
 export function snapshotPair(
   state: NetworkState,
   p: PeeringRecord,
@@ -77,7 +77,7 @@ export function snapshotPair(
   }
 }
 
-/** A peering goes Disconnected when its partner (or the partner's VNet) is deleted (facts 4). */
+/** A peering goes Disconnected when its partner (or the partner's VNet) is deleted (docs/azure-behaviour.md#peering-state). */
 export function disconnect(state: NetworkState, p: PeeringRecord): void {
   if (p.peeringState === "Disconnected") return;
   p.frozenSyncLevel = syncLevelOf(state, p);
@@ -96,7 +96,7 @@ export interface PeeringPutInput {
   sync: boolean;
 }
 
-/** The checks a peering PUT must pass before anything is written (facts 5 and 9.3). */
+/** The checks a peering PUT must pass before anything is written (docs/azure-behaviour.md#errors and #sync-semantics). */
 export function validatePeeringPut(state: NetworkState, input: PeeringPutInput): void {
   const { vnet, id, remoteVnetId, settings } = input;
   const existing = vnet.peerings.get(key(input.name));
@@ -144,7 +144,7 @@ export function validatePeeringPut(state: NetworkState, input: PeeringPutInput):
     const direct = overlappingPrefixes(local, remoteSpace);
     if (direct.length > 0) throw errors.vnetAddressSpacesOverlap(id, vnet.id, remote.id, direct);
 
-    // Facts 5: a VNet cannot be peered with two VNets whose spaces overlap each other. Checked both
+    // docs/azure-behaviour.md#errors: a VNet cannot be peered with two VNets whose spaces overlap each other. Checked both
     // ways: the local VNet against the remote's other peers, and the remote against the local's.
     for (const [first, second, firstSpace] of [
       [vnet, remote, local],
@@ -244,11 +244,11 @@ export interface PeeringPutResult {
 }
 
 /**
- * Write a validated peering PUT into state (facts 4 derived state machine):
+ * Write a validated peering PUT into state (docs/azure-behaviour.md#peering-state):
  * - new, no partner: Initiated; new with an Initiated partner: both Connected, shared resourceGuid;
  * - a Disconnected peering re-PUT (its partner is gone): back to Initiated;
  * - sync on a Connected peering: copy the remote's current space into this side's remoteAddressSpace
- *   and the partner's localAddressSpace; both sides then compare equal (facts 3.1: one sync fixes
+ *   and the partner's localAddressSpace; both sides then compare equal (docs/azure-behaviour.md#sync-semantics: one sync fixes
  *   both halves, and on the RemoteNotInSync side it pulls an unchanged space, i.e. changes nothing);
  * - a plain re-PUT never syncs (bicep-types-az#2621) and only changes the user's settings.
  */
@@ -305,7 +305,7 @@ export function applyPeeringPut(state: NetworkState, input: PeeringPutInput): Pe
   return { peering: p, created: !existing, touched };
 }
 
-/** VNet PUT rule: a new prefix must not overlap a VNet already peered with this one (facts 5). */
+/** VNet PUT rule: a new prefix must not overlap a VNet already peered with this one (docs/azure-behaviour.md#errors). */
 export function checkAddressChange(state: NetworkState, vnet: VnetRecord, newPrefixes: string[]): void {
   const added = newPrefixes.filter(
     (np) => !vnet.addressPrefixes.some((op) => op.toLowerCase() === np.toLowerCase()),

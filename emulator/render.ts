@@ -9,7 +9,7 @@ import type {
 } from "./state.js";
 
 /**
- * JSON shapes as the real service returns them (facts 1.4, open-points 2 recorded bodies): property
+ * JSON shapes as the real service returns them (docs/azure-behaviour.md#peering-model and #sync-semantics): property
  * order follows the recordings; `routeServiceVips: {}` is what real responses carry.
  */
 
@@ -38,12 +38,12 @@ export function renderPeering(state: NetworkState, p: PeeringRecord): Record<str
   const remoteGateway = remote ? state.gatewayOf(remote) : undefined;
   if (s.useRemoteGateways && remoteGateway) properties.remoteGateways = [{ id: remoteGateway.id }];
   properties.remoteAddressSpace = { addressPrefixes: [...p.peeredRemote] };
-  // Facts 7: for subnet peering the *VirtualNetworkAddressSpace fields are the VNets' whole current
+  // docs/azure-behaviour.md#subnet-peering: for subnet peering the *VirtualNetworkAddressSpace fields are the VNets' whole current
   // space, while local/remoteAddressSpace hold the peered subnets' prefixes.
   properties.remoteVirtualNetworkAddressSpace = {
     addressPrefixes: remote ? [...remote.addressPrefixes] : [...currentRemoteScope(state, p)],
   };
-  // The local pair is returned by newer api-versions; its NotInSync behaviour is [INFERRED] (open-points 2).
+  // The local pair is returned by newer api-versions; its NotInSync behaviour is inferred (docs/azure-behaviour.md#sync-semantics).
   properties.localAddressSpace = { addressPrefixes: [...p.peeredLocal] };
   properties.localVirtualNetworkAddressSpace = { addressPrefixes: [...vnet.addressPrefixes] };
   if (s.remoteBgpCommunities)
@@ -104,7 +104,7 @@ export function renderVnet(state: NetworkState, v: VnetRecord): Record<string, u
       dhcpOptions: { dnsServers: [] },
       ...v.extraProperties,
       subnets: v.subnets.map((sn) => renderSubnet(v, sn, gateway)),
-      // Facts 1.4: embedded peerings are full VirtualNetworkPeering objects.
+      // docs/azure-behaviour.md#peering-model: embedded peerings are full VirtualNetworkPeering objects.
       virtualNetworkPeerings: [...v.peerings.values()].map((p) => renderPeering(state, p)),
       enableDdosProtection: (v.extraProperties.enableDdosProtection as boolean | undefined) ?? false,
     },

@@ -2,7 +2,7 @@ import type { ResourceKind } from "./counters.js";
 import type { RequestClass } from "./throttle.js";
 
 /**
- * The Microsoft.Network paths the emulator serves (facts 1.2), matched case-insensitively with the
+ * The Microsoft.Network paths the emulator serves (docs/azure-behaviour.md#rest-shapes), matched case-insensitively with the
  * caller's casing of each name kept.
  */
 export type Route =
@@ -94,7 +94,7 @@ export function requestClass(method: string): RequestClass {
   return "writes";
 }
 
-/** The RBAC action ARM would check (names the action in AuthorizationFailed, facts 5 "Permissions"). */
+/** The RBAC action ARM would check (names the action in AuthorizationFailed, docs/azure-behaviour.md#permissions). */
 export function actionFor(r: Route, method: string): string {
   const verb = method === "GET" || method === "HEAD" ? "read" : method === "DELETE" ? "delete" : "write";
   switch (r.kind) {

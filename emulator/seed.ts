@@ -87,7 +87,7 @@ export class Seeder {
     return id;
   }
 
-  /** Resize a VNet: its peerings' sync levels follow (facts 3, 9.4). No overlap check. */
+  /** Resize a VNet: its peerings' sync levels follow (docs/azure-behaviour.md#sync-semantics). No overlap check. */
   setAddressSpace(vnetId: string, addressPrefixes: string[]): void {
     const v = this.vnetOrThrow(vnetId);
     v.addressPrefixes = [...addressPrefixes];
@@ -182,7 +182,7 @@ export class Seeder {
 
   /**
    * Both halves, Connected and FullyInSync. `ba` defaults to the mirror of `ab` (subnet lists swapped,
-   * facts 7), except the gateway flags which a caller sets per side.
+   * docs/azure-behaviour.md#subnet-peering), except the gateway flags which a caller sets per side.
    */
   connect(
     vnetA: string,
@@ -215,7 +215,7 @@ export class Seeder {
     this.env.state.touch(this.vnetOrThrow(m![1]!));
   }
 
-  /** Removes one half; the other goes Disconnected (facts 4). */
+  /** Removes one half; the other goes Disconnected (docs/azure-behaviour.md#peering-state). */
   deletePeering(peeringId: string): void {
     const m = /^(.*)\/virtualNetworkPeerings\/([^/]+)$/i.exec(peeringId);
     if (!m) throw new Error(`seed: ${peeringId} is not a peering id`);
@@ -223,7 +223,7 @@ export class Seeder {
     if (p) removePeering(this.env, p);
   }
 
-  /** Removes a VNet with its peerings and gateway; its partners go Disconnected (facts 4). */
+  /** Removes a VNet with its peerings and gateway; its partners go Disconnected (docs/azure-behaviour.md#peering-state). */
   deleteVnet(vnetId: string): void {
     const v = this.env.state.vnet(vnetId);
     if (!v) return;
@@ -246,7 +246,7 @@ export class Seeder {
 }
 
 /**
- * The settings of the other half of a pair: the same flags with the subnet lists swapped (facts 7),
+ * The settings of the other half of a pair: the same flags with the subnet lists swapped (docs/azure-behaviour.md#subnet-peering),
  * and no gateway flags (those are per side: transit on the hub, useRemoteGateways on the spoke).
  */
 export function mirrorSettings(s: SeedPeeringSettings): SeedPeeringSettings {

@@ -87,7 +87,7 @@ function send(res: ServerResponse, reply: Reply, common: Record<string, string> 
 
 function errorReply(e: ArmHttpError): Reply {
   const headers = { ...e.headers };
-  // open-points 1: a missing parent is answered by ARM itself.
+  // docs/azure-behaviour.md#errors: a missing parent is answered by ARM itself.
   if (e.body.code === "ResourceNotFound" || e.body.code === "ResourceGroupNotFound")
     headers["x-ms-failure-cause"] = "gateway";
   return { status: e.status, body: { error: e.body }, headers };

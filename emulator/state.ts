@@ -2,7 +2,7 @@ import type { Rng } from "./rng.js";
 
 /**
  * The emulator's in-memory Microsoft.Network state. Keys are lower-cased resource ids (ARM compares
- * case-insensitively); records keep the caller's casing for rendering (facts 9.2).
+ * case-insensitively); records keep the caller's casing for rendering (docs/azure-behaviour.md#resource-ids).
  */
 
 export type PeeringState = "Initiated" | "Connected" | "Disconnected";
@@ -22,14 +22,14 @@ export interface PeeringSettings {
   remoteBgpCommunities?: { virtualNetworkCommunity: string };
   /**
    * Address-space-scoped peering (peerCompleteVnets=false without subnet names): the prefixes come
-   * from the PUT body (facts 7, [3P, partly INFERRED]).
+   * from the PUT body (docs/azure-behaviour.md#subnet-peering, inferred).
    */
   scopedLocalAddressSpace?: string[];
   scopedRemoteAddressSpace?: string[];
 }
 
 export const defaultPeeringSettings = (): PeeringSettings => ({
-  // Real defaults: facts 1.4 (allowVirtualNetworkAccess true, doNotVerifyRemoteGateways false, peerCompleteVnets true).
+  // Real defaults: docs/azure-behaviour.md#peering-model (allowVirtualNetworkAccess true, doNotVerifyRemoteGateways false, peerCompleteVnets true).
   allowVirtualNetworkAccess: true,
   allowForwardedTraffic: false,
   allowGatewayTransit: false,
@@ -53,12 +53,12 @@ export interface PeeringRecord {
   resourceGuid: string;
   provisioningState: ProvisioningState;
   /**
-   * The prefixes actually peered, frozen until connect or sync (open-points 2): `peeredRemote` is
+   * The prefixes actually peered, frozen until connect or sync (docs/azure-behaviour.md#sync-semantics): `peeredRemote` is
    * rendered as remoteAddressSpace, `peeredLocal` as localAddressSpace.
    */
   peeredLocal: string[];
   peeredRemote: string[];
-  /** The sync level a Disconnected peering keeps (facts 4: unconfirmed, keep the last value). */
+  /** The sync level a Disconnected peering keeps (docs/azure-behaviour.md#peering-state: chosen, keep the last value). */
   frozenSyncLevel?: SyncLevel;
 }
 
@@ -84,7 +84,7 @@ export interface VnetRecord {
   etag: string;
   resourceGuid: string;
   provisioningState: ProvisioningState;
-  /** For ReferencedResourceNotProvisioned messages (facts 5). */
+  /** For ReferencedResourceNotProvisioned messages (docs/azure-behaviour.md#errors). */
   lastOperation: string;
   peerings: Map<string, PeeringRecord>;
   extraProperties: Record<string, unknown>;

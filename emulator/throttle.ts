@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 
 /**
- * ARM's token-bucket throttling per subscription and operation class (facts 6: 250 burst / 25 per s
+ * ARM's token-bucket throttling per subscription and operation class (docs/azure-behaviour.md#throttling: 250 burst / 25 per s
  * for reads, 200 / 10 for writes and for deletes). Refill is in emulated seconds (Clock.timeScale).
  */
 
@@ -59,7 +59,7 @@ export class Throttle {
       b.tokens -= 1;
       return { allowed: true, remaining: Math.floor(b.tokens) };
     }
-    // Retry-After is whole seconds (facts 6); at least 1 so a client never spins.
+    // Retry-After is whole seconds (docs/azure-behaviour.md#throttling); at least 1 so a client never spins.
     const retryAfterSeconds = Math.max(1, Math.ceil((1 - b.tokens) / spec.perSecond));
     return { allowed: false, remaining: 0, retryAfterSeconds };
   }

@@ -5,7 +5,7 @@ import { generate } from "selfsigned";
 
 /**
  * A throw-away CA and a server certificate for 127.0.0.1/localhost signed by it, generated at start
- * (no private key is ever checked in). The SDK's bearer policy refuses plain http (facts 1.6), so
+ * (no private key is ever checked in). The SDK's bearer policy refuses plain http (docs/azure-behaviour.md#sdk-and-transport), so
  * clients trust the CA via `tlsOptions.ca` or NODE_EXTRA_CA_CERTS.
  */
 export interface EmulatorTls {

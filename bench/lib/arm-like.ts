@@ -4,15 +4,15 @@ import { emulatorCredential } from "../../src/azure/credentials.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
 
 /**
- * The emulator configured like the real service (reference/azure-peering-facts.md):
- * - token buckets per subscription, reads 250 burst / 25 per s, writes 200 / 10 (facts 6): the
+ * The emulator configured like the real service (docs/azure-behaviour.md#throttling, #errors and #long-running-operations):
+ * - token buckets per subscription, reads 250 burst / 25 per s, writes 200 / 10 (docs/azure-behaviour.md#throttling): the
  *   emulator's defaults;
- * - one write at a time per VNet, a second one is answered 409 AnotherOperationInProgress (facts 5);
- * - a peering PUT is a long-running operation (facts 2) of LRO_SECONDS emulated seconds. ESTIMATE: the
+ * - one write at a time per VNet, a second one is answered 409 AnotherOperationInProgress (docs/azure-behaviour.md#errors);
+ * - a peering PUT is a long-running operation (docs/azure-behaviour.md#long-running-operations) of LRO_SECONDS emulated seconds. ESTIMATE: the
  *   facts give no duration; "10-20 s per peering PUT" is the figure from the issue, 15 s is its middle;
  * - every answer takes REQUEST_SECONDS (ESTIMATE: a typical ARM GET round trip from inside Azure);
- * - NRP's polling answers carry no Retry-After (facts 2: `{"status": "InProgress"}` only), so SDK
- *   clients poll at their own interval (2 s, facts 2 "updateIntervalInMs, default 2000 ms").
+ * - NRP's polling answers carry no Retry-After (docs/azure-behaviour.md#long-running-operations: `{"status": "InProgress"}` only), so SDK
+ *   clients poll at their own interval (2 s, docs/azure-behaviour.md#sdk-and-transport: updateIntervalInMs, default 2000 ms).
  */
 export const LRO_SECONDS = 15;
 export const REQUEST_SECONDS = 0.05;

@@ -42,7 +42,7 @@ export function seedHubAndSpokes(emu: Emulator, spokes: number, subscriptionCoun
   return { hubId, spokeIds, subscriptions, spokesPerSubscription };
 }
 
-/** The hub gains a prefix: every spoke -> hub peering turns LocalNotInSync and needs one sync (facts 3). */
+/** The hub gains a prefix: every spoke -> hub peering turns LocalNotInSync and needs one sync (docs/azure-behaviour.md#sync-semantics). */
 export function resizeHub(emu: Emulator, estate: HubEstate, round: number): void {
   emu.seed.setAddressSpace(estate.hubId, ["192.168.0.0/16", ...hubExtraPrefixes(round)]);
 }

@@ -1,5 +1,5 @@
 /**
- * What ARM's limits allow (facts 6): every subscription's writes drain its token bucket (full at the
+ * What ARM's limits allow (docs/azure-behaviour.md#throttling): every subscription's writes drain its token bucket (full at the
  * start: `burst` at once, then `perSecond`), the slowest subscription decides, and the last write still
  * takes one operation to finish.
  */

@@ -12,7 +12,7 @@ export function absolute(req: RequestInfo, path: string): string {
 }
 
 /**
- * Start a long-running operation and build the accepted answer's headers (facts 2): PUT carries only
+ * Start a long-running operation and build the accepted answer's headers (docs/azure-behaviour.md#long-running-operations): PUT carries only
  * Azure-AsyncOperation; DELETE adds Location (operationResults) and Retry-After.
  */
 export function startOperation(
@@ -54,7 +54,7 @@ export function startOperation(
   return { op, headers };
 }
 
-/** Facts 5: a write on a VNet that another operation holds is refused, 409 or 429 as configured. */
+/** docs/azure-behaviour.md#errors: a write on a VNet that another operation holds is refused, 409 or 429 as configured. */
 export function assertNotBusy(env: Env, req: RequestInfo, vnet: VnetRecord): void {
   if (env.options.busy === "off") return;
   const op = env.ops.busy(key(vnet.id));
@@ -82,7 +82,7 @@ export function completedWrite(
     ...w,
     tenantId: env.state.subscription(w.subscriptionId).tenantId,
     method: req.method,
-    // Events show the request as ARM logged it, on management.azure.com (eventgrid 1.2).
+    // Events show the request as ARM logged it, on management.azure.com (docs/azure-behaviour.md#event-grid-events).
     url: `https://management.azure.com${req.url.pathname}${req.url.search}`,
     clientRequestId: req.clientRequestId,
     correlationId: req.correlationId,
@@ -91,7 +91,7 @@ export function completedWrite(
   };
 }
 
-/** `{value, nextLink}` paging (facts 1.2): nextLink is absolute and carries the api-version. */
+/** `{value, nextLink}` paging (docs/azure-behaviour.md#rest-shapes): nextLink is absolute and carries the api-version. */
 export function page<T>(env: Env, req: RequestInfo, items: T[], render: (t: T) => unknown): Reply {
   const raw = req.url.searchParams.get("$skipToken") ?? req.url.searchParams.get("$skiptoken") ?? "0";
   const start = Number.parseInt(raw, 10);

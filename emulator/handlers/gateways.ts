@@ -9,7 +9,7 @@ import { assertNotBusy, completedWrite, locationOf, page, startOperation } from 
 
 /**
  * A minimal virtualNetworkGateways resource: only its presence in a VNet's GatewaySubnet matters,
- * because that is what the gateway-transit rules look at (facts 5).
+ * because that is what the gateway-transit rules look at (docs/azure-behaviour.md#errors).
  */
 type GatewayRoute = { sub: string; rg: string; gateway?: string };
 

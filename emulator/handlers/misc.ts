@@ -32,7 +32,7 @@ export function putResourceGroup(env: Env, req: RequestInfo, r: { sub: string; r
   return { status: existed ? 200 : 201, body: renderResourceGroup(rg) };
 }
 
-/** Azure-AsyncOperation polling (facts 2): `{"status": "InProgress" | "Succeeded" | "Failed", error?}`. */
+/** Azure-AsyncOperation polling (docs/azure-behaviour.md#long-running-operations): `{"status": "InProgress" | "Succeeded" | "Failed", error?}`. */
 export function getOperationStatus(env: Env, _req: RequestInfo, r: { id: string }): Reply {
   const op = env.ops.get(r.id);
   if (!op) throw errors.operationNotFound(r.id);
@@ -41,7 +41,7 @@ export function getOperationStatus(env: Env, _req: RequestInfo, r: { id: string 
   return { status: 200, body: env.ops.statusBody(op), headers };
 }
 
-/** Location polling (ARM async doc, facts 2): 202 while running, 204 when done, the error when failed. */
+/** Location polling (docs/azure-behaviour.md#long-running-operations): 202 while running, 204 when done, the error when failed. */
 export function getOperationResult(env: Env, req: RequestInfo, r: { id: string }): Reply {
   const op = env.ops.get(r.id);
   if (!op) throw errors.operationNotFound(r.id);

@@ -22,7 +22,7 @@ type PeeringRoute = { sub: string; rg: string; vnet: string; peering: string };
 export function getPeering(env: Env, _req: RequestInfo, r: PeeringRoute): Reply {
   const v = findVnet(env, r);
   const p = v.peerings.get(key(r.peering));
-  // open-points 1: a missing child is NRP's 404 NotFound with details [], not ARM's ResourceNotFound.
+  // docs/azure-behaviour.md#errors: a missing child is NRP's 404 NotFound with details [], not ARM's ResourceNotFound.
   if (!p) throw errors.childNotFound(`${v.id}/virtualNetworkPeerings/${r.peering}`);
   return { status: 200, body: renderPeering(env.state, p), headers: { etag: v.etag } };
 }
@@ -39,9 +39,9 @@ export function listPeerings(
 /**
  * The PUT body's user settings. Service-computed fields the client echoes back (peeringState,
  * peeringSyncLevel, the *AddressSpace fields of a full-VNet peering, provisioningState, resourceGuid,
- * etag, id, name, type) are ignored (facts 1.4). A PUT replaces, so an omitted flag falls back to its
+ * etag, id, name, type) are ignored (docs/azure-behaviour.md#peering-model). A PUT replaces, so an omitted flag falls back to its
  * default; the subnet lists and peering type of an existing subnet peering are kept when omitted, as
- * the subnet-sync spec example implies (facts 1.5c, [INFERRED]).
+ * the subnet-sync spec example implies (docs/azure-behaviour.md#subnet-peering, inferred).
  */
 function parseSettings(
   body: Record<string, unknown>,
@@ -84,7 +84,7 @@ function parseSettings(
     settings.localSubnetNames = [];
     settings.remoteSubnetNames = [];
   } else if (settings.localSubnetNames.length === 0 && settings.remoteSubnetNames.length === 0) {
-    // Address-space-scoped peering: here local/remoteAddressSpace are inputs (facts 7, [3P]).
+    // Address-space-scoped peering: here local/remoteAddressSpace are inputs (docs/azure-behaviour.md#subnet-peering, inferred).
     const local =
       addressSpace(props.localAddressSpace, "properties.localAddressSpace") ?? prior?.scopedLocalAddressSpace;
     const remoteSpace =
@@ -103,18 +103,18 @@ export function putPeering(env: Env, req: RequestInfo, r: PeeringRoute): Reply {
   const { remoteVnetId, settings } = parseSettings(body, existing);
   const id = existing?.id ?? `${vnet.id}/virtualNetworkPeerings/${r.peering}`;
   const remoteSub = parseVnetId(remoteVnetId)!.subscriptionId;
-  // An ARM linked-scope check: peer/action on the remote VNet (facts 5 "Permissions").
+  // An ARM linked-scope check: peer/action on the remote VNet (docs/azure-behaviour.md#permissions).
   if (!env.state.isAccessible(remoteSub))
     throw errors.linkedAuthorizationFailed(req.principal, id, remoteVnetId);
   assertNotBusy(env, req, vnet);
-  // Facts 1.3: syncRemoteAddressSpace is honoured case-insensitively ("True" from PowerShell works);
+  // docs/azure-behaviour.md#sync-is-a-put: syncRemoteAddressSpace is honoured case-insensitively ("True" from PowerShell works);
   // any other value is ignored (unconfirmed, our choice).
   const sync = (req.url.searchParams.get("syncRemoteAddressSpace") ?? "").toLowerCase() === "true";
   const input = { vnet, id, name: existing?.name ?? r.peering, remoteVnetId, settings, sync };
   validatePeeringPut(env.state, input);
 
   // A sync that would pull in a space overlapping another peer fails when its operation runs and
-  // writes nothing (facts 2: recorded as an async Failed with this code).
+  // writes nothing (docs/azure-behaviour.md#long-running-operations: recorded as an async Failed with this code).
   const conflict =
     sync && existing?.peeringState === "Connected" ? syncConflict(env.state, existing) : undefined;
   let peering: PeeringRecord;
@@ -151,7 +151,7 @@ export function putPeering(env: Env, req: RequestInfo, r: PeeringRoute): Reply {
   return { status: existing ? 200 : 201, body: renderPeering(env.state, p), headers };
 }
 
-/** Deleting one half leaves the other Disconnected (facts 4); deleting a missing peering is a 204. */
+/** Deleting one half leaves the other Disconnected (docs/azure-behaviour.md#peering-state); deleting a missing peering is a 204. */
 export function deletePeering(env: Env, req: RequestInfo, r: PeeringRoute): Reply {
   const vnet = findVnet(env, r);
   const p = vnet.peerings.get(key(r.peering));

@@ -94,7 +94,7 @@ export function putVnet(env: Env, req: RequestInfo, r: VnetRoute): Reply {
     );
   for (const p of prefixes) checkPrefix(p, id);
   // A PUT replaces: subnets left out are removed (the well-known VNet redeploy behaviour); the
-  // embedded virtualNetworkPeerings are ignored and kept (facts 1.4: peerings survive a VNet PUT).
+  // embedded virtualNetworkPeerings are ignored and kept (docs/azure-behaviour.md#peering-model: peerings survive a VNet PUT).
   const subnets = parseSubnets(props.subnets, id) ?? [];
   for (const sn of subnets)
     for (const p of sn.addressPrefixes)
@@ -178,7 +178,7 @@ export function putVnet(env: Env, req: RequestInfo, r: VnetRoute): Reply {
   return { status: existing ? 200 : 201, body: renderVnet(env.state, v), headers };
 }
 
-/** VirtualNetworks_UpdateTags (facts 1.2): synchronous PATCH of the tags only. */
+/** VirtualNetworks_UpdateTags (docs/azure-behaviour.md#rest-shapes): synchronous PATCH of the tags only. */
 export function patchVnetTags(env: Env, req: RequestInfo, r: VnetRoute): Reply {
   const v = findVnet(env, r);
   const body = requiredObject(parseJsonBody(req.rawBody), "$");
@@ -197,8 +197,8 @@ export function patchVnetTags(env: Env, req: RequestInfo, r: VnetRoute): Reply {
 }
 
 /**
- * Deleting a VNet removes its peerings and leaves every partner Disconnected (facts 4), with no
- * event for the partners: their change is platform-side, not an ARM write (eventgrid 1.5).
+ * Deleting a VNet removes its peerings and leaves every partner Disconnected (docs/azure-behaviour.md#peering-state), with no
+ * event for the partners: their change is platform-side, not an ARM write (docs/azure-behaviour.md#event-grid-events).
  */
 export function deleteVnet(env: Env, req: RequestInfo, r: VnetRoute): Reply {
   const v = env.state.vnet(vnetIdOf(r.sub, r.rg, r.vnet));

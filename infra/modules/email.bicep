@@ -21,7 +21,7 @@ param tags object = {}
 @description('Required. Principal id of the identity that sends email.')
 param senderPrincipalId string
 
-// Communication and Email Service Owner (reference facts 5.2): the built-in role the Entra-authenticated
+// Communication and Email Service Owner (docs/azure-behaviour.md#deployment): the built-in role the Entra-authenticated
 // email send path is documented with. Scoped to this one Communication Services resource.
 var communicationAndEmailServiceOwnerRoleId = '09976791-48a7-449e-bb21-39d1a415f350'
 

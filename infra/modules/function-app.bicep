@@ -1,7 +1,7 @@
 // Flex Consumption plan + function app (Node.js, v4 programming model).
 // Flex takes its runtime from functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and WEBSITE_CONTENT* are not used on Flex and
-// are deliberately absent (reference 4.2; the test checks it).
+// are deliberately absent (docs/azure-behaviour.md#deployment; the test checks it).
 
 import { peeringSyncSettingsType, vaultReferencesType } from 'types.bicep'
 

@@ -21,7 +21,7 @@ param appPrincipalId string
 @description('Required. Suffix that makes nested deployment names unique per environment.')
 param deploymentSuffix string
 
-// Only what reading VNets and creating/syncing/deleting peerings needs (reference facts section 5,
+// Only what reading VNets and creating/syncing/deleting peerings needs (reference docs/azure-behaviour.md#errors,
 // "Permissions"; Learn "Create, change, or delete a virtual network peering", Permissions table):
 // - virtualNetworks/read: list and get VNets (with their peerings and subnets);
 // - virtualNetworkPeerings/read|write|delete: get, create, sync (PUT ?syncRemoteAddressSpace=true),
@@ -30,7 +30,7 @@ param deploymentSuffix string
 //   LinkedAuthorizationFailed); the role is assigned in every watched subscription, so both ends are covered.
 // - locations/operations/read and locations/operationResults/read: peering PUT and DELETE are long-running;
 //   the SDK polls the Azure-AsyncOperation URL (/providers/Microsoft.Network/locations/{loc}/operations/{id})
-//   and the Location URL (.../operationResults/{id}), which ARM authorizes as these actions. Reference 4.3
+//   and the Location URL (.../operationResults/{id}), which ARM authorizes as these actions. docs/azure-behaviour.md#deployment
 //   flags them as precautionary; azure-xplat-cli#2051 shows a principal with only resource rights
 //   failing with "can't access 'Microsoft.Network/locations/operations/read'". Both are read-only.
 // Not included: virtualNetworkGateways/read. Whether a VNet has a gateway is derived from the VNet read

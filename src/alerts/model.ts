@@ -128,7 +128,7 @@ const PROBLEM_LABEL: Record<ProblemCode, string> = {
 
 /**
  * Default remedies, used when the planner gave none; also the permission wording for
- * PeerInaccessible (azure-peering-facts.md section 5, "Permissions": peering A to B needs
+ * PeerInaccessible (docs/azure-behaviour.md#permissions: peering A to B needs
  * virtualNetworkPeerings/write on A and virtualNetworks/peer/action on B; Network Contributor has both).
  */
 const PEER_PERMISSION_HINT =

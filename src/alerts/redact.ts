@@ -1,6 +1,6 @@
 /**
  * Secrets (webhook URLs carrying `sig=`, HMAC keys, connection strings with `accesskey=`) must never
- * reach a log, an error or an alert body (ARCHITECTURE.md, "Safety rules"; reference 5.1: "Treat the
+ * reach a log, an error or an alert body (docs/safety.md; docs/azure-behaviour.md#teams-webhook: "Treat the
  * webhook URL as a secret (contains `sig=`)").
  */
 

@@ -28,7 +28,7 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 
 /**
  * At most `limit` requests in any `windowMs`. Teams throttles a webhook above four requests per second
- * ("If more than four requests are made in a second, the client connection is throttled", reference 5.1).
+ * ("If more than four requests are made in a second, the client connection is throttled", docs/azure-behaviour.md#teams-webhook).
  */
 export class RateLimiter {
   private readonly sent: number[] = [];

@@ -16,13 +16,13 @@ export interface TeamsSenderOptions {
 
 /**
  * Posts the digest as an Adaptive Card to a Teams Workflows webhook. The trigger answers 202 Accepted
- * at once (reference 5.1); a 2xx is all we can observe, so a card that the flow later rejects shows only
+ * at once (docs/azure-behaviour.md#teams-webhook); a 2xx is all we can observe, so a card that the flow later rejects shows only
  * in the flow's run history: the renderer therefore keeps the card under 28 KB itself.
  */
 export function createTeamsSender(options: TeamsSenderOptions): AlertSender {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
-  // Four requests per second per webhook (reference 5.1), shared by every digest this sender posts.
+  // Four requests per second per webhook (docs/azure-behaviour.md#teams-webhook), shared by every digest this sender posts.
   const limiter = options.limiter ?? new RateLimiter(4, 1_000, now, sleep);
   return {
     channel: "teams",

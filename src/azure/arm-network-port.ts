@@ -29,7 +29,7 @@ export interface ArmConnectionOptions {
   learnOperationDurations?: boolean;
   /**
    * The first status poll of a write, before any write has finished to learn from. Default 10 s
-   * (NRP's former `Retry-After: 10`, facts 2) when pollIntervalMs is unset, else pollIntervalMs.
+   * (NRP's former `Retry-After: 10`, docs/azure-behaviour.md#long-running-operations) when pollIntervalMs is unset, else pollIntervalMs.
    */
   firstPollDelayMs?: number;
   /**
@@ -59,10 +59,10 @@ export interface ArmConnectionOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-/** The SDK's own default poll interval (facts 2: updateIntervalInMs, 2000 ms). */
+/** The SDK's own default poll interval (docs/azure-behaviour.md#sdk-and-transport: updateIntervalInMs, 2000 ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 /**
- * NRP used to answer peering operation polls with `Retry-After: 10` (facts 2); today it sends none.
+ * NRP used to answer peering operation polls with `Retry-After: 10` (docs/azure-behaviour.md#long-running-operations); today it sends none.
  * Unconfirmed how long a peering PUT takes in every region: 10 s is the service's own old hint.
  */
 export const DEFAULT_FIRST_POLL_DELAY_MS = 10_000;
@@ -351,7 +351,7 @@ export function toPeering(p: SdkPeering, vnetId: string): Peering {
     ...(p.resourceGuid ? { resourceGuid: p.resourceGuid } : {}),
     ...(p.etag ? { etag: p.etag } : {}),
     settings: {
-      // Defaults are the service's own when a field is absent (facts 1.4).
+      // Defaults are the service's own when a field is absent (docs/azure-behaviour.md#peering-model).
       allowVirtualNetworkAccess: p.allowVirtualNetworkAccess ?? true,
       allowForwardedTraffic: p.allowForwardedTraffic ?? false,
       allowGatewayTransit: p.allowGatewayTransit ?? false,
@@ -374,7 +374,7 @@ export function toPeering(p: SdkPeering, vnetId: string): Peering {
 
 /**
  * The PUT body. A PUT replaces the peering, so every user setting is written back explicitly:
- * a sync that sent less would silently reset the user's flags (facts 1.3: GET, then PUT the same).
+ * a sync that sent less would silently reset the user's flags (docs/azure-behaviour.md#sync-is-a-put: GET, then PUT the same).
  */
 export function toSdkPeering(body: PeeringBody): SdkPeering {
   const s = body.settings;

@@ -8,7 +8,7 @@ import type { AlertSender, Digest, SendOutcome } from "../alerts/index.js";
 import { AlertSendError, renderEmail } from "../alerts/index.js";
 
 /**
- * Email through Azure Communication Services (reference 5.2). In Azure: the resource endpoint plus the
+ * Email through Azure Communication Services (docs/azure-behaviour.md#email). In Azure: the resource endpoint plus the
  * Function app's managed identity, which needs "Communication and Email Service Owner" on the
  * Communication Services resource. Locally and in tests: a connection string (`endpoint=...;accesskey=...`);
  * over plain http only that works, and only with `allowInsecureConnection: true` (bearer tokens are refused

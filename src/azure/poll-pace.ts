@@ -2,9 +2,9 @@
  * When to ask ARM whether a long-running peering write is done.
  *
  * NRP answers a peering PUT at once and finishes it many seconds later; its status URL carries no
- * Retry-After today (facts 2: `{"status": "InProgress"}` only; older answers sent `Retry-After: 10`),
+ * Retry-After today (docs/azure-behaviour.md#long-running-operations: `{"status": "InProgress"}` only; older answers sent `Retry-After: 10`),
  * so the SDK polls every 2 s and a 15 s write costs about eight status reads. Reads share one bucket
- * per subscription (250 burst, 25 per s, facts 6) with the re-reads before each write, so in a hub
+ * per subscription (250 burst, 25 per s, docs/azure-behaviour.md#throttling) with the re-reads before each write, so in a hub
  * resize the polls, not the writes, set the pace. Two things make most writes need one poll:
  *
  * - Writes of one kind take about as long as each other: the pace learns their duration from the
@@ -24,7 +24,7 @@ export interface PollPaceOptions {
   intervalMs: number;
   /**
    * Before any write of this kind has finished, the first poll waits this long (default: one
-   * interval). The port starts it at NRP's own former hint, `Retry-After: 10` (facts 2).
+   * interval). The port starts it at NRP's own former hint, `Retry-After: 10` (docs/azure-behaviour.md#long-running-operations).
    */
   firstPollMs?: number;
   /** Finished writes remembered (the newest). */

@@ -1,7 +1,7 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 
 /**
- * ARM's throttling is a token bucket per subscription, principal and operation class (facts 6: reads
+ * ARM's throttling is a token bucket per subscription, principal and operation class (docs/azure-behaviour.md#throttling: reads
  * 250 burst / 25 per s, writes and deletes 200 / 10). Spending the same budget on our side, per
  * subscription, turns a burst of hundreds of writes (a hub resize) into a steady stream ARM accepts,
  * instead of a storm of 429s whose retries cost more reads and may run out of attempts. A 429 that

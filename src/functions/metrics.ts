@@ -5,8 +5,8 @@ import type { InvocationContext } from "@azure/functions";
 import { logRun, withoutSecrets } from "./telemetry.js";
 
 /**
- * Application Insights custom events and metrics (issue 4: "per action (kind, result) and per run, so
- * users can build Azure Monitor alerts and workbooks on them; nothing secret in them"). The port the
+ * Application Insights custom events and metrics (per action (kind, result) and per run, so
+ * users can build Azure Monitor alerts and workbooks on them; nothing secret in them). The port the
  * handlers see; src/azure/app-insights-metrics.ts is the adapter (and the only importer of the
  * OpenTelemetry SDK). Without APPLICATIONINSIGHTS_CONNECTION_STRING the runtime uses `noMetrics`.
  *

@@ -48,7 +48,7 @@ export function isWrite(
 /**
  * Carries out a plan. Each write re-reads its target first, so a stale plan never overwrites a newer
  * state; writes on one VNet are serialized (ARM answers a concurrent write on the same VNet with 409
- * AnotherOperationInProgress or 429 RetryableError, facts 5); Retry-After is honoured.
+ * AnotherOperationInProgress or 429 RetryableError, docs/azure-behaviour.md#errors); Retry-After is honoured.
  */
 export async function apply(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const { actions } = plan;

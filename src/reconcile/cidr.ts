@@ -1,7 +1,7 @@
 /**
  * Address-prefix checks for IPv4 and IPv6, on top of ipaddr.js. Azure refuses a peering (or a sync)
  * whose prefixes overlap the other VNet's or those of a VNet already peered with it
- * (azure-peering-facts.md section 5: VnetAddressSpacesOverlap,
+ * (docs/azure-behaviour.md#errors: VnetAddressSpacesOverlap,
  * VnetAddressSpaceOverlapsWithAlreadyPeeredVnet); plan() checks that before writing.
  */
 import ipaddr from "ipaddr.js";

@@ -15,7 +15,7 @@ export class ArmError extends Error {
 /**
  * Retryable: the same call may succeed later without a human (busy resource, throttling, transient
  * server or network failures). Terminal: it will fail again until someone changes something.
- * Facts: azure-peering-facts.md sections 5 and 6.
+ * Azure behaviour: docs/azure-behaviour.md#errors and #throttling.
  */
 const RETRYABLE_CODES = new Set([
   "AnotherOperationInProgress",

@@ -1,6 +1,6 @@
 /**
  * ARM resource ids: the caller's casing is preserved, comparisons are case-insensitive
- * (azure-peering-facts.md section 9, item 2).
+ * (docs/azure-behaviour.md#resource-ids).
  */
 
 export function sameId(a: string, b: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * The body of a missing reciprocal peering, mirrored from the half that exists, and the gateway rules
- * Azure enforces on the pair (azure-peering-facts.md sections 1.4, 5 and 7).
+ * Azure enforces on the pair (docs/azure-behaviour.md#peering-model, #errors and #subnet-peering).
  */
 import { isSubnetPeering } from "./spaces.js";
 import type { Peering, PeeringBody, Vnet } from "./types.js";
@@ -108,7 +108,7 @@ export function mirrorBody(
     },
   };
   // Address-space-scoped peering (peerCompleteVnets=false, no subnet names): the prefixes are inputs
-  // of the PUT (facts section 7), so they are mirrored too.
+  // of the PUT (docs/azure-behaviour.md#subnet-peering), so they are mirrored too.
   if (!s.peerCompleteVnets && !isSubnetPeering(s)) {
     body.localAddressSpace = [...existing.remoteAddressSpace];
     body.remoteAddressSpace = [...existing.localAddressSpace];

@@ -2,7 +2,7 @@
  * plan(snapshot, policy): what should be written to bring every peering in scope back to health, and
  * what a human must look at. Pure: no I/O, no clock. Deterministic: VNets and peerings are visited in
  * the order of their lower-cased ids, so the same topology gives the same plan whatever the input
- * order. Facts behind each rule: ../shared/reference/azure-peering-facts.md sections 3-5 and 7.
+ * order. The Azure behaviour behind each rule: docs/azure-behaviour.md#sync-semantics, #peering-state, #errors and #subnet-peering.
  */
 import { findOverlaps, prefixesNotIn } from "./cidr.js";
 import { idKey, parseVnetId, peeringIdOf, sameId, subscriptionOf } from "./ids.js";
@@ -151,7 +151,7 @@ class Planner {
   private planConnected(vnet: Vnet, peering: Peering): void {
     const remote = this.locate(peering.remoteVnetId);
     // Sync every peering whose level contains LocalNotInSync: it is the stale side; syncing the
-    // RemoteNotInSync side succeeds and changes nothing (facts 3.1).
+    // RemoteNotInSync side succeeds and changes nothing (docs/azure-behaviour.md#sync-semantics).
     if (hasLocalNotInSync(peering.syncLevel)) this.planSync(vnet, peering, remote);
     if (hasRemoteNotInSync(peering.syncLevel)) this.reportStalePartner(vnet, peering, remote);
   }
@@ -163,7 +163,7 @@ class Planner {
     const shown = incoming.length > 0 ? incoming : peering.remoteVirtualNetworkAddressSpace;
 
     // What the sync pulls in must not overlap this VNet nor what it already peers with others,
-    // or Azure refuses it (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet, facts section 5).
+    // or Azure refuses it (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet, docs/azure-behaviour.md#errors).
     const clashes = joinOverlaps(
       this.ownOverlaps(incoming, vnet, peering),
       this.peerOverlaps(incoming, vnet, peering.remoteVnetId),
@@ -393,7 +393,7 @@ class Planner {
     const localSpace = this.localPeeredPrefixes(peering, vnet);
     const remoteSpace = this.remotePeeredPrefixes(peering, remoteVnet);
     const direct = findOverlaps(localSpace, remoteSpace);
-    // Azure checks both ends against the VNets each one already peers with (facts section 5).
+    // Azure checks both ends against the VNets each one already peers with (docs/azure-behaviour.md#errors).
     const withRemotePeers = this.peerOverlaps(localSpace, remoteVnet, vnet.id);
     const withLocalPeers = this.peerOverlaps(remoteSpace, vnet, remoteVnet.id);
     const texts = [
@@ -481,7 +481,7 @@ class Planner {
 
     if (!back) {
       // A Disconnected peering must go back to Initiated (re-PUT) before the other half can be
-      // created, or Azure answers RemotePeeringIsDisconnected (facts section 4). planReciprocal adds
+      // created, or Azure answers RemotePeeringIsDisconnected (docs/azure-behaviour.md#peering-state). planReciprocal adds
       // the reset only when the reciprocal can be created too: a reset alone repairs nothing.
       this.planReciprocal(
         vnet,

@@ -154,7 +154,7 @@ export async function readSnapshot(
   const focusVnets = [...vnets.values()].filter(inScopeOfRequest);
   const peerIds = new Set(focusVnets.flatMap((v) => v.peerings.map((p) => p.remoteVnetId)));
   // Many peers in one subscription (a hub's spokes): one paged list costs far fewer reads than a GET
-  // each, and reads share a bucket of 250 / 25 per s per subscription with the writes' polling (facts 6).
+  // each, and reads share a bucket of 250 / 25 per s per subscription with the writes' polling (docs/azure-behaviour.md#throttling).
   const unreadBySub = new Map<string, number>();
   for (const id of peerIds) {
     const sub = subscriptionOf(id);

@@ -29,7 +29,7 @@ export function isOptedOut(vnet: Pick<Vnet, "tags">, policy: Policy): boolean {
 }
 
 /**
- * HEURISTIC, UNCONFIRMED (azure-peering-facts.md section 8, open-points section 7): no peering
+ * HEURISTIC, UNCONFIRMED (docs/azure-behaviour.md#avnm): no peering
  * property marks an AVNM peering; Microsoft docs only say AVNM hub-and-spoke peerings have "ANM" in
  * their name, and the `ANM_` prefix comes from a synthetic sample. A user may also name a peering
  * `ANM_...` (then we leave it alone, which is the safe mistake). The authoritative check would be

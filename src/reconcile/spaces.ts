@@ -1,7 +1,7 @@
 /**
  * Which prefixes a peering actually connects. For a full peering that is the whole VNet address space;
  * for subnet-level peering it is the prefixes of the listed subnets, only their IPv6 ones when
- * `enableOnlyIPv6Peering` is set (azure-peering-facts.md section 7).
+ * `enableOnlyIPv6Peering` is set (docs/azure-behaviour.md#subnet-peering).
  */
 import { isIPv6Prefix } from "./cidr.js";
 import type { PeeringSettings, Vnet } from "./types.js";

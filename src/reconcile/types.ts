@@ -1,7 +1,7 @@
 /**
  * Our own model of VNets and peerings. The Azure adapter (src/azure/) maps the SDK's all-optional
  * models into these once; nothing in src/reconcile/ sees an SDK type.
- * Field meanings: ../shared/reference/azure-peering-facts.md section 1.4.
+ * Field meanings: docs/azure-behaviour.md#peering-model.
  */
 
 export type PeeringState = "Initiated" | "Connected" | "Disconnected";

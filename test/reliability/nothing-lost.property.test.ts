@@ -51,7 +51,7 @@ const sideArb = fc.record({
   ),
 });
 
-/** Per pair: the peering type, which both halves share (subnet lists swapped, facts 7). */
+/** Per pair: the peering type, which both halves share (subnet lists swapped, docs/azure-behaviour.md#subnet-peering). */
 const pairTypeArb = fc.record({
   subnetLevel: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
   aSubnets: fc.subarray(["app", "data"], { minLength: 1 }),

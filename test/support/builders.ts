@@ -111,7 +111,7 @@ export function connectedPair(
 }
 
 /**
- * What Azure does when `target`'s address space changes while peered (facts section 3.1 and 9.4):
+ * What Azure does when `target`'s address space changes while peered (docs/azure-behaviour.md#sync-semantics):
  * its own peerings turn RemoteNotInSync, the peerings pointing at it turn LocalNotInSync and see the
  * new space in remoteVirtualNetworkAddressSpace while remoteAddressSpace keeps the old one; a level
  * that was already the other kind becomes LocalAndRemoteNotInSync.

@@ -12,7 +12,7 @@ import { secret } from "../../support/secrets.js";
 
 /**
  * The REAL @azure/communication-email EmailClient against a loopback ACS double. Over http only a
- * connection string with allowInsecureConnection works (reference 5.2); the wire protocol is
+ * connection string with allowInsecureConnection works (docs/azure-behaviour.md#email); the wire protocol is
  * POST /emails:send -> 202 + operation-location, then GET /emails/operations/{id} until Succeeded.
  */
 

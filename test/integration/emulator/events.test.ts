@@ -55,7 +55,7 @@ describe("Event Grid events", () => {
       t.emu.options.principal.objectId,
     );
     expect(e.data.correlationId).toMatch(/^[0-9a-f-]{36}$/);
-    // httpRequest only when an existing resource is updated or deleted (eventgrid 1.4).
+    // httpRequest only when an existing resource is updated or deleted (docs/azure-behaviour.md#event-grid-events).
     expect(e.data.httpRequest).toBeUndefined();
   });
 
@@ -165,7 +165,7 @@ describe("Event Grid events", () => {
       });
       await peer(t.client, "rg", "a", "a-to-b", b);
       await t.emu.settleEvents();
-      // The first attempt got a 500, so Event Grid retried (eventgrid 1.7).
+      // The first attempt got a 500, so Event Grid retried (docs/azure-behaviour.md#event-grid-events).
       expect(received).toHaveLength(2);
       expect(received[1]!.headers["aeg-event-type"]).toBe("Notification");
       expect(received[1]!.headers["content-type"]).toMatch(/^application\/json/);

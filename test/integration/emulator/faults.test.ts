@@ -3,7 +3,7 @@ import { startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator, TestEmulatorOptions } from "../../support/emulator.js";
 import { API, expectArmError, peer, raw, seedVnet } from "./helpers.js";
 
-/** Facts 5 (busy), 6 (throttling), 9.7 (fault injection): each deterministic under a seed. */
+/** docs/azure-behaviour.md#errors (busy), #throttling, #emulator-choices (fault injection): each deterministic under a seed. */
 
 let t: TestEmulator;
 afterEach(async () => {

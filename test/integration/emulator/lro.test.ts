@@ -4,7 +4,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { API, expectLroFailure, peer, raw, vnetIdOf, wait, seedVnet } from "./helpers.js";
 
-/** Facts 2: long-running operations as NRP runs them, and the SDK's poller working against them. */
+/** docs/azure-behaviour.md#long-running-operations: long-running operations as NRP runs them, and the SDK's poller working against them. */
 
 let t: TestEmulator;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { API, expectArmError, peer, raw, vnetIdOf } from "./helpers.js";
 
-/** Facts 5 and open-points 1: each rule answers with its status, code and message shape. */
+/** docs/azure-behaviour.md#errors: each rule answers with its status, code and message shape. */
 
 let t: TestEmulator;
 let sub: string;
@@ -107,7 +107,7 @@ describe("gateway transit rules", () => {
     });
     const spoke = await peer(t.client, "rg", "spoke", "spoke-to-hub", hub, { useRemoteGateways: true });
     expect(spoke).toMatchObject({ peeringState: "Connected", useRemoteGateways: true });
-    // Not in the spec, so the SDK drops it; real responses carry it (facts 1.4).
+    // Not in the spec, so the SDK drops it; real responses carry it (docs/azure-behaviour.md#peering-model).
     const res = await raw(
       t.emu,
       "GET",
@@ -252,7 +252,7 @@ describe("references and provisioning", () => {
     await expectArmError(t.client.virtualNetworkPeerings.get("rg", "nope", "p"), 404, "ResourceNotFound");
   });
 
-  it("answers 404 NotFound with details [] for a missing peering (open-points 1)", async () => {
+  it("answers 404 NotFound with details [] for a missing peering (docs/azure-behaviour.md#errors)", async () => {
     const a = vnet("a", ["10.1.0.0/16"]);
     await expectArmError(t.client.virtualNetworkPeerings.get("rg", "a", "nope"), 404, "NotFound");
     const res = await raw(t.emu, "GET", `${a}/virtualNetworkPeerings/nope?api-version=${API}`);

@@ -19,7 +19,7 @@ afterEach(async () => {
   await t.stop();
 });
 
-describe("peering state machine (facts 4, open-points 2)", () => {
+describe("peering state machine (docs/azure-behaviour.md#peering-state)", () => {
   it("leaves a one-sided peering Initiated and RemoteNotInSync, as the real PUT response shows", async () => {
     const ab = await peer(t.client, "rg", "vnet-a", "a-to-b", B);
     expect(ab).toMatchObject({
@@ -98,7 +98,7 @@ describe("peering state machine (facts 4, open-points 2)", () => {
     await expectArmError(t.client.virtualNetworkPeerings.get("rg", "vnet-b", "b-to-a"), 404, "NotFound");
     const ab = await t.client.virtualNetworkPeerings.get("rg", "vnet-a", "a-to-b");
     expect(ab.peeringState).toBe("Disconnected");
-    // Facts 4: the level of a Disconnected peering is unconfirmed; the emulator keeps the last one.
+    // docs/azure-behaviour.md#peering-state: the level of a Disconnected peering is unconfirmed; the emulator keeps the last one.
     expect(ab.peeringSyncLevel).toBe("FullyInSync");
   });
 

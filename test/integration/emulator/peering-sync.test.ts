@@ -4,7 +4,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { API, createVnet, expectArmError, expectLroFailure, peer, raw, vnetIdOf } from "./helpers.js";
 
-/** Facts 3, open-points 2 and 3: address-space changes and the sync-direction rule. */
+/** docs/azure-behaviour.md#sync-semantics: address-space changes and the sync-direction rule. */
 
 let t: TestEmulator;
 let A: string;
@@ -18,7 +18,7 @@ const resize = (vnet: string, addressPrefixes: string[]) =>
     { location: "westeurope", addressSpace: { addressPrefixes } },
     FAST_LRO,
   );
-/** A sync is a GET followed by a PUT of the whole peering with the query flag (facts 1.3). */
+/** A sync is a GET followed by a PUT of the whole peering with the query flag (docs/azure-behaviour.md#sync-is-a-put). */
 async function sync(vnet: string, name: string, flag = "true"): Promise<VirtualNetworkPeering> {
   const current = await get(vnet, name);
   return t.client.virtualNetworkPeerings.beginCreateOrUpdateAndWait("rg", vnet, name, current, {
@@ -55,7 +55,7 @@ describe("address-space change and sync", () => {
       level: "RemoteNotInSync",
       remote: ["10.2.0.0/16"],
       remoteCurrent: ["10.2.0.0/16"],
-      // [INFERRED] (open-points 2): the local pair diverges on the changed VNet's own peering.
+      // inferred (docs/azure-behaviour.md#sync-semantics): the local pair diverges on the changed VNet's own peering.
       local: ["10.1.0.0/16"],
       localCurrent: ["10.1.0.0/16", "10.99.0.0/16"],
     });
@@ -126,7 +126,7 @@ describe("address-space change and sync", () => {
     expect((await get("vnet-b", "b-to-a")).peeringSyncLevel).toBe("FullyInSync");
   });
 
-  it("returns the synced values with provisioningState Updating in the sync PUT's own answer (open-points 2)", async () => {
+  it("returns the synced values with provisioningState Updating in the sync PUT's own answer (docs/azure-behaviour.md#sync-semantics)", async () => {
     await resize("vnet-a", ["10.1.0.0/16", "10.99.0.0/16"]);
     const res = await raw(
       t.emu,

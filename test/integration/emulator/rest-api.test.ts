@@ -3,7 +3,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { API, createVnet, expectArmError, peer, raw, vnetIdOf, seedVnet } from "./helpers.js";
 
-/** Facts 1.1-1.5 and 9.1-9.2: paths, api-version, authentication, casing, paging, bodies. */
+/** docs/azure-behaviour.md#rest-shapes, #peering-model and #resource-ids: paths, api-version, authentication, casing, paging, bodies. */
 
 let t: TestEmulator;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator } from "../../support/emulator.js";
 import { expectArmError, peer } from "./helpers.js";
 
-/** Facts 7: subnet-level peering and IPv6-only peering. */
+/** docs/azure-behaviour.md#subnet-peering: subnet-level peering and IPv6-only peering. */
 
 let t: TestEmulator;
 let A: string;

@@ -7,7 +7,7 @@ import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
 /**
  * A peering write is a long-running operation; its status polls are reads from the same bucket as
- * everything else (facts 6). Once the adapter has seen how long writes take, it polls a write about
+ * everything else (docs/azure-behaviour.md#throttling). Once the adapter has seen how long writes take, it polls a write about
  * when it is done instead of every interval: same outcome, a fraction of the polls.
  */
 const SUB = "00000000-0000-4000-8000-0000000000e1";

@@ -46,7 +46,7 @@ export const PEERING_ROLE_ACTIONS = [
   "Microsoft.Network/locations/operationResults/read",
 ];
 
-/** data.operationName values the event subscription lets through (reference 1.5). */
+/** data.operationName values the event subscription lets through (docs/azure-behaviour.md#event-grid-events). */
 export const WATCHED_OPERATIONS = [
   "Microsoft.Network/virtualNetworks/write",
   "Microsoft.Network/virtualNetworks/delete",

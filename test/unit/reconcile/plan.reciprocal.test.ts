@@ -13,7 +13,7 @@ import {
   type PeeringOptions,
 } from "../../support/builders.js";
 
-/** A one-sided peering from -> to (Initiated; Azure reports RemoteNotInSync for it, facts 3). */
+/** A one-sided peering from -> to (Initiated; Azure reports RemoteNotInSync for it, docs/azure-behaviour.md#sync-semantics). */
 function oneSided(from: Vnet, to: Vnet, options: PeeringOptions = {}): Peering {
   return peering(from, to, { state: "Initiated", syncLevel: "RemoteNotInSync", ...options });
 }
