@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
-import type { Snapshot, Vnet } from "../reconcile/types.js";
+import type { ActionKind, Snapshot, Vnet } from "../reconcile/types.js";
 
 /**
  * The ports of the event-driven app: the Storage queues, the peer index, the dedupe markers, the audit
@@ -159,3 +159,64 @@ export interface Notifier {
   notifyRun(report: RunReport, options?: { willRetry?: boolean }): Promise<void>;
   notifyFailure(failure: FailureNotice): Promise<void>;
 }
+
+/**
+ * Custom events and metrics per action and per run (Application Insights through
+ * src/azure/app-insights-metrics.ts). Ids and codes only: nothing secret, nothing unbounded.
+ */
+export type ActionStatus = "succeeded" | "skipped" | "failed";
+
+/** customEvents `ReconcileAction` and one `peering_sync.actions` count. Ids and codes only. */
+export interface ActionTelemetry {
+  runId: string;
+  correlationId: string;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  kind: ActionKind;
+  result: ActionStatus;
+  /** Subscription of the VNet written (a metric dimension: bounded by WATCHED_SUBSCRIPTIONS). */
+  subscriptionId: string;
+  vnetId: string;
+  /** The peering (or VNet) the action is about. */
+  target: string;
+  /** ARM's error code of a failed action; never its message (a message may quote anything). */
+  errorCode?: string;
+  retryable?: boolean;
+  /** alertOnly: the problem code (AddressSpaceOverlap, Disconnected...). */
+  problem?: string;
+  /** skip: why (OptOutTag, OutsideWatchedScope...). */
+  skip?: string;
+}
+
+/** customEvents `ReconcileRun` and one `peering_sync.run.duration` value. */
+export interface RunTelemetry {
+  runId: string;
+  correlationId: string;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  /** `failed` when at least one action failed. */
+  result: "succeeded" | "failed";
+  vnetsRead: number;
+  actions: number;
+  writes: number;
+  durationMs: number;
+  byResult: Record<ActionStatus, number>;
+  /** Actions by kind, then by result: `{"sync": {"succeeded": 2}}`. */
+  counts: Partial<Record<ActionKind, Partial<Record<ActionStatus, number>>>>;
+}
+
+export interface Metrics {
+  actionCompleted(action: ActionTelemetry): void;
+  runCompleted(run: RunTelemetry): void;
+  /**
+   * Sends what is buffered. Resolves within a short timeout and never rejects: the Functions host may
+   * freeze the process once the invocation ends, and telemetry must never fail a handler.
+   */
+  flush(): Promise<void>;
+}
+
+export const noMetrics: Metrics = {
+  actionCompleted: () => undefined,
+  runCompleted: () => undefined,
+  flush: async () => undefined,
+};

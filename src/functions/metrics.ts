@@ -1,75 +1,22 @@
 import { subscriptionOf } from "../reconcile/ids.js";
-import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
-import type { ActionKind } from "../reconcile/types.js";
+import type { RunReport } from "../reconcile/run-report.js";
 import type { InvocationContext } from "@azure/functions";
+import type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
 import { logRun, withoutSecrets } from "./telemetry.js";
+
+export type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
+export { noMetrics } from "../events/ports.js";
 
 /**
  * Application Insights custom events and metrics (per action (kind, result) and per run, so
- * users can build Azure Monitor alerts and workbooks on them; nothing secret in them). The port the
- * handlers see; src/azure/app-insights-metrics.ts is the adapter (and the only importer of the
- * OpenTelemetry SDK). Without APPLICATIONINSIGHTS_CONNECTION_STRING the runtime uses `noMetrics`.
+ * users can build Azure Monitor alerts and workbooks on them; nothing secret in them), built from a
+ * run report for the Metrics port (src/events/ports.ts, with the other ports).
+ * src/azure/app-insights-metrics.ts is the adapter (and the only importer of the OpenTelemetry SDK).
+ * Without APPLICATIONINSIGHTS_CONNECTION_STRING the runtime uses `noMetrics`.
  *
  * The JSON log lines of ./telemetry.ts stay: they reach Application Insights as traces through the
  * host, with the invocation id, and are what a person reads. These are what a query counts.
  */
-
-export type ActionStatus = "succeeded" | "skipped" | "failed";
-
-/** customEvents `ReconcileAction` and one `peering_sync.actions` count. Ids and codes only. */
-export interface ActionTelemetry {
-  runId: string;
-  correlationId: string;
-  trigger: RunTrigger;
-  dryRun: boolean;
-  kind: ActionKind;
-  result: ActionStatus;
-  /** Subscription of the VNet written (a metric dimension: bounded by WATCHED_SUBSCRIPTIONS). */
-  subscriptionId: string;
-  vnetId: string;
-  /** The peering (or VNet) the action is about. */
-  target: string;
-  /** ARM's error code of a failed action; never its message (a message may quote anything). */
-  errorCode?: string;
-  retryable?: boolean;
-  /** alertOnly: the problem code (AddressSpaceOverlap, Disconnected...). */
-  problem?: string;
-  /** skip: why (OptOutTag, OutsideWatchedScope...). */
-  skip?: string;
-}
-
-/** customEvents `ReconcileRun` and one `peering_sync.run.duration` value. */
-export interface RunTelemetry {
-  runId: string;
-  correlationId: string;
-  trigger: RunTrigger;
-  dryRun: boolean;
-  /** `failed` when at least one action failed. */
-  result: "succeeded" | "failed";
-  vnetsRead: number;
-  actions: number;
-  writes: number;
-  durationMs: number;
-  byResult: Record<ActionStatus, number>;
-  /** Actions by kind, then by result: `{"sync": {"succeeded": 2}}`. */
-  counts: Partial<Record<ActionKind, Partial<Record<ActionStatus, number>>>>;
-}
-
-export interface Metrics {
-  actionCompleted(action: ActionTelemetry): void;
-  runCompleted(run: RunTelemetry): void;
-  /**
-   * Sends what is buffered. Resolves within a short timeout and never rejects: the Functions host may
-   * freeze the process once the invocation ends, and telemetry must never fail a handler.
-   */
-  flush(): Promise<void>;
-}
-
-export const noMetrics: Metrics = {
-  actionCompleted: () => undefined,
-  runCompleted: () => undefined,
-  flush: async () => undefined,
-};
 
 /**
  * The fields are ids and codes, but some come from outside (an event id, ARM's error code): they go
