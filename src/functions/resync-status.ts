@@ -25,7 +25,7 @@ export async function resyncStatus(
   }
 }
 
-/** The CLI's JSON action fields (src/cli/render.ts JsonAction), plus the peering before and after. */
+/** The CLI's JSON action fields (src/reconcile/plan-document.ts JsonAction), plus the peering before and after. */
 function toJsonAction(a: ActionRecord): Record<string, unknown> {
   return {
     kind: a.kind,

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { toJsonDocument } from "../cli/render.js";
+import { toJsonDocument } from "../reconcile/plan-document.js";
 import { checkResyncRequest } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";

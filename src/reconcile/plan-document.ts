@@ -1,0 +1,69 @@
+import type { Action, ActionResult } from "./types.js";
+
+/**
+ * The plan document: what the CLI prints with `--output json` and what POST /api/resync answers for
+ * a dry run. It belongs to neither, so both answer the same. Pipelines parse it: fields are only ever
+ * added, never renamed. `result`/`error` appear for an applied plan only.
+ */
+export interface JsonAction {
+  kind: Action["kind"];
+  target: string;
+  vnet: string;
+  reason: string;
+  name?: string;
+  problem?: string;
+  remedy?: string;
+  skip?: string;
+  dependsOn?: string;
+  result?: "succeeded" | "failed" | "skipped";
+  detail?: string;
+  error?: { code: string; message: string };
+}
+
+export interface JsonDocument {
+  actions: JsonAction[];
+  summary: Record<string, number>;
+}
+
+export function toJsonDocument(items: readonly { action: Action; result?: ActionResult }[]): JsonDocument {
+  const actions = items.map(({ action, result }): JsonAction => {
+    const out: JsonAction = {
+      kind: action.kind,
+      target: action.target,
+      vnet: action.vnetId,
+      reason: action.reason,
+    };
+    if (action.kind === "createReciprocal") out.name = action.name;
+    if (action.kind === "alertOnly") {
+      out.problem = action.problem;
+      out.remedy = action.remedy;
+    }
+    if (action.kind === "skip") out.skip = action.skip;
+    if (action.dependsOn) out.dependsOn = action.dependsOn;
+    if (result) {
+      out.result = result.status;
+      if (result.status === "skipped") out.detail = result.why;
+      if (result.status === "failed") out.error = { code: result.error.code, message: result.error.message };
+    }
+    return out;
+  });
+  return { actions, summary: summarize(items) };
+}
+
+/** Actions counted by kind, and by result once applied. */
+export function summarize(
+  items: readonly { action: Action; result?: ActionResult }[],
+): Record<string, number> {
+  const summary: Record<string, number> = {
+    sync: 0,
+    createReciprocal: 0,
+    resetDisconnected: 0,
+    alertOnly: 0,
+    skip: 0,
+  };
+  for (const { action, result } of items) {
+    summary[action.kind] = (summary[action.kind] ?? 0) + 1;
+    if (result) summary[result.status] = (summary[result.status] ?? 0) + 1;
+  }
+  return summary;
+}
