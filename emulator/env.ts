@@ -7,7 +7,7 @@ import type { Operations } from "./lro.js";
 import type { Rng } from "./rng.js";
 import type { NetworkState } from "./state.js";
 import type { Throttle, ThrottleOptions } from "./throttle.js";
-import type { Topology } from "./topology.js";
+import type { Topology } from "./topology-schema.js";
 
 /** How a busy VNet answers a write (docs/azure-behaviour.md#errors): classic 409, newer NRP 429 RetryableError, or never. */
 export type BusyMode = "409" | "429" | "off";
