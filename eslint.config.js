@@ -1,6 +1,83 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The layers of docs/architecture.md#layers, one block per folder: the import specifiers each folder
+ * may not use. Specifiers are matched as written, so `../` is "outside this folder" and `../../` is
+ * "outside src/". test/unit/lint/layers.test.ts proves every block fails a cross-layer import.
+ */
+const OUTSIDE_SRC = { regex: "^(\\.\\./){2}", message: "src/ does not import emulator/, test/ or bench/." };
+const AZURE_SDK = {
+  regex: "^@azure/",
+  message: "Only src/azure/ talks to Azure SDKs (docs/architecture.md#layers).",
+};
+const layer = (files, message, ...regexes) => ({
+  files,
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      { patterns: regexes.map((r) => (typeof r === "string" ? { regex: r, message } : r)) },
+    ],
+  },
+});
+export const layerRules = [
+  layer(
+    ["src/reconcile/**/*.ts"],
+    "src/reconcile/ is the domain: it imports nothing outside itself.",
+    "^\\.\\./",
+    AZURE_SDK,
+  ),
+  layer(
+    ["src/config.ts"],
+    "src/config.ts imports only src/reconcile/.",
+    "^\\./(?!reconcile/)",
+    "^\\.\\./",
+    AZURE_SDK,
+  ),
+  layer(
+    ["src/alerts/**/*.ts"],
+    "src/alerts/ imports only src/reconcile/ and src/config.ts.",
+    "^\\.\\./(events|azure|functions|cli|status)/",
+    OUTSIDE_SRC,
+    AZURE_SDK,
+  ),
+  layer(
+    ["src/events/**/*.ts"],
+    "src/events/ imports only src/reconcile/ (and @azure/eventgrid to parse events).",
+    "^\\.\\./(alerts|azure|functions|cli|status|config)[/.]",
+    OUTSIDE_SRC,
+    { regex: "^@azure/(?!eventgrid$)", message: AZURE_SDK.message },
+  ),
+  layer(
+    ["src/status/**/*.ts"],
+    "src/status/ imports only src/reconcile/ and src/events/.",
+    "^\\.\\./(alerts|azure|functions|cli|config)[/.]",
+    OUTSIDE_SRC,
+    AZURE_SDK,
+  ),
+  layer(
+    ["src/azure/**/*.ts"],
+    "src/azure/ holds adapters: it implements ports and is used by src/functions/ and src/cli/, never the reverse.",
+    "^\\.\\./(functions|cli|status)/",
+    OUTSIDE_SRC,
+  ),
+  layer(
+    ["src/functions/**/*.ts"],
+    "src/functions/ may import every layer of src/ but the CLI.",
+    "^\\.\\./cli/",
+    OUTSIDE_SRC,
+    { regex: "^@azure/(?!functions$)", message: AZURE_SDK.message },
+  ),
+  layer(
+    ["src/cli/**/*.ts"],
+    "src/cli/ may import every layer of src/ but src/functions/.",
+    "^\\.\\./functions/",
+    AZURE_SDK,
+  ),
+  layer(["src/index.ts"], "src/index.ts only registers src/functions/.", "^\\./(?!functions/)"),
+  layer(["emulator/**/*.ts"], "emulator/ stands alone: it imports nothing from src/.", "^(\\.\\./)+src/"),
+];
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", ".azurite/", "infra/**/*.json"] },
   js.configs.recommended,
@@ -14,14 +91,5 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  {
-    // Only the Azure adapter layer may import the Azure SDKs (docs/architecture.md#layers).
-    files: ["src/reconcile/**/*.ts", "src/alerts/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ group: ["@azure/*"], message: "Only src/azure/ talks to Azure SDKs." }] },
-      ],
-    },
-  },
+  ...layerRules,
 );
