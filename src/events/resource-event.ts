@@ -9,7 +9,7 @@ import {
 
 /**
  * Resource events of a subscription system topic, in the Event Grid schema or CloudEvents 1.0
- * (reference eventgrid-functions-bicep.md 1.2-1.5). An event only says where to look: the subject is
+ * (docs/azure-behaviour.md#event-grid-events). An event only says where to look: the subject is
  * the resource id, `data.operationName` the ARM action. Nothing here calls ARM.
  */
 

@@ -6,7 +6,7 @@ import type { NetworkChange } from "./resource-event.js";
 /**
  * Which VNets to reconcile after a change to VNet X: X itself (unless X was deleted) and every VNet the
  * peer index says peers with X. A delete leaves X's partners Disconnected and raises no event on them
- * (facts: "no event when a peering turns Disconnected because its partner's VNet was deleted"), so the
+ * (docs/azure-behaviour.md#event-grid-events: no event when a peering turns Disconnected because its partner's VNet was deleted), so the
  * index is the only way to find them without calling ARM. Only VNets in scope are returned.
  */
 export function reconcileTargets(

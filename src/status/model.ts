@@ -427,7 +427,7 @@ function toStatusPeering(p: Peering): StatusPeering {
 }
 
 /**
- * A lone half whose far end was read is one-sided (facts: A->B alone stays Initiated). A lone half
+ * A lone half whose far end was read is one-sided (docs/azure-behaviour.md#peering-state: A->B alone stays Initiated). A lone half
  * whose far end could not be read says by its own state whether the other half exists.
  */
 function healthOf(halves: StatusPeering[], remoteRead: boolean): EdgeHealth {
@@ -516,7 +516,7 @@ function remedyOf(action: Exclude<Action, { kind: "skip" }>, reportOnly: boolean
  * Hub shared services and the peered VNets that cannot use them. Bastion and private endpoints need
  * a Connected, in-sync pair with virtual network access on both halves (and, for subnet-level
  * peering, the service's subnets among the hub side's peered subnets). A gateway also needs
- * allowGatewayTransit on the hub's half and useRemoteGateways on the spoke's half (facts: gateway
+ * allowGatewayTransit on the hub's half and useRemoteGateways on the spoke's half (docs/azure-behaviour.md#errors: gateway
  * transit); a VNet with its own gateway cannot use a remote one and is not listed for it.
  */
 function sharedServicesOf(
