@@ -4,8 +4,8 @@ import type { Clock } from "./clock.js";
 import type { Rng } from "./rng.js";
 
 /**
- * The events a subscription system topic would publish for this emulator's writes (reference
- * eventgrid-functions-bicep.md 1.2-1.5): ResourceWriteSuccess / ResourceDeleteSuccess with the real
+ * The events a subscription system topic would publish for this emulator's writes
+ * (docs/azure-behaviour.md#event-grid-events): ResourceWriteSuccess / ResourceDeleteSuccess with the real
  * data shape, in the Event Grid schema or CloudEvents 1.0. Delivery is at least once and unordered
  * (docs/azure-behaviour.md#event-grid-events); duplication and reordering are drawn from the seeded events stream.
  */

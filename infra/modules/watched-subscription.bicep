@@ -21,8 +21,8 @@ param appPrincipalId string
 @description('Required. Suffix that makes nested deployment names unique per environment.')
 param deploymentSuffix string
 
-// Only what reading VNets and creating/syncing/deleting peerings needs (reference docs/azure-behaviour.md#errors,
-// "Permissions"; Learn "Create, change, or delete a virtual network peering", Permissions table):
+// Only what reading VNets and creating/syncing/deleting peerings needs (docs/azure-behaviour.md#permissions;
+// Learn "Create, change, or delete a virtual network peering", Permissions table):
 // - virtualNetworks/read: list and get VNets (with their peerings and subnets);
 // - virtualNetworkPeerings/read|write|delete: get, create, sync (PUT ?syncRemoteAddressSpace=true),
 //   re-PUT a Disconnected peering, delete;

@@ -1,7 +1,7 @@
 /**
  * Secrets (webhook URLs carrying `sig=`, HMAC keys, connection strings with `accesskey=`) must never
- * reach a log, an error or an alert body (docs/safety.md; docs/azure-behaviour.md#teams-webhook: "Treat the
- * webhook URL as a secret (contains `sig=`)").
+ * reach a log, an error or an alert body (docs/safety.md; docs/azure-behaviour.md#teams-webhook: the
+ * webhook URL carries its own signature, `sig=`).
  */
 
 const MASK = "[redacted]";

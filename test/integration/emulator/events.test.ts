@@ -6,7 +6,7 @@ import { FAST_LRO, startTestEmulator } from "../../support/emulator.js";
 import type { TestEmulator, TestEmulatorOptions } from "../../support/emulator.js";
 import { API, eventually, peer, raw, wait, seedVnet } from "./helpers.js";
 
-/** eventgrid-functions-bicep.md 1.2-1.7: what a subscription system topic publishes. */
+/** docs/azure-behaviour.md#event-grid-events: what a subscription system topic publishes. */
 
 let t: TestEmulator;
 afterEach(async () => {
