@@ -25,6 +25,7 @@ const forbidden: [string, string][] = [
   ["src/reconcile/new.ts", "../events/ports.js"],
   ["src/reconcile/new.ts", "@azure/arm-network"],
   ["src/config.ts", "./events/ports.js"],
+  ["src/config.ts", "./azure/credentials.js"],
   ["src/alerts/new.ts", "../azure/email-sender.js"],
   ["src/alerts/new.ts", "../events/ports.js"],
   ["src/alerts/new.ts", "../functions/metrics.js"],
@@ -54,6 +55,7 @@ const forbidden: [string, string][] = [
 const allowed: [string, string][] = [
   ["src/reconcile/new.ts", "./types.js"],
   ["src/config.ts", "./reconcile/types.js"],
+  ["src/config.ts", "./azure/clouds.js"],
   ["src/alerts/new.ts", "../reconcile/types.js"],
   ["src/alerts/new.ts", "../config.js"],
   ["src/events/new.ts", "../reconcile/ids.js"],
