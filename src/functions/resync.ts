@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toJsonDocument } from "../cli/render.js";
-import { checkResyncRequest } from "../events/resync-request.js";
+import { checkResyncRequest, refuseBeyondPolicy } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
@@ -13,7 +13,9 @@ import { logEvent } from "./telemetry.js";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * POST /api/resync {scope, dryRun, repairDisconnected}. A dry run answers 200 with the plan (the CLI's
+ * POST /api/resync {scope, dryRun, repairDisconnected}. `dryRun` is required. The request may only
+ * narrow the configured policy (refuseBeyondPolicy): asking for more is answered 403 BeyondPolicy.
+ * A dry run answers 200 with the plan (the CLI's
  * `--output json` shape). Otherwise the run is recorded as queued, put on the resync-runs queue
  * (resyncRun does the work, so this call returns fast and the work survives a restart) and answered
  * 202 with its id and a Location to poll.
@@ -41,6 +43,13 @@ export async function resync(
       return reject(
         context,
         errorResponse(400, "InvalidRequest", `${check.field} ${check.message}.`, check.field),
+      );
+    }
+    const beyond = refuseBeyondPolicy(check.request, r.policy);
+    if (beyond) {
+      return reject(
+        context,
+        errorResponse(403, "BeyondPolicy", `${beyond.field}: ${beyond.message}.`, beyond.field),
       );
     }
     const { scope, dryRun, repairDisconnected } = check.request;

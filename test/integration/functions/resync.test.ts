@@ -78,6 +78,7 @@ describe("POST /api/resync", () => {
   it("queues a real run, answers 202 with its id and Location, and the status call follows it to the end", async () => {
     const response = await post({
       scope: [`/subscriptions/${SUB_A}/resourceGroups/rg-net`],
+      dryRun: false,
       repairDisconnected: false,
     });
     expect(response.status).toBe(202);
@@ -114,8 +115,23 @@ describe("POST /api/resync", () => {
     expect(writes()).toBe(1);
   });
 
+  it("refuses a body without dryRun with 400 naming the field and why, and neither queues nor writes", async () => {
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+    const written = writes();
+    const response = await post({ scope: [SPOKE] });
+    expect(response.status).toBe(400);
+    expect(response.jsonBody).toMatchObject({
+      error: { code: "InvalidRequest", target: "dryRun", message: expect.stringMatching(/never writes/) },
+    });
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+    expect(writes()).toBe(written);
+  });
+
   it("refuses ids outside the watched subscriptions, naming the field and index", async () => {
-    const response = await post({ scope: [HUB, `/subscriptions/${SUB_OTHER}/resourceGroups/rg`] });
+    const response = await post({
+      scope: [HUB, `/subscriptions/${SUB_OTHER}/resourceGroups/rg`],
+      dryRun: false,
+    });
     expect(response).toEqual({
       status: 400,
       jsonBody: {
@@ -129,7 +145,7 @@ describe("POST /api/resync", () => {
   });
 
   it("refuses malformed ids, unknown fields, wrong types and bodies that are not JSON", async () => {
-    expect((await post({ scope: [`${HUB}/subnets/default`] })).jsonBody).toMatchObject({
+    expect((await post({ scope: [`${HUB}/subnets/default`], dryRun: true })).jsonBody).toMatchObject({
       error: { target: "scope[0]" },
     });
     expect(await post({ scope: [HUB], dryrun: true })).toMatchObject({
@@ -157,7 +173,7 @@ describe("POST /api/resync", () => {
 
   it("never reveals settings in its answers", async () => {
     const responses = [
-      await post({ scope: [`/subscriptions/${SUB_OTHER}`] }),
+      await post({ scope: [`/subscriptions/${SUB_OTHER}`], dryRun: true }),
       await post("nope"),
       await get("nope"),
     ];
