@@ -1,5 +1,6 @@
 import { HttpRequest } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resyncPoison } from "../../../src/functions/resync-poison.js";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { MAX_BODY_BYTES, resync } from "../../../src/functions/resync.js";
 import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
@@ -182,6 +183,65 @@ describe("POST /api/resync", () => {
       expect(text).not.toContain(SUB_A);
       expect(text).not.toContain("AccountKey");
       expect(text).not.toContain(stack.azurite.queueEndpoint);
+    }
+  });
+});
+
+describe("a resync run the queue gives up on", () => {
+  it("is marked failed with its last error and alerted by the resync-runs poison handler, not left queued", async () => {
+    const seed = stack.emulator.emu.seed;
+    seed.vnet({
+      subscriptionId: SUB_A,
+      resourceGroup: "rg-net",
+      name: "edge",
+      addressPrefixes: ["10.9.0.0/16"],
+    });
+    const EDGE = vnetId("edge");
+    seed.peering({ vnetId: EDGE, remoteVnetId: HUB });
+    stack.emulator.emu.injectFault({
+      method: "PUT",
+      path: "virtualNetworkPeerings",
+      fault: {
+        type: "status",
+        status: 409,
+        code: "AnotherOperationInProgress",
+        message: "Another operation is in progress",
+      },
+    });
+    try {
+      const response = await post({ scope: [EDGE], dryRun: false });
+      expect(response.status).toBe(202);
+      const { runId } = response.jsonBody as { runId: string };
+      const stats = await stack.resyncHarness.drain();
+      expect(stats.poisoned).toBeGreaterThanOrEqual(1);
+      // What a caller polling the run saw before the poison handler ran: stuck in `queued`.
+      expect((await get(runId)).jsonBody).toMatchObject({ status: "queued" });
+
+      const poisoned = await stack.peek(`${RESYNC_QUEUE}-poison`);
+      const mine = poisoned.find((m) => (m as { runId?: string }).runId === runId);
+      expect(mine).toBeDefined();
+      const digestsBefore = stack.digests.length;
+      await resyncPoison(mine, testContext("resyncPoison", stack.logs), stack.rt);
+
+      expect((await get(runId)).jsonBody).toMatchObject({
+        runId,
+        status: "failed",
+        finishedAt: expect.any(String),
+        error: { code: "AnotherOperationInProgress", message: expect.stringContaining(runId) },
+      });
+      expect(logsOf(stack.logs, "ResyncRunPoisoned").at(-1)?.data).toMatchObject({
+        runId,
+        errorCode: "AnotherOperationInProgress",
+      });
+      expect(stack.digests.length).toBe(digestsBefore + 1);
+      expect(stack.digests.at(-1)).toMatchObject({ trigger: "failure", severity: "error" });
+      expect(JSON.stringify(stack.digests.at(-1))).toContain(runId);
+
+      // Delivered twice: the finished run is not failed or alerted again.
+      await resyncPoison(mine, testContext("resyncPoison", stack.logs), stack.rt);
+      expect(stack.digests.length).toBe(digestsBefore + 1);
+    } finally {
+      stack.emulator.emu.clearFaults();
     }
   });
 });
