@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resyncPoison } from "../../../src/functions/resync-poison.js";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { MAX_BODY_BYTES, resync } from "../../../src/functions/resync.js";
-import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
+import { APP_ROLES } from "../../../src/functions/app-roles.js";
+import { RateLimiter } from "../../../src/functions/rate-limit.js";
+import { RESYNC_QUEUE, type Runtime } from "../../../src/functions/runtime.js";
+import { status } from "../../../src/functions/status.js";
 import { testContext } from "../../support/queue-harness.js";
 import { SUB_A, SUB_OTHER, logsOf, startStack, vnetId, seedVnets, type Stack } from "./stack.js";
 
@@ -29,6 +32,7 @@ afterAll(async () => {
 function post(
   body: unknown,
   headers: Record<string, string> = {},
+  rt: Runtime = stack.rt,
 ): Promise<{ status?: number; jsonBody?: unknown; headers?: unknown }> {
   const request = new HttpRequest({
     method: "POST",
@@ -36,7 +40,7 @@ function post(
     body: { string: typeof body === "string" ? body : JSON.stringify(body) },
     headers: { "content-type": "application/json", ...headers },
   });
-  return resync(request, testContext("resync", stack.logs), stack.rt);
+  return resync(request, testContext("resync", stack.logs), rt);
 }
 
 function get(runId: string) {
@@ -184,6 +188,85 @@ describe("POST /api/resync", () => {
       expect(text).not.toContain("AccountKey");
       expect(text).not.toContain(stack.azurite.queueEndpoint);
     }
+  });
+});
+
+describe("POST /api/resync per caller", () => {
+  it("answers 429 with Retry-After once a caller spent RESYNC_RATE_LIMIT_PER_HOUR, reading nothing from ARM", async () => {
+    expect(stack.rt.settings.RESYNC_RATE_LIMIT_PER_HOUR).toBe(30);
+    const clock = { t: Date.parse("2026-03-01T10:00:00Z") };
+    const rt: Runtime = {
+      ...stack.rt,
+      resyncLimiter: new RateLimiter(() => new Date(clock.t), 2, 3_600_000),
+    };
+    const from = (address: string) => ({ "x-forwarded-for": `${address}:50000` });
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+    clock.t += 600_000;
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+    const reads = stack.emulator.emu.count();
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+    for (const dryRun of [true, false]) {
+      const limited = await post({ scope: [SPOKE], dryRun }, from("203.0.113.7"), rt);
+      expect(limited).toMatchObject({
+        status: 429,
+        headers: { "Retry-After": String(3600 - 600) },
+        jsonBody: {
+          error: { code: "TooManyRequests", message: expect.stringContaining("RESYNC_RATE_LIMIT_PER_HOUR") },
+        },
+      });
+    }
+    expect(stack.emulator.emu.count()).toBe(reads);
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+    // Another caller is not held back by the first.
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("198.51.100.20"), rt)).status).toBe(200);
+    clock.t += 3_000_000;
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+  });
+});
+
+describe("with REQUIRE_APP_ROLES (App Service Authentication in front)", () => {
+  const principal = (roles: string[]) =>
+    Buffer.from(
+      JSON.stringify({
+        auth_typ: "aad",
+        role_typ: "roles",
+        claims: roles.map((val) => ({ typ: "roles", val })),
+      }),
+    ).toString("base64");
+  const withRoles = (): Runtime => ({
+    ...stack.rt,
+    settings: { ...stack.rt.settings, REQUIRE_APP_ROLES: true },
+  });
+  const getStatus = (rt: Runtime, headers: Record<string, string>) =>
+    status(
+      new HttpRequest({ method: "GET", url: "http://localhost:7071/api/status", headers }),
+      testContext("status", stack.logs),
+      rt,
+    );
+
+  it("the read role opens the status page but not POST /api/resync; the resync role opens both", async () => {
+    const rt = withRoles();
+    const reader = { "x-ms-client-principal": principal([APP_ROLES.read]), "x-ms-client-principal-id": "r" };
+    const operator = {
+      "x-ms-client-principal": principal([APP_ROLES.resync]),
+      "x-ms-client-principal-id": "o",
+    };
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+
+    expect((await getStatus(rt, reader)).status).toBe(200);
+    const refused = await post({ scope: [SPOKE], dryRun: true }, reader, rt);
+    expect(refused).toMatchObject({
+      status: 403,
+      jsonBody: { error: { code: "AppRoleRequired", message: expect.stringContaining(APP_ROLES.resync) } },
+    });
+    expect((await post({ scope: [SPOKE], dryRun: false }, reader, rt)).status).toBe(403);
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+
+    expect((await post({ scope: [SPOKE], dryRun: true }, operator, rt)).status).toBe(200);
+    expect((await getStatus(rt, operator)).status).toBe(200);
+    // No principal at all (Easy Auth not actually in front, or a misconfigured route): nothing opens.
+    expect((await getStatus(rt, {})).status).toBe(403);
+    expect((await post({ scope: [SPOKE], dryRun: true }, {}, rt)).status).toBe(403);
   });
 });
 
