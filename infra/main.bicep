@@ -172,6 +172,19 @@ param emailDataLocation string = 'United States'
 @description('Optional. STATUS_PAGE_URL: public URL of the status page linked from alerts.')
 param statusPageUrl string = ''
 
+@minValue(0)
+@maxValue(86400)
+@description('Optional. STATUS_REFRESH_SECONDS: the status page re-reads ARM at most this often per instance.')
+param statusRefreshSeconds int = 60
+
+@minValue(1)
+@maxValue(3600)
+@description('Optional. RESYNC_RATE_LIMIT_PER_HOUR: dry runs and runs one caller may ask POST /api/resync for per hour, per instance.')
+param resyncRateLimitPerHour int = 30
+
+@description('Optional. REQUIRE_APP_ROLES: App Service Authentication is in front; POST /api/resync needs the PeeringSync.Resync app role, the read-only endpoints PeeringSync.Read (docs/functions.md).')
+param requireAppRoles bool = false
+
 // ------------------------------------------------------------------------------------------------
 // Key Vault
 // ------------------------------------------------------------------------------------------------
@@ -337,6 +350,9 @@ module functionApp 'modules/function-app.bicep' = {
       EMAIL_SENDER: email.outputs.senderAddress
       EMAIL_RECIPIENTS: enableEmailAlerts ? join(emailRecipients, ',') : ''
       STATUS_PAGE_URL: statusPageUrl
+      STATUS_REFRESH_SECONDS: string(statusRefreshSeconds)
+      RESYNC_RATE_LIMIT_PER_HOUR: string(resyncRateLimitPerHour)
+      REQUIRE_APP_ROLES: string(requireAppRoles)
     }
   }
 }

@@ -129,6 +129,17 @@ const settingsSchema = z.object({
     .transform(list)
     .pipe(z.array(z.email("each entry must be an email address"))),
   STATUS_PAGE_URL: httpsUrl,
+  // --- HTTP endpoints (docs/functions.md "HTTP endpoints: who may ask for what")
+  /** The status page re-reads ARM at most this often per instance; views in between get the last read. */
+  STATUS_REFRESH_SECONDS: int(60, 0, 86_400),
+  /** Dry runs and runs one caller may ask POST /api/resync for per hour, per instance. */
+  RESYNC_RATE_LIMIT_PER_HOUR: int(30, 1, 3600),
+  /**
+   * App Service Authentication (Easy Auth) is in front: callers are told apart by the principal it
+   * vouches for, and POST /api/resync needs the PeeringSync.Resync app role, GET /api/status
+   * PeeringSync.Read (or Resync). Off: the headers Easy Auth would set are not trusted.
+   */
+  REQUIRE_APP_ROLES: bool(false),
   // --- telemetry (Application Insights custom events and metrics, docs/functions.md "Telemetry")
   /** The Functions host reads it too. Not a secret: Microsoft documents it as no security token (it names the resource). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z

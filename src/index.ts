@@ -2,6 +2,7 @@ import { app } from "@azure/functions";
 import { onNetworkEvent } from "./functions/on-network-event.js";
 import { reconcilePoison } from "./functions/reconcile-poison.js";
 import { reconcileVnet } from "./functions/reconcile-vnet.js";
+import { resyncPoison } from "./functions/resync-poison.js";
 import { resyncRun } from "./functions/resync-run.js";
 import { resyncStatus } from "./functions/resync-status.js";
 import { resync } from "./functions/resync.js";
@@ -45,6 +46,11 @@ app.storageQueue("resyncRun", {
   queueName: RESYNC_QUEUE,
   connection,
   handler: (item, context) => resyncRun(item, context),
+});
+app.storageQueue("resyncPoison", {
+  queueName: `${RESYNC_QUEUE}-poison`,
+  connection,
+  handler: (item, context) => resyncPoison(item, context),
 });
 app.http("status", {
   methods: ["GET"],

@@ -222,6 +222,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: settings.STATUS_PAGE_URL
         }
         {
+          name: 'STATUS_REFRESH_SECONDS'
+          value: settings.STATUS_REFRESH_SECONDS
+        }
+        {
+          name: 'RESYNC_RATE_LIMIT_PER_HOUR'
+          value: settings.RESYNC_RATE_LIMIT_PER_HOUR
+        }
+        {
+          name: 'REQUIRE_APP_ROLES'
+          value: settings.REQUIRE_APP_ROLES
+        }
+        {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: applicationInsightsConnectionString
         }

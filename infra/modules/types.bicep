@@ -117,6 +117,15 @@ type peeringSyncSettingsType = {
 
   @description('Required. Public URL of the status page linked from alerts, or empty.')
   STATUS_PAGE_URL: string
+
+  @description('Required. Seconds between the status page\'s ARM reads, per instance.')
+  STATUS_REFRESH_SECONDS: string
+
+  @description('Required. Dry runs and runs one caller may ask for per hour, per instance.')
+  RESYNC_RATE_LIMIT_PER_HOUR: string
+
+  @description('Required. "true" when App Service Authentication is in front and app roles are required.')
+  REQUIRE_APP_ROLES: string
 }
 
 @export()

@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
 import { ArmError } from "../reconcile/errors.js";
 import type { NetworkPort } from "../reconcile/port.js";
-import type { Policy, Vnet } from "../reconcile/types.js";
+import { idKey } from "../reconcile/ids.js";
+import type { Policy, Snapshot, Vnet } from "../reconcile/types.js";
 import { driftedVnets, type Drift } from "./drift.js";
 import { enqueueReconciles, type EnqueueDeps } from "./intake.js";
 import type { FailureNotice, PeerIndex } from "./ports.js";
@@ -23,6 +24,8 @@ export interface SweepResult {
   enqueued: string[];
   deduplicated: string[];
   indexRowsRemoved: number;
+  /** Every watched subscription as read, unless one failed for another reason than access. */
+  snapshot?: Snapshot;
 }
 
 /**
@@ -70,6 +73,14 @@ export async function sweepSubscriptions(correlationId: string, deps: SweepDeps)
     enqueued,
     deduplicated,
     indexRowsRemoved: removed,
+    ...(failed.length === 0
+      ? {
+          snapshot: {
+            vnets: [...vnets].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id))),
+            inaccessibleSubscriptions: [...inaccessible],
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { resyncMessageSchema } from "../events/ports.js";
 import { runReconcileJob } from "../events/reconcile-job.js";
+import { narrowedRepair } from "../events/resync-request.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
@@ -22,7 +23,10 @@ export async function resyncRun(item: unknown, context: InvocationContext, rt?: 
     });
     return;
   }
-  const { runId, scope, repairDisconnected, correlationId } = message.value;
+  const { runId, scope, correlationId } = message.value;
+  // POST /api/resync already refused a wider policy; whoever else can write to the queue cannot
+  // widen it either (a run queued before REPAIR_DISCONNECTED was turned off does not repair).
+  const repairDisconnected = narrowedRepair(message.value.repairDisconnected, r.policy);
   const known = await r.audit.getRun(runId);
   if (known && (known.run.status === "succeeded" || known.run.status === "failed")) {
     logEvent(context, "info", "ResyncRunSkipped", { runId, correlationId, status: known.run.status });

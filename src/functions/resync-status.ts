@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { ActionRecord } from "../events/ports.js";
 import { errorResponse, internalError } from "./http.js";
+import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";
 
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,10 +13,15 @@ export async function resyncStatus(
   rt?: Runtime,
 ): Promise<HttpResponseInit> {
   try {
+    const r = rt ?? (await runtime());
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
+      APP_ROLES.read,
+      APP_ROLES.resync,
+    ]);
+    if (unauthorized) return unauthorized;
     const runId = request.params.runId ?? "";
     if (!RUN_ID.test(runId))
       return errorResponse(400, "InvalidRunId", "runId must be a run id (a GUID).", "runId");
-    const r = rt ?? (await runtime());
     const found = await r.audit.getRun(runId.toLowerCase());
     if (!found) return errorResponse(404, "RunNotFound", "No run with this id.", "runId");
     const { run, actions } = found;

@@ -1,19 +1,24 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toJsonDocument } from "../reconcile/plan-document.js";
-import { checkResyncRequest } from "../events/resync-request.js";
+import { checkResyncRequest, refuseBeyondPolicy } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
+import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { reportRun } from "./metrics.js";
+import { callerOf } from "./rate-limit.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
+import { coversEstate } from "./snapshot-cache.js";
 import { logEvent } from "./telemetry.js";
 
 /** Scope lists are short; anything bigger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * POST /api/resync {scope, dryRun, repairDisconnected}. A dry run answers 200 with the plan (the CLI's
+ * POST /api/resync {scope, dryRun, repairDisconnected}. `dryRun` is required. The request may only
+ * narrow the configured policy (refuseBeyondPolicy): asking for more is answered 403 BeyondPolicy.
+ * A dry run answers 200 with the plan (the CLI's
  * `--output json` shape). Otherwise the run is recorded as queued, put on the resync-runs queue
  * (resyncRun does the work, so this call returns fast and the work survives a restart) and answered
  * 202 with its id and a Location to poll.
@@ -24,6 +29,9 @@ export async function resync(
   rt?: Runtime,
 ): Promise<HttpResponseInit> {
   try {
+    const r = rt ?? (await runtime());
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [APP_ROLES.resync]);
+    if (unauthorized) return reject(context, unauthorized);
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES) return tooLarge();
     const text = await request.text();
@@ -35,7 +43,6 @@ export async function resync(
       return reject(context, errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body"));
     }
 
-    const r = rt ?? (await runtime());
     const check = checkResyncRequest(body, r.settings.WATCHED_SUBSCRIPTIONS);
     if (!check.ok) {
       return reject(
@@ -43,11 +50,29 @@ export async function resync(
         errorResponse(400, "InvalidRequest", `${check.field} ${check.message}.`, check.field),
       );
     }
+    const beyond = refuseBeyondPolicy(check.request, r.policy);
+    if (beyond) {
+      return reject(
+        context,
+        errorResponse(403, "BeyondPolicy", `${beyond.field}: ${beyond.message}.`, beyond.field),
+      );
+    }
+    // Every dry run and run reads ARM: one caller must not spend the budget the reconciles need.
+    const allowed = r.resyncLimiter.take(callerOf(request, r.settings.REQUIRE_APP_ROLES));
+    if (!allowed.ok) {
+      const response = errorResponse(
+        429,
+        "TooManyRequests",
+        `At most ${r.resyncLimiter.limit} dry runs and runs per caller per hour (RESYNC_RATE_LIMIT_PER_HOUR); try again in ${allowed.retryAfterSeconds} s.`,
+      );
+      return reject(context, { ...response, headers: { "Retry-After": String(allowed.retryAfterSeconds) } });
+    }
     const { scope, dryRun, repairDisconnected } = check.request;
     const correlationId = context.invocationId;
 
     if (dryRun) {
       const counter = { writes: 0 };
+      const readAt = r.now();
       let outcome;
       try {
         outcome = await reconcile(
@@ -64,6 +89,9 @@ export async function resync(
         if (err instanceof ArmError) return armFailure(err);
         throw err;
       }
+      // A dry run of every watched subscription read what the status page shows: keep it for the page.
+      if (coversEstate(scope, r.policy.watchedSubscriptions))
+        r.statusSnapshots.offer(outcome.snapshot, readAt);
       await r.audit.recordRun(outcome.report, outcome.snapshot, {
         ...(repairDisconnected !== undefined ? { repairDisconnected } : {}),
       });
@@ -107,7 +135,7 @@ function reject(context: InvocationContext, response: HttpResponseInit): HttpRes
   logEvent(context, "warn", "ResyncRejected", {
     status: response.status,
     code: error.code,
-    field: error.target,
+    ...(error.target ? { field: error.target } : {}),
   });
   return response;
 }

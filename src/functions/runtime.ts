@@ -21,6 +21,8 @@ import type {
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
 import { noMetrics, type Metrics } from "./metrics.js";
+import { RateLimiter } from "./rate-limit.js";
+import { SnapshotCache } from "./snapshot-cache.js";
 import { redactInTelemetry } from "./telemetry.js";
 
 /** Fixed names: the queue trigger registrations (src/index.ts) use them too. */
@@ -48,6 +50,10 @@ export interface Runtime {
   notifier: Notifier;
   /** Application Insights custom events and metrics; `noMetrics` without a connection string. */
   metrics: Metrics;
+  /** The last read of the whole estate, for the status page (fed by the sweep and whole-estate dry runs). */
+  statusSnapshots: SnapshotCache;
+  /** POST /api/resync per caller (RESYNC_RATE_LIMIT_PER_HOUR). */
+  resyncLimiter: RateLimiter;
   now: () => Date;
   newId: () => string;
   sleep: (ms: number) => Promise<void>;
@@ -94,6 +100,15 @@ export async function createRuntime(
     audit: new TableAuditStore(storage.table(settings.AUDIT_TABLE)),
     notifier,
     metrics: overrides.metrics ?? (await metricsFromSettings(settings, env)),
+    statusSnapshots: new SnapshotCache(
+      overrides.now ?? (() => new Date()),
+      settings.STATUS_REFRESH_SECONDS * 1000,
+    ),
+    resyncLimiter: new RateLimiter(
+      overrides.now ?? (() => new Date()),
+      settings.RESYNC_RATE_LIMIT_PER_HOUR,
+      3_600_000,
+    ),
     now: () => new Date(),
     newId: randomUUID,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

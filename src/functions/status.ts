@@ -7,6 +7,7 @@ import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";
 import { buildStatusReport, renderStatusPage, type StatusReport } from "../status/index.js";
 import { armFailure, internalError } from "./http.js";
+import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";
 
@@ -15,8 +16,8 @@ export const RECENT_RUNS = 15;
 const RUNS_WITH_ACTIONS = 5;
 
 /**
- * GET /api/status: the health page. Reads every watched subscription through the port, plans (a dry
- * run: nothing is written, nothing is recorded), reads the recent runs from the audit, and answers
+ * GET /api/status: the health page. Takes the last read of every watched subscription (statusReport),
+ * plans (a dry run: nothing is written, nothing is recorded), reads the recent runs from the audit, and answers
  * the self-contained HTML page, or the same data as JSON when the caller accepts application/json.
  */
 export async function status(
@@ -26,6 +27,11 @@ export async function status(
 ): Promise<HttpResponseInit> {
   try {
     const r = rt ?? (await runtime());
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
+      APP_ROLES.read,
+      APP_ROLES.resync,
+    ]);
+    if (unauthorized) return unauthorized;
     let report: StatusReport;
     try {
       report = await statusReport(r);
@@ -35,6 +41,7 @@ export async function status(
     }
     logEvent(context, "info", "StatusServed", {
       vnets: report.summary.vnets,
+      readAt: report.readAt,
       problems: report.problems.length,
       json: wantsJson(request),
     });
@@ -66,16 +73,23 @@ export async function status(
   }
 }
 
-/** The report the page shows, built from the runtime's port, policy and audit. */
+/**
+ * The report the page shows: the last read of the estate (re-read through the port only when older
+ * than STATUS_REFRESH_SECONDS, one read for concurrent views), planned with the runtime's policy, and
+ * the audit's recent runs, which are read on every view (Table reads, not ARM's budget).
+ */
 export async function statusReport(r: Runtime): Promise<StatusReport> {
-  const [{ snapshot }, recent] = await Promise.all([
-    readSnapshot(r.port, r.policy, [], r.settings.MAX_PARALLEL_VNETS),
+  const [{ snapshot, readAt }, recent] = await Promise.all([
+    r.statusSnapshots.get(
+      async () => (await readSnapshot(r.port, r.policy, [], r.settings.MAX_PARALLEL_VNETS)).snapshot,
+    ),
     recentActivity(r.audit),
   ]);
   return buildStatusReport({
     snapshot,
     plan: plan(snapshot, r.policy),
     generatedAt: r.now().toISOString(),
+    readAt: readAt.toISOString(),
     reportOnly: r.policy.reportOnly,
     recentRuns: recent.runs,
     recentActions: recent.actions,

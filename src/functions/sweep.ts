@@ -14,7 +14,8 @@ export async function sweep(
   rt?: Runtime,
 ): Promise<void> {
   const r = rt ?? (await runtime());
-  const startedAt = r.now().toISOString();
+  const started = r.now();
+  const startedAt = started.toISOString();
   const correlationId = context.invocationId;
   const result = await sweepSubscriptions(correlationId, {
     port: r.port,
@@ -27,6 +28,8 @@ export async function sweep(
     dedupeWindowSeconds: r.settings.DEDUPE_WINDOW_SECONDS,
     delaySeconds: r.settings.RECONCILE_DELAY_SECONDS,
   });
+  // The status page shows this read until it is STATUS_REFRESH_SECONDS old: no second read for it.
+  if (result.snapshot) r.statusSnapshots.offer(result.snapshot, started);
   const runId = r.newId();
   const firstFailure = result.failedSubscriptions[0];
   await r.audit.putRun({

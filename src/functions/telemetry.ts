@@ -33,6 +33,7 @@ export type TelemetryEvent =
   | "ResyncPlanned"
   | "ResyncQueued"
   | "ResyncRunSkipped"
+  | "ResyncRunPoisoned"
   | "StatusServed"
   | "RequestFailed";
 

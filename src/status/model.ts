@@ -54,6 +54,8 @@ export interface StatusInput {
   plan: Plan;
   /** ISO 8601, from the caller's clock. */
   generatedAt: string;
+  /** ISO 8601: when `snapshot` was read from ARM (the page may serve an earlier read); default generatedAt. */
+  readAt?: string;
   /** Writes in the plan are not made automatically (report-only mode). */
   reportOnly?: boolean;
   /** Newest first, from the audit (AuditStore.listRecentRuns). */
@@ -195,6 +197,8 @@ export interface StatusSummary {
 
 export interface StatusReport {
   generatedAt: string;
+  /** When the VNets shown were read from ARM: at most the refresh interval before generatedAt. */
+  readAt: string;
   reportOnly: boolean;
   summary: StatusSummary;
   topology: { subscriptions: StatusSubscription[]; vnets: StatusVnet[]; edges: StatusEdge[] };
@@ -380,6 +384,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
 
   return {
     generatedAt: input.generatedAt,
+    readAt: input.readAt ?? input.generatedAt,
     reportOnly,
     summary: {
       vnets: snapshot.vnets.length,

@@ -66,7 +66,7 @@ export function renderStatusPage(report: StatusReport, options: RenderOptions = 
     recentRunsSection(report),
     skippedSection(report),
     "</main>",
-    `<footer class="wrap"><p>vnet-peering-sync status, generated ${time(report.generatedAt)} from a fresh read of Azure Resource Manager and a dry-run plan (nothing was written). <a href="#main">Back to top</a></p></footer>`,
+    `<footer class="wrap"><p>vnet-peering-sync status, generated ${time(report.generatedAt)} from a read of Azure Resource Manager made ${time(report.readAt)} (${esc(ageText(report))}) and a dry-run plan (nothing was written). <a href="#main">Back to top</a></p></footer>`,
     // Optional nicety: start a large, scrolling diagram at its centre (the hubs). The page works without it.
     "<script>for(const d of document.querySelectorAll('.diagram.scroll')){d.scrollLeft=(d.scrollWidth-d.clientWidth)/2;d.scrollTop=(d.scrollHeight-d.clientHeight)/2;}</script>",
     "</body>",
@@ -85,10 +85,23 @@ export function esc(value: unknown): string {
     .replace(/'/g, "&#39;");
 }
 
+/** How old the ARM read behind the page is, in words ("just now", "4 min ago"). */
+export function ageText(report: Pick<StatusReport, "generatedAt" | "readAt">): string {
+  const seconds = Math.max(
+    0,
+    Math.round((Date.parse(report.generatedAt) - Date.parse(report.readAt)) / 1000),
+  );
+  if (!Number.isFinite(seconds) || seconds < 5) return "just now";
+  if (seconds < 120) return `${seconds} s ago`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
 function metaLine(report: StatusReport): string {
   const s = report.summary;
   const bits = [
     `Generated ${time(report.generatedAt)}`,
+    `<span data-read-at="${esc(report.readAt)}">Azure read ${time(report.readAt)}, ${esc(ageText(report))}</span>`,
     `${s.vnets} VNet${plural(s.vnets)} read in ${s.subscriptions} subscription${plural(s.subscriptions)}`,
     `${s.pairs} peered pair${plural(s.pairs)}`,
   ];

@@ -176,7 +176,7 @@ describe("access", () => {
     const dry = await post({ scope: [IDS.spoke], dryRun: true }, logs);
     answers.push(["dry run", dry]);
     expect(dry.status).toBe(200);
-    const queued = await post({ scope: [IDS.spoke] }, logs);
+    const queued = await post({ scope: [IDS.spoke], dryRun: false }, logs);
     answers.push(["queued run", queued]);
     expect(queued.status).toBe(202);
     const { runId } = queued.jsonBody as { runId: string };

@@ -2,13 +2,16 @@ import { HttpRequest } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { resync } from "../../../src/functions/resync.js";
+import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
 import { testContext } from "../../support/queue-harness.js";
 import { SUB_A, SUB_B, seedVnets, startStack, vnetId, type Stack } from "./stack.js";
 
 /**
- * POST /api/resync with `"repairDisconnected": true`, end to end (HTTP -> resync-runs queue on Azurite
- * -> resyncRun -> ARM emulator): the Disconnected half is re-PUT and the other half created, both end
- * Connected. Without the flag (and REPAIR_DISCONNECTED off) the same pair is only reported.
+ * POST /api/resync with `"repairDisconnected": true` where REPAIR_DISCONNECTED allows it, end to end
+ * (HTTP -> resync-runs queue on Azurite -> resyncRun -> ARM emulator): the Disconnected half is re-PUT
+ * and the other half created, both end Connected. A request that turns repair off only reports the
+ * pair. Where REPAIR_DISCONNECTED is off, asking for the repair is refused: a function key may only
+ * narrow the configured policy.
  */
 
 const A = vnetId("app");
@@ -19,7 +22,7 @@ const BA = `${B}/virtualNetworkPeerings/shared-to-app`;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { REPAIR_DISCONNECTED: "true" } });
   seedVnets(stack, [
     ["app", SUB_A, "10.20.0.0/16"],
     ["shared", SUB_B, "10.30.0.0/16"],
@@ -34,14 +37,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function post(body: unknown) {
+function post(body: unknown, on: Stack = stack) {
   const request = new HttpRequest({
     method: "POST",
     url: BASE,
     body: { string: JSON.stringify(body) },
     headers: { "content-type": "application/json" },
   });
-  return resync(request, testContext("resync", stack.logs), stack.rt);
+  return resync(request, testContext("resync", on.logs), on.rt);
 }
 
 async function status(runId: string): Promise<Record<string, unknown>> {
@@ -68,9 +71,9 @@ const writes = () =>
   stack.emulator.emu.count({ method: "PUT" }) + stack.emulator.emu.count({ method: "DELETE" });
 
 describe("POST /api/resync on a Disconnected pair", () => {
-  it("without repairDisconnected only reports it: alertOnly, no write, still Disconnected", async () => {
-    expect(stack.rt.policy.repairDisconnected).toBe(false);
-    const result = await run({ scope: [A] });
+  it("with repairDisconnected: false (narrowing the setting) only reports it: alertOnly, no write, still Disconnected", async () => {
+    expect(stack.rt.policy.repairDisconnected).toBe(true);
+    const result = await run({ scope: [A], dryRun: false, repairDisconnected: false });
     expect(result).toMatchObject({ status: "succeeded", trigger: "manual" });
     expect(result.actions).toEqual([
       expect.objectContaining({ kind: "alertOnly", problem: "Disconnected", target: AB, result: "skipped" }),
@@ -100,7 +103,7 @@ describe("POST /api/resync on a Disconnected pair", () => {
   });
 
   it("with repairDisconnected re-PUTs the Disconnected half, creates the other, and both end Connected", async () => {
-    const result = await run({ scope: [A], repairDisconnected: true });
+    const result = await run({ scope: [A], dryRun: false, repairDisconnected: true });
     expect(result).toMatchObject({ status: "succeeded", repairDisconnected: true });
     const actions = result.actions as Array<Record<string, unknown>>;
     expect(actions).toEqual(
@@ -125,8 +128,63 @@ describe("POST /api/resync on a Disconnected pair", () => {
   });
 
   it("afterwards has nothing left to do, with or without the flag", async () => {
-    const again = await run({ scope: [A], repairDisconnected: true });
+    const again = await run({ scope: [A], dryRun: false, repairDisconnected: true });
     expect(again).toMatchObject({ status: "succeeded", actions: [] });
     expect(writes()).toBe(2);
+  });
+});
+
+describe("POST /api/resync where REPAIR_DISCONNECTED is off", () => {
+  let off: Stack;
+  beforeAll(async () => {
+    off = await startStack();
+    off.emulator.emu.seed.vnet({
+      subscriptionId: SUB_A,
+      resourceGroup: "rg-net",
+      name: "app",
+      addressPrefixes: ["10.20.0.0/16"],
+    });
+    off.emulator.emu.seed.vnet({
+      subscriptionId: SUB_B,
+      resourceGroup: "rg-net",
+      name: "shared",
+      addressPrefixes: ["10.30.0.0/16"],
+    });
+    const [, ba] = off.emulator.emu.seed.connect(A, B, { nameAB: "app-to-shared", nameBA: "shared-to-app" });
+    off.emulator.emu.seed.deletePeering(ba);
+  });
+  afterAll(async () => {
+    await off?.stop();
+  });
+
+  it("refuses repairDisconnected: true with 403 BeyondPolicy naming the field, queues nothing and leaves the deleted half deleted", async () => {
+    expect(off.rt.policy.repairDisconnected).toBe(false);
+    for (const dryRun of [false, true]) {
+      const response = await post({ scope: [A], dryRun, repairDisconnected: true }, off);
+      expect(response.status).toBe(403);
+      expect(response.jsonBody).toMatchObject({
+        error: {
+          code: "BeyondPolicy",
+          target: "repairDisconnected",
+          message: expect.stringMatching(/only narrow the configured policy/),
+        },
+      });
+    }
+    expect(await off.peek(RESYNC_QUEUE)).toEqual([]);
+    await off.resyncHarness.drain();
+    expect(off.emulator.emu.count({ method: "PUT" })).toBe(0);
+    expect(off.emulator.emu.seed.getPeering(BA)).toBeUndefined();
+  });
+
+  it("a run queued with repairDisconnected: true (before the setting was turned off) still does not repair", async () => {
+    await off.rt.resyncQueue.send({
+      runId: off.rt.newId(),
+      scope: [A],
+      correlationId: "queued-earlier",
+      repairDisconnected: true,
+    });
+    await off.resyncHarness.drain();
+    expect(off.emulator.emu.count({ method: "PUT" })).toBe(0);
+    expect(off.emulator.emu.seed.getPeering(BA)).toBeUndefined();
   });
 });

@@ -1,8 +1,12 @@
 import { HttpRequest } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resyncPoison } from "../../../src/functions/resync-poison.js";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { MAX_BODY_BYTES, resync } from "../../../src/functions/resync.js";
-import { RESYNC_QUEUE } from "../../../src/functions/runtime.js";
+import { APP_ROLES } from "../../../src/functions/app-roles.js";
+import { RateLimiter } from "../../../src/functions/rate-limit.js";
+import { RESYNC_QUEUE, type Runtime } from "../../../src/functions/runtime.js";
+import { status } from "../../../src/functions/status.js";
 import { testContext } from "../../support/queue-harness.js";
 import { SUB_A, SUB_OTHER, logsOf, startStack, vnetId, seedVnets, type Stack } from "./stack.js";
 
@@ -28,6 +32,7 @@ afterAll(async () => {
 function post(
   body: unknown,
   headers: Record<string, string> = {},
+  rt: Runtime = stack.rt,
 ): Promise<{ status?: number; jsonBody?: unknown; headers?: unknown }> {
   const request = new HttpRequest({
     method: "POST",
@@ -35,7 +40,7 @@ function post(
     body: { string: typeof body === "string" ? body : JSON.stringify(body) },
     headers: { "content-type": "application/json", ...headers },
   });
-  return resync(request, testContext("resync", stack.logs), stack.rt);
+  return resync(request, testContext("resync", stack.logs), rt);
 }
 
 function get(runId: string) {
@@ -78,6 +83,7 @@ describe("POST /api/resync", () => {
   it("queues a real run, answers 202 with its id and Location, and the status call follows it to the end", async () => {
     const response = await post({
       scope: [`/subscriptions/${SUB_A}/resourceGroups/rg-net`],
+      dryRun: false,
       repairDisconnected: false,
     });
     expect(response.status).toBe(202);
@@ -114,8 +120,23 @@ describe("POST /api/resync", () => {
     expect(writes()).toBe(1);
   });
 
+  it("refuses a body without dryRun with 400 naming the field and why, and neither queues nor writes", async () => {
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+    const written = writes();
+    const response = await post({ scope: [SPOKE] });
+    expect(response.status).toBe(400);
+    expect(response.jsonBody).toMatchObject({
+      error: { code: "InvalidRequest", target: "dryRun", message: expect.stringMatching(/never writes/) },
+    });
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+    expect(writes()).toBe(written);
+  });
+
   it("refuses ids outside the watched subscriptions, naming the field and index", async () => {
-    const response = await post({ scope: [HUB, `/subscriptions/${SUB_OTHER}/resourceGroups/rg`] });
+    const response = await post({
+      scope: [HUB, `/subscriptions/${SUB_OTHER}/resourceGroups/rg`],
+      dryRun: false,
+    });
     expect(response).toEqual({
       status: 400,
       jsonBody: {
@@ -129,7 +150,7 @@ describe("POST /api/resync", () => {
   });
 
   it("refuses malformed ids, unknown fields, wrong types and bodies that are not JSON", async () => {
-    expect((await post({ scope: [`${HUB}/subnets/default`] })).jsonBody).toMatchObject({
+    expect((await post({ scope: [`${HUB}/subnets/default`], dryRun: true })).jsonBody).toMatchObject({
       error: { target: "scope[0]" },
     });
     expect(await post({ scope: [HUB], dryrun: true })).toMatchObject({
@@ -157,7 +178,7 @@ describe("POST /api/resync", () => {
 
   it("never reveals settings in its answers", async () => {
     const responses = [
-      await post({ scope: [`/subscriptions/${SUB_OTHER}`] }),
+      await post({ scope: [`/subscriptions/${SUB_OTHER}`], dryRun: true }),
       await post("nope"),
       await get("nope"),
     ];
@@ -166,6 +187,144 @@ describe("POST /api/resync", () => {
       expect(text).not.toContain(SUB_A);
       expect(text).not.toContain("AccountKey");
       expect(text).not.toContain(stack.azurite.queueEndpoint);
+    }
+  });
+});
+
+describe("POST /api/resync per caller", () => {
+  it("answers 429 with Retry-After once a caller spent RESYNC_RATE_LIMIT_PER_HOUR, reading nothing from ARM", async () => {
+    expect(stack.rt.settings.RESYNC_RATE_LIMIT_PER_HOUR).toBe(30);
+    const clock = { t: Date.parse("2026-03-01T10:00:00Z") };
+    const rt: Runtime = {
+      ...stack.rt,
+      resyncLimiter: new RateLimiter(() => new Date(clock.t), 2, 3_600_000),
+    };
+    const from = (address: string) => ({ "x-forwarded-for": `${address}:50000` });
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+    clock.t += 600_000;
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+    const reads = stack.emulator.emu.count();
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+    for (const dryRun of [true, false]) {
+      const limited = await post({ scope: [SPOKE], dryRun }, from("203.0.113.7"), rt);
+      expect(limited).toMatchObject({
+        status: 429,
+        headers: { "Retry-After": String(3600 - 600) },
+        jsonBody: {
+          error: { code: "TooManyRequests", message: expect.stringContaining("RESYNC_RATE_LIMIT_PER_HOUR") },
+        },
+      });
+    }
+    expect(stack.emulator.emu.count()).toBe(reads);
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+    // Another caller is not held back by the first.
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("198.51.100.20"), rt)).status).toBe(200);
+    clock.t += 3_000_000;
+    expect((await post({ scope: [SPOKE], dryRun: true }, from("203.0.113.7"), rt)).status).toBe(200);
+  });
+});
+
+describe("with REQUIRE_APP_ROLES (App Service Authentication in front)", () => {
+  const principal = (roles: string[]) =>
+    Buffer.from(
+      JSON.stringify({
+        auth_typ: "aad",
+        role_typ: "roles",
+        claims: roles.map((val) => ({ typ: "roles", val })),
+      }),
+    ).toString("base64");
+  const withRoles = (): Runtime => ({
+    ...stack.rt,
+    settings: { ...stack.rt.settings, REQUIRE_APP_ROLES: true },
+  });
+  const getStatus = (rt: Runtime, headers: Record<string, string>) =>
+    status(
+      new HttpRequest({ method: "GET", url: "http://localhost:7071/api/status", headers }),
+      testContext("status", stack.logs),
+      rt,
+    );
+
+  it("the read role opens the status page but not POST /api/resync; the resync role opens both", async () => {
+    const rt = withRoles();
+    const reader = { "x-ms-client-principal": principal([APP_ROLES.read]), "x-ms-client-principal-id": "r" };
+    const operator = {
+      "x-ms-client-principal": principal([APP_ROLES.resync]),
+      "x-ms-client-principal-id": "o",
+    };
+    const queued = (await stack.peek(RESYNC_QUEUE)).length;
+
+    expect((await getStatus(rt, reader)).status).toBe(200);
+    const refused = await post({ scope: [SPOKE], dryRun: true }, reader, rt);
+    expect(refused).toMatchObject({
+      status: 403,
+      jsonBody: { error: { code: "AppRoleRequired", message: expect.stringContaining(APP_ROLES.resync) } },
+    });
+    expect((await post({ scope: [SPOKE], dryRun: false }, reader, rt)).status).toBe(403);
+    expect(await stack.peek(RESYNC_QUEUE)).toHaveLength(queued);
+
+    expect((await post({ scope: [SPOKE], dryRun: true }, operator, rt)).status).toBe(200);
+    expect((await getStatus(rt, operator)).status).toBe(200);
+    // No principal at all (Easy Auth not actually in front, or a misconfigured route): nothing opens.
+    expect((await getStatus(rt, {})).status).toBe(403);
+    expect((await post({ scope: [SPOKE], dryRun: true }, {}, rt)).status).toBe(403);
+  });
+});
+
+describe("a resync run the queue gives up on", () => {
+  it("is marked failed with its last error and alerted by the resync-runs poison handler, not left queued", async () => {
+    const seed = stack.emulator.emu.seed;
+    seed.vnet({
+      subscriptionId: SUB_A,
+      resourceGroup: "rg-net",
+      name: "edge",
+      addressPrefixes: ["10.9.0.0/16"],
+    });
+    const EDGE = vnetId("edge");
+    seed.peering({ vnetId: EDGE, remoteVnetId: HUB });
+    stack.emulator.emu.injectFault({
+      method: "PUT",
+      path: "virtualNetworkPeerings",
+      fault: {
+        type: "status",
+        status: 409,
+        code: "AnotherOperationInProgress",
+        message: "Another operation is in progress",
+      },
+    });
+    try {
+      const response = await post({ scope: [EDGE], dryRun: false });
+      expect(response.status).toBe(202);
+      const { runId } = response.jsonBody as { runId: string };
+      const stats = await stack.resyncHarness.drain();
+      expect(stats.poisoned).toBeGreaterThanOrEqual(1);
+      // What a caller polling the run saw before the poison handler ran: stuck in `queued`.
+      expect((await get(runId)).jsonBody).toMatchObject({ status: "queued" });
+
+      const poisoned = await stack.peek(`${RESYNC_QUEUE}-poison`);
+      const mine = poisoned.find((m) => (m as { runId?: string }).runId === runId);
+      expect(mine).toBeDefined();
+      const digestsBefore = stack.digests.length;
+      await resyncPoison(mine, testContext("resyncPoison", stack.logs), stack.rt);
+
+      expect((await get(runId)).jsonBody).toMatchObject({
+        runId,
+        status: "failed",
+        finishedAt: expect.any(String),
+        error: { code: "AnotherOperationInProgress", message: expect.stringContaining(runId) },
+      });
+      expect(logsOf(stack.logs, "ResyncRunPoisoned").at(-1)?.data).toMatchObject({
+        runId,
+        errorCode: "AnotherOperationInProgress",
+      });
+      expect(stack.digests.length).toBe(digestsBefore + 1);
+      expect(stack.digests.at(-1)).toMatchObject({ trigger: "failure", severity: "error" });
+      expect(JSON.stringify(stack.digests.at(-1))).toContain(runId);
+
+      // Delivered twice: the finished run is not failed or alerted again.
+      await resyncPoison(mine, testContext("resyncPoison", stack.logs), stack.rt);
+      expect(stack.digests.length).toBe(digestsBefore + 1);
+    } finally {
+      stack.emulator.emu.clearFaults();
     }
   });
 });

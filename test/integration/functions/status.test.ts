@@ -2,7 +2,10 @@ import { HttpRequest } from "@azure/functions";
 import type * as Functions from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_TOPOLOGY } from "../../../src/cli/emulator-target.js";
+import { SnapshotCache } from "../../../src/functions/snapshot-cache.js";
 import { status } from "../../../src/functions/status.js";
+import { sweep } from "../../../src/functions/sweep.js";
+import type { Runtime } from "../../../src/functions/runtime.js";
 import { reconcile } from "../../../src/reconcile/run.js";
 import type { StatusReport } from "../../../src/status/index.js";
 import { testContext } from "../../support/queue-harness.js";
@@ -73,13 +76,26 @@ afterAll(async () => {
 const writes = () =>
   stack.emulator.emu.count({ method: "PUT" }) + stack.emulator.emu.count({ method: "DELETE" });
 
-async function get(accept?: string) {
+async function get(accept?: string, rt: Runtime = stack.rt) {
   const request = new HttpRequest({
     method: "GET",
     url: "http://localhost:7071/api/status",
     headers: accept ? { accept } : {},
   });
-  return status(request, testContext("status", stack.logs), stack.rt);
+  return status(request, testContext("status", stack.logs), rt);
+}
+
+/** ARM reads of VNets: list pages and single GETs. */
+const armReads = () =>
+  stack.emulator.emu.count({ kind: "virtualNetworkList" }) +
+  stack.emulator.emu.count({ kind: "virtualNetwork" });
+
+/** The stack's runtime with its own status snapshot and a clock the test moves. */
+function withClock(refreshSeconds = 60) {
+  const clock = { t: Date.parse("2026-03-01T10:00:00Z") };
+  const now = () => new Date(clock.t);
+  const rt: Runtime = { ...stack.rt, now, statusSnapshots: new SnapshotCache(now, refreshSeconds * 1000) };
+  return { rt, clock };
 }
 
 describe("GET /api/status", () => {
@@ -165,7 +181,7 @@ describe("GET /api/status", () => {
 
   it("answers 503 with Retry-After when ARM is busy, without details of the app", async () => {
     const busy = {
-      ...stack.rt,
+      ...withClock().rt,
       port: {
         ...stack.rt.port,
         listVnets: async () => {
@@ -178,5 +194,63 @@ describe("GET /api/status", () => {
     const response = await status(request, testContext("status", stack.logs), busy);
     expect(response.status).toBe(503);
     expect(response.headers).toEqual({ "Retry-After": "7" });
+  });
+});
+
+describe("GET /api/status and the ARM read budget", () => {
+  it("two views within STATUS_REFRESH_SECONDS read ARM once; the second shows the first read and its age", async () => {
+    const { rt, clock } = withClock(60);
+    const before = armReads();
+    const first = JSON.parse(String((await get("application/json", rt)).body)) as StatusReport;
+    const oneRead = armReads() - before;
+    expect(oneRead).toBeGreaterThan(0);
+    expect(first.readAt).toBe("2026-03-01T10:00:00.000Z");
+
+    clock.t += 45_000;
+    const second = await get(undefined, rt);
+    expect(armReads() - before).toBe(oneRead);
+    const html = String(second.body);
+    expect(html).toContain('data-read-at="2026-03-01T10:00:00.000Z"');
+    expect(html).toContain("45 s ago");
+    const json = JSON.parse(String((await get("application/json", rt)).body)) as StatusReport;
+    expect(json).toMatchObject({
+      generatedAt: "2026-03-01T10:00:45.000Z",
+      readAt: "2026-03-01T10:00:00.000Z",
+    });
+    expect(json.problems).toEqual(first.problems);
+    expect(armReads() - before).toBe(oneRead);
+  });
+
+  it("re-reads ARM once the last read is older than STATUS_REFRESH_SECONDS", async () => {
+    const { rt, clock } = withClock(60);
+    await get("application/json", rt);
+    const before = armReads();
+    clock.t += 61_000;
+    const report = JSON.parse(String((await get("application/json", rt)).body)) as StatusReport;
+    expect(armReads()).toBeGreaterThan(before);
+    expect(report.readAt).toBe("2026-03-01T10:01:01.000Z");
+  });
+
+  it("concurrent views share one read (single-flight)", async () => {
+    const { rt } = withClock(60);
+    const before = armReads();
+    await get("application/json", withClock(60).rt);
+    const oneRead = armReads() - before;
+    const again = armReads();
+    const views = await Promise.all(Array.from({ length: 5 }, () => get("application/json", rt)));
+    expect(views.map((v) => v.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(armReads() - again).toBe(oneRead);
+  });
+
+  it("a view after the sweep reads nothing from ARM: the sweep's read is the page's", async () => {
+    const { rt, clock } = withClock(60);
+    await sweep({}, testContext("sweep", stack.logs), rt);
+    clock.t += 10_000;
+    const before = armReads();
+    const report = JSON.parse(String((await get("application/json", rt)).body)) as StatusReport;
+    expect(armReads()).toBe(before);
+    expect(report.readAt).toBe("2026-03-01T10:00:00.000Z");
+    expect(report.summary.inaccessibleSubscriptions).toEqual([DEMO_SUBSCRIPTIONS[2]]);
+    expect(report.problems.length).toBeGreaterThan(0);
   });
 });

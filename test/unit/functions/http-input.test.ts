@@ -30,6 +30,7 @@ describe("resync input checks (no storage, no ARM)", () => {
       body: {
         string: JSON.stringify({
           scope: [`/subscriptions/${SUB}`, "/subscriptions/99999999-2222-3333-4444-555555555555"],
+          dryRun: true,
         }),
       },
     });
@@ -49,7 +50,7 @@ describe("resync input checks (no storage, no ARM)", () => {
     const request = new HttpRequest({
       method: "POST",
       url: "http://localhost/api/resync",
-      body: { string: JSON.stringify({ scope: [`/subscriptions/${SUB}`] }) },
+      body: { string: JSON.stringify({ scope: [`/subscriptions/${SUB}`], dryRun: false }) },
     });
     const response = await resync(request, context(), rt);
     expect(response.status).toBe(500);

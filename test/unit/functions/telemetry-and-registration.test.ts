@@ -33,6 +33,7 @@ vi.mock("../../../src/functions/on-network-event.js", () => recorder("onNetworkE
 vi.mock("../../../src/functions/reconcile-vnet.js", () => recorder("reconcileVnet"));
 vi.mock("../../../src/functions/reconcile-poison.js", () => recorder("reconcilePoison"));
 vi.mock("../../../src/functions/resync-run.js", () => recorder("resyncRun"));
+vi.mock("../../../src/functions/resync-poison.js", () => recorder("resyncPoison"));
 vi.mock("../../../src/functions/resync-status.js", () => recorder("resyncStatus"));
 vi.mock("../../../src/functions/resync.js", () => recorder("resync"));
 vi.mock("../../../src/functions/status.js", () => recorder("status"));
@@ -151,6 +152,7 @@ describe("registration (src/index.ts)", () => {
       reconcileVnet: "storageQueue",
       reconcilePoison: "storageQueue",
       resyncRun: "storageQueue",
+      resyncPoison: "storageQueue",
       sweep: "timer",
       resync: "http",
       resyncStatus: "http",
@@ -178,7 +180,7 @@ describe("registration (src/index.ts)", () => {
     );
   });
 
-  it("the reconcile worker listens on RECONCILE_QUEUE, the poison handler on <queue>-poison", () => {
+  it("the reconcile and resync workers listen on their queues, their poison handlers on <queue>-poison", () => {
     expect(get("reconcileVnet").options).toMatchObject({
       queueName: "%RECONCILE_QUEUE%",
       connection: "AzureWebJobsStorage",
@@ -189,6 +191,10 @@ describe("registration (src/index.ts)", () => {
     });
     expect(get("resyncRun").options).toMatchObject({
       queueName: RESYNC_QUEUE,
+      connection: "AzureWebJobsStorage",
+    });
+    expect(get("resyncPoison").options).toMatchObject({
+      queueName: `${RESYNC_QUEUE}-poison`,
       connection: "AzureWebJobsStorage",
     });
     const settings = { RECONCILE_QUEUE: "peering-work" };

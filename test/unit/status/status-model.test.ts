@@ -305,6 +305,7 @@ describe("status model: JSON and recent activity", () => {
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(Object.keys(r)).toEqual([
       "generatedAt",
+      "readAt",
       "reportOnly",
       "summary",
       "topology",
@@ -314,6 +315,8 @@ describe("status model: JSON and recent activity", () => {
       "recentRuns",
       "recentActions",
     ]);
+    // Without a read time of its own the snapshot counts as read when the report was made.
+    expect(r.readAt).toBe(NOW);
     expect(r.recentActions).toEqual([expect.objectContaining({ kind: "sync", where: "hub/hub-to-spoke" })]);
     expect(r.recentRuns).toEqual([
       expect.objectContaining({ runId: run.runId, at: NOW, status: "succeeded" }),
