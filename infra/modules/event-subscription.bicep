@@ -83,4 +83,5 @@ resource toFunction 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02
   }
 }
 
+@description('Resource id of the event subscription.')
 output id string = toFunction.id

@@ -2,7 +2,7 @@
 // secrets through App Service Key Vault references (keyVaultReferenceIdentity = that identity), so no
 // secret value ever sits in an app setting or in the deployment's outputs.
 
-import { vaultReferencesType } from 'types.bicep'
+import { tagsType, vaultReferencesType } from 'types.bicep'
 
 @minLength(3)
 @maxLength(24)
@@ -13,7 +13,7 @@ param name string
 param location string
 
 @description('Optional. Tags of the vault.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Purge protection; once enabled it cannot be disabled.')
 param enablePurgeProtection bool = false
@@ -104,5 +104,8 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+@description('Name of the Key Vault.')
 output name string = vault.name
+
+@description('URI of the Key Vault as it reports it (vaultUri, ends in a slash).')
 output uri string = vault.properties.vaultUri
