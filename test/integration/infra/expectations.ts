@@ -106,7 +106,7 @@ export function flexRefusedProperties(body: unknown, path = ""): string[] {
   ]);
 }
 
-/** data.operationName values the event subscription lets through (reference 1.5). */
+/** data.operationName values the event subscription lets through (https://learn.microsoft.com/azure/event-grid/event-schema-subscriptions). */
 export const WATCHED_OPERATIONS = [
   "Microsoft.Network/virtualNetworks/write",
   "Microsoft.Network/virtualNetworks/delete",
