@@ -1,4 +1,4 @@
-// The azd hooks of azure.yaml (preprovision, postdeploy, postdown), one implementation for every shell:
+// The azd hooks of azure.yaml (preprovision, postdeploy, predown, postdown), one implementation for every shell:
 // scripts/<hook>.sh and scripts/<hook>.ps1 only call `node scripts/azd-hooks.mjs <hook>`. Plain Node.js
 // (azd needs Node for this project anyway), no dependencies, no build step.
 //
@@ -297,6 +297,40 @@ async function postdeploy() {
   return 1;
 }
 
+/**
+ * `azd down` of a subscription-scope deployment deletes the resource groups the deployment's resources
+ * are in (Azure/azure-dev#2048, #2916). An adopted system topic sits in someone else's group (often
+ * Default-EventGrid, with other teams' topics and subscriptions), so refuse until the operator has
+ * looked, unless ALLOW_DOWN_WITH_ADOPTED_TOPICS=true.
+ */
+async function predown() {
+  const hook = "predown";
+  const adopted = [];
+  for (const name of ["DISCOVERED_SYSTEM_TOPICS", "EXISTING_SYSTEM_TOPICS"]) {
+    const list = json(env[name] ?? "");
+    if (Array.isArray(list)) adopted.push(...list.filter((t) => t && typeof t === "object"));
+  }
+  if (adopted.length === 0) return 0;
+  const groups = [
+    ...new Set(adopted.map((t) => `${t.resourceGroupName} (subscription ${t.subscriptionId})`)),
+  ];
+  if (env.ALLOW_DOWN_WITH_ADOPTED_TOPICS === "true") {
+    warn(
+      hook,
+      `adopted system topics live in ${groups.join(", ")}; make sure azd does not list these groups for deletion.`,
+    );
+    return 0;
+  }
+  stderr.write(
+    `${hook}: STOPPED: this environment adopted existing Event Grid system topics in ${groups.join(", ")}. ` +
+      "azd down deletes the resource groups a deployment's resources are in, which would take other teams' " +
+      "topics and subscriptions with them. Remove this project's parts by hand (docs/deploy.md, Teardown), or, " +
+      "after checking the groups azd lists before it deletes, run `azd env set ALLOW_DOWN_WITH_ADOPTED_TOPICS true` " +
+      "and `azd down` again.\n",
+  );
+  return 1;
+}
+
 async function postdown() {
   const hook = "postdown";
   // The next `azd up` starts from scratch: first phase, then postdeploy.
@@ -317,7 +351,7 @@ async function postdown() {
   return 0;
 }
 
-const hooks = { preprovision, postdeploy, postdown };
+const hooks = { preprovision, postdeploy, predown, postdown };
 const name = argv[2];
 if (!(name in hooks)) {
   stderr.write(`usage: node scripts/azd-hooks.mjs ${Object.keys(hooks).join("|")}\n`);

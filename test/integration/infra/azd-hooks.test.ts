@@ -334,4 +334,33 @@ describe.each(shells)("azd hooks (%s)", (shell) => {
     },
     HOOK_TIMEOUT,
   );
+  it.skipIf(skip)(
+    "predown stops azd down while a topic is adopted from another team's group, unless allowed",
+    () => {
+      const adopted = JSON.stringify([
+        {
+          subscriptionId: SUB_B,
+          resourceGroupName: "Default-EventGrid",
+          name: "net-topic",
+          identityType: "None",
+          tags: {},
+        },
+      ]);
+      const stopped = runHook(f, "predown", { DISCOVERED_SYSTEM_TOPICS: adopted });
+      expect(stopped.status).toBe(1);
+      expect(stopped.output).toContain(`Default-EventGrid (subscription ${SUB_B})`);
+      expect(stopped.output).toContain("ALLOW_DOWN_WITH_ADOPTED_TOPICS");
+      const allowed = runHook(f, "predown", {
+        DISCOVERED_SYSTEM_TOPICS: adopted,
+        ALLOW_DOWN_WITH_ADOPTED_TOPICS: "true",
+      });
+      expect(allowed.status, allowed.output).toBe(0);
+      const nothingAdopted = runHook(f, "predown", {
+        DISCOVERED_SYSTEM_TOPICS: "[]",
+        EXISTING_SYSTEM_TOPICS: "",
+      });
+      expect(nothingAdopted.status, nothingAdopted.output).toBe(0);
+    },
+    HOOK_TIMEOUT,
+  );
 });
