@@ -147,6 +147,30 @@ function identityType(identity) {
   return "None";
 }
 
+/** "registered", "unregistered", or "unknown" when az cannot tell (then the provision will). */
+function eventGridRegistration(hook, subscriptionId) {
+  const shown = run("az", [
+    "provider",
+    "show",
+    "--namespace",
+    "Microsoft.EventGrid",
+    "--subscription",
+    subscriptionId,
+    "--output",
+    "json",
+  ]);
+  const state = shown.ok ? String(json(shown.stdout)?.registrationState ?? "") : "";
+  if (!state) {
+    warn(
+      hook,
+      `could not read the Microsoft.EventGrid registration of ${subscriptionId}: ${shown.stderr.trim()}`,
+    );
+    return "unknown";
+  }
+  // "Registering" finishes by itself while the provision runs.
+  return /^(registered|registering)$/i.test(state) ? "registered" : "unregistered";
+}
+
 /**
  * The subscription's system topic for subscription events when it exists and is not this project's own
  * (which the template creates and updates itself), with what adopting must keep: identity and tags.
@@ -219,6 +243,22 @@ async function preprovision() {
   azdSet(hook, "CREATE_EVENT_SUBSCRIPTIONS", String(phaseTwo));
 
   if (az === "ready") {
+    // A subscription without the Event Grid resource provider fails the provision minutes in; say so now.
+    const unregistered = watchedSubscriptions().filter(
+      (id) => eventGridRegistration(hook, id) === "unregistered",
+    );
+    if (unregistered.length > 0) {
+      stderr.write(
+        `${hook}: FAILED: the Microsoft.EventGrid resource provider is not registered in ${unregistered.join(", ")}. ` +
+          `Register it (needs */register/action, e.g. Contributor), then run azd again:\n` +
+          unregistered
+            .map(
+              (id) => `  az provider register --namespace Microsoft.EventGrid --subscription ${id} --wait\n`,
+            )
+            .join(""),
+      );
+      return 1;
+    }
     const found = [];
     for (const subscriptionId of watchedSubscriptions()) {
       const topic = foreignTopic(hook, subscriptionId);

@@ -46,6 +46,12 @@ case "$1 $2" in
     if [ "$n" -ge "$after" ]; then echo '{"masterKey":"m","systemKeys":{"eventgrid_extension":"k"}}'
     else echo '{"masterKey":"m","systemKeys":{}}'; fi
     exit 0 ;;
+  "provider show")
+    sub=""; prev=""
+    for a in "$@"; do [ "$prev" = "--subscription" ] && sub="$a"; prev="$a"; done
+    state_of=$(cat "$state/provider-$sub" 2>/dev/null || echo Registered)
+    printf '{"namespace":"Microsoft.EventGrid","registrationState":"%s"}\\n' "$state_of"
+    exit 0 ;;
   "eventgrid system-topic")
     sub=""; prev=""
     for a in "$@"; do [ "$prev" = "--subscription" ] && sub="$a"; prev="$a"; done
@@ -360,6 +366,19 @@ describe.each(shells)("azd hooks (%s)", (shell) => {
         EXISTING_SYSTEM_TOPICS: "",
       });
       expect(nothingAdopted.status, nothingAdopted.output).toBe(0);
+    },
+    HOOK_TIMEOUT,
+  );
+  it.skipIf(skip)(
+    "stops before provisioning when a watched subscription lacks the Event Grid provider, naming the command",
+    () => {
+      touch(f, `provider-${SUB_B}`, "NotRegistered");
+      const pre = runHook(f, "preprovision");
+      expect(pre.status).toBe(1);
+      expect(pre.output).toContain(
+        `az provider register --namespace Microsoft.EventGrid --subscription ${SUB_B} --wait`,
+      );
+      expect(pre.output).not.toContain(`--subscription ${SUB_A} --wait`);
     },
     HOOK_TIMEOUT,
   );
