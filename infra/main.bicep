@@ -291,6 +291,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: allTags
     enablePurgeProtection: keyVaultEnablePurgeProtection
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     appPrincipalId: identity.outputs.principalId
     vaultReferences: vaultReferences
     teamsWebhookUrl: teamsWebhookUrl

@@ -23,6 +23,9 @@ param enablePurgeProtection bool = false
 @description('Optional. Soft-delete retention in days.')
 param softDeleteRetentionInDays int = 90
 
+@description('Required. Resource id of the Log Analytics workspace that receives the vault\'s audit log.')
+param logAnalyticsWorkspaceId string
+
 @description('Required. Principal id of the app\'s identity (gets Key Vault Secrets User).')
 param appPrincipalId string
 
@@ -101,6 +104,23 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// Who read or changed the webhook secrets, kept with the app's other logs: the vault's "audit" category
+// group (https://learn.microsoft.com/azure/key-vault/general/logging). Landing zones usually require it
+// (Azure Policy "Resource logs in Key Vault should be enabled").
+resource auditLog 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
   }
 }
 

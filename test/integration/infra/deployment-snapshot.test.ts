@@ -207,4 +207,14 @@ param location = 'westeurope'
     expect(ofType(firstPhase, "Microsoft.EventGrid/systemTopics/eventSubscriptions")).toEqual([]);
     expect(ofType(firstPhase, "Microsoft.EventGrid/systemTopics")).toHaveLength(1);
   });
+  it("sends the Key Vault's audit log to the app's Log Analytics workspace", () => {
+    const [vault] = ofType(gov, "Microsoft.KeyVault/vaults");
+    const settings = ofType(gov, "Microsoft.Insights/diagnosticSettings").filter((d) =>
+      String(d.id).startsWith(`${String(vault?.id)}/providers/Microsoft.Insights/diagnosticSettings/`),
+    );
+    expect(settings).toHaveLength(1);
+    const p = obj(settings[0]?.properties);
+    expect(String(p.workspaceId)).toMatch(/\/Microsoft\.OperationalInsights\/workspaces\/log-/);
+    expect(p.logs).toEqual([{ categoryGroup: "audit", enabled: true }]);
+  });
 });
