@@ -2,11 +2,13 @@
 //
 // Two phases (docs/deploy.md, "Why two phases"): an Event Grid subscription with an AzureFunction
 // destination can only be created once the onNetworkEvent function exists, i.e. after the code is
-// deployed. The first `azd provision` runs with createEventSubscriptions=false; the postdeploy hook in
-// azure.yaml sets CREATE_EVENT_SUBSCRIPTIONS=true and provisions again, which adds the subscriptions.
+// deployed. The preprovision hook (scripts/preprovision.mjs) sets CREATE_EVENT_SUBSCRIPTIONS from what
+// exists (is onNetworkEvent deployed and its Event Grid extension key there?), never from a flag left
+// over from an earlier environment; when it is false, the postdeploy hook waits for the key after the
+// code is published, sets it to true and provisions again, which adds the subscriptions.
 targetScope = 'subscription'
 
-import { eventDeliveryType, existingSystemTopicType } from 'modules/types.bicep'
+import { eventDeliveryType, existingSystemTopicType, tagsType } from 'modules/types.bicep'
 
 // ------------------------------------------------------------------------------------------------
 // Environment
@@ -26,24 +28,27 @@ param location string
 param resourceGroupName string = ''
 
 @description('Optional. Tags added to every resource (azd-env-name is always added).')
-param tags object = {}
+param tags tagsType = {}
 
 // ------------------------------------------------------------------------------------------------
 // What to watch (one system topic + custom role per subscription)
 // ------------------------------------------------------------------------------------------------
 
 @description('Optional. Subscription GUIDs to watch and keep peerings healthy in. The app\'s identity gets the peering role on each, and each gets an Event Grid system topic. Default: the subscription deployed to.')
-param watchedSubscriptionIds array = []
+param watchedSubscriptionIds string[] = []
 
-@description('Optional. System topics that already exist for a watched subscription (Event Grid allows one per subscription); these are adopted instead of created.')
+@description('Optional. System topics that already exist for a watched subscription (Event Grid allows one per subscription); these are adopted instead of created. Set by hand; wins over discoveredSystemTopics for the same subscription.')
 param existingSystemTopics existingSystemTopicType[] = []
+
+@description('Optional. Existing system topics the preprovision hook found in the watched subscriptions, with their identity and tags (DISCOVERED_SYSTEM_TOPICS). Adopted like existingSystemTopics.')
+param discoveredSystemTopics existingSystemTopicType[] = []
 
 @minLength(1)
 @maxLength(90)
 @description('Optional. Resource group created in each watched subscription (without an adopted topic) to hold its system topic.')
 param eventsResourceGroupName string = 'rg-vnet-peering-sync-events'
 
-@description('Optional. Second phase: create the Event Grid subscriptions to the onNetworkEvent function. Only true once the function code is deployed (the postdeploy hook does this).')
+@description('Optional. Second phase: create the Event Grid subscriptions to the onNetworkEvent function. Only true once the function code is deployed and its Event Grid extension key exists (the preprovision and postdeploy hooks decide it from what is deployed).')
 param createEventSubscriptions bool = false
 
 @description('Optional. Event Grid retry policy for deliveries to onNetworkEvent; after it, events are dead-lettered to blob storage.')
@@ -63,8 +68,8 @@ param eventDelivery eventDeliveryType = {
 @description('Optional. Node.js version of the Flex Consumption runtime.')
 param nodeVersion string = '22'
 
+// 512 MB is not offered: some API versions refuse it (Azure/azure-rest-api-specs#40898).
 @allowed([
-  512
   2048
   4096
 ])
@@ -86,7 +91,7 @@ param logRetentionInDays int = 30
 // ------------------------------------------------------------------------------------------------
 
 @description('Optional. SYNC_SCOPE: subscription, resource group or VNet resource ids that narrow the writes. Empty = everything in the watched subscriptions.')
-param syncScope array = []
+param syncScope string[] = []
 
 @description('Optional. REPORT_ONLY: plan and alert, never write.')
 param reportOnly bool = false
@@ -164,7 +169,7 @@ param alertWebhookSecret string = ''
 param enableEmailAlerts bool = false
 
 @description('Conditional. EMAIL_RECIPIENTS: addresses that receive email alerts. Required when enableEmailAlerts is true.')
-param emailRecipients array = []
+param emailRecipients string[] = []
 
 @description('Conditional. Where Communication Services keeps its data at rest (e.g. United States, Europe). Used when enableEmailAlerts is true.')
 param emailDataLocation string = 'United States'
@@ -211,15 +216,27 @@ var functionAppName = 'func-${resourceToken}'
 
 // union() with an empty array drops duplicates, so listing a subscription twice deploys it once.
 var watchedSubscriptions = union(
-  map(empty(watchedSubscriptionIds) ? [subscription().subscriptionId] : watchedSubscriptionIds, id => toLower(string(id))),
+  map(empty(watchedSubscriptionIds) ? [subscription().subscriptionId] : watchedSubscriptionIds, id => toLower(id)),
   []
 )
-var adoptedTopics = toObject(existingSystemTopics, t => toLower(t.subscriptionId))
+// For a subscription in both lists the hand-set entry wins as a whole (union() would merge the two
+// entries' fields, mixing one topic's name with another's identity and tags).
+var handSetTopics = toObject(existingSystemTopics, t => toLower(t.subscriptionId))
+var discoveredTopics = toObject(discoveredSystemTopics, t => toLower(t.subscriptionId))
+var adoptedTopics = toObject(
+  filter(watchedSubscriptions, sub => contains(handSetTopics, sub) || contains(discoveredTopics, sub)),
+  sub => sub,
+  sub => handSetTopics[?sub] ?? discoveredTopics[sub]
+)
+// An adopted topic keeps its identity and its tags (event-grid-topic.bicep); a created one gets ours.
 var topicPlacements = map(watchedSubscriptions, sub => {
   subscriptionId: sub
   adopted: contains(adoptedTopics, sub)
   resourceGroupName: contains(adoptedTopics, sub) ? adoptedTopics[sub].resourceGroupName : eventsResourceGroupName
   topicName: contains(adoptedTopics, sub) ? adoptedTopics[sub].name : 'evgt-vnet-peering-sync'
+  identityType: contains(adoptedTopics, sub) ? adoptedTopics[sub].?identityType ?? 'None' : 'None'
+  userAssignedIdentityIds: contains(adoptedTopics, sub) ? adoptedTopics[sub].?userAssignedIdentityIds ?? [] : []
+  tags: contains(adoptedTopics, sub) ? adoptedTopics[sub].?tags ?? {} : allTags
 })
 
 // Key Vault secret names; empty when the secret was not given, so the app setting stays empty
@@ -287,6 +304,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: allTags
     enablePurgeProtection: keyVaultEnablePurgeProtection
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     appPrincipalId: identity.outputs.principalId
     vaultReferences: vaultReferences
     teamsWebhookUrl: teamsWebhookUrl
@@ -335,9 +353,13 @@ module functionApp 'modules/function-app.bicep' = {
       OPT_OUT_TAG: optOutTag
       MAX_PARALLEL_VNETS: string(maxParallelVnets)
       MAX_ATTEMPTS: string(maxAttempts)
-      ARM_ENDPOINT: environment().resourceManager
+      // The cloud deployed to, by the name `az cloud list` uses; the app derives the Resource Manager
+      // endpoint and token audience from it, so Azure US Government and Azure China need no change.
+      ARM_CLOUD: environment().name
       AZURE_CLIENT_ID: identity.outputs.clientId
-      AzureWebJobsStorage__accountName: storage.outputs.name
+      AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+      AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
       RECONCILE_QUEUE: reconcileQueueName
       RECONCILE_DELAY_SECONDS: string(reconcileDelaySeconds)
       DEDUPE_WINDOW_SECONDS: string(dedupeWindowSeconds)
@@ -409,16 +431,44 @@ module eventSubscriptions 'modules/event-subscription.bicep' = [
 // Outputs (azd stores them in .azure/<env>/.env)
 // ------------------------------------------------------------------------------------------------
 
+@description('Region of the resource group and of every regional resource.')
 output AZURE_LOCATION string = location
+
+@description('Tenant the deployment ran in.')
 output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('The app\'s resource group (the hooks look the function app up in it).')
 output AZURE_RESOURCE_GROUP string = rg.name
+
+@description('Name of the Flex Consumption function app.')
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('The function app again, under the name azd looks for the `api` service\'s host.')
 output SERVICE_API_NAME string = functionApp.outputs.name
+
+@description('Default host name of the function app.')
 output AZURE_FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
+
+@description('Client id of the app\'s user-assigned identity.')
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+
+@description('Name of the app\'s storage account.')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('Name of the Key Vault that holds the alert secrets.')
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+
+@description('Application Insights connection string (names the resource; not a secret).')
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
+
+@description('Comma-separated watched subscription GUIDs, lower case, as the app gets them.')
 output WATCHED_SUBSCRIPTIONS string = join(watchedSubscriptions, ',')
+
+@description('Whether this provision created the Event Grid subscriptions (phase two).')
 output EVENT_SUBSCRIPTIONS_CREATED bool = createEventSubscriptions
+
+@description('The cloud deployed to (environment().name), as the app gets it in ARM_CLOUD.')
+output ARM_CLOUD string = environment().name
+
+@description('Sender address of email alerts; empty when email alerts are off.')
 output EMAIL_SENDER string = email.outputs.senderAddress

@@ -89,6 +89,9 @@ const settingsSchema = z.object({
     .regex(/^[a-z0-9]{3,24}$/, "must be a storage account name (3-24 lower-case letters and digits)")
     .optional(),
   AzureWebJobsStorage__clientId: z.string().regex(GUID, "must be a client id GUID").optional(),
+  /** The account's own service URIs (right in every cloud); the template sets these, not __accountName. */
+  AzureWebJobsStorage__queueServiceUri: httpsUrl,
+  AzureWebJobsStorage__tableServiceUri: httpsUrl,
   RECONCILE_QUEUE: z
     .string()
     .regex(
@@ -225,10 +228,18 @@ export function parseSettings(
     }
   }
   if (options.requireStorage && !s.AzureWebJobsStorage && !s.AzureWebJobsStorage__accountName) {
-    problems.push({
-      setting: "AzureWebJobsStorage__accountName",
-      problem: "is required (or AzureWebJobsStorage with a connection string when running locally)",
-    });
+    for (const setting of [
+      "AzureWebJobsStorage__queueServiceUri",
+      "AzureWebJobsStorage__tableServiceUri",
+    ] as const) {
+      if (!s[setting]) {
+        problems.push({
+          setting,
+          problem:
+            "is required (or AzureWebJobsStorage__accountName in Azure public cloud, or AzureWebJobsStorage with a connection string when running locally)",
+        });
+      }
+    }
   }
   const emailWanted = s.EMAIL_ENDPOINT || s.EMAIL_CONNECTION_STRING;
   if (emailWanted && (!s.EMAIL_SENDER || s.EMAIL_RECIPIENTS.length === 0)) {

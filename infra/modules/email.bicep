@@ -3,6 +3,8 @@
 // (EmailClient(endpoint, ManagedIdentityCredential)), so no connection string or key is deployed.
 // Always deployed as a module; with enabled=false it creates nothing and outputs empty strings.
 
+import { tagsType } from 'types.bicep'
+
 @description('Required. Create the email resources and output the endpoint and sender.')
 param enabled bool
 
@@ -16,14 +18,43 @@ param emailServiceName string
 param dataLocation string = 'United States'
 
 @description('Optional. Tags of the resources.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Required. Principal id of the identity that sends email.')
 param senderPrincipalId string
 
-// Communication and Email Service Owner (docs/azure-behaviour.md#deployment): the built-in role the Entra-authenticated
-// email send path is documented with. Scoped to this one Communication Services resource.
-var communicationAndEmailServiceOwnerRoleId = '09976791-48a7-449e-bb21-39d1a415f350'
+// Least privilege for sending: a custom role with only the actions Microsoft documents for sending email
+// with a Microsoft Entra identity ("Create a custom role" in
+// https://learn.microsoft.com/azure/communication-services/quickstarts/email/send-email-smtp/smtp-authentication).
+// The built-in "Communication and Email Service Owner" would also let the app list and regenerate the
+// resource's access keys and manage domains; it needs none of that. The role lives in this resource group
+// and is assignable only here; it is assigned on the one Communication Services resource.
+var emailSenderActions = [
+  'Microsoft.Communication/CommunicationServices/Read'
+  'Microsoft.Communication/CommunicationServices/Write'
+  'Microsoft.Communication/EmailServices/write'
+]
+
+resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (enabled) {
+  name: guid(resourceGroup().id, 'vnet-peering-sync', 'email-sender')
+  properties: {
+    // roleName must be unique in the tenant: named after the resource group and subscription.
+    roleName: 'VNet Peering Sync Email Sender (${resourceGroup().name}, ${subscription().subscriptionId})'
+    description: 'vnet-peering-sync: send alert email through Azure Communication Services with Microsoft Entra ID. No key access.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: emailSenderActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
 
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = if (enabled) {
   name: emailServiceName
@@ -58,20 +89,19 @@ resource communicationService 'Microsoft.Communication/communicationServices@202
 }
 
 resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enabled) {
-  name: guid(communicationService.id, senderPrincipalId, communicationAndEmailServiceOwnerRoleId)
+  name: guid(communicationService.id, senderPrincipalId, 'email-sender')
   scope: communicationService
   properties: {
-    roleDefinitionId: subscriptionResourceId(
-      'Microsoft.Authorization/roleDefinitions',
-      communicationAndEmailServiceOwnerRoleId
-    )
+    roleDefinitionId: emailSenderRole.id
     principalId: senderPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 // Both branches are guarded by the same condition as the resources; ARM's if() evaluates only the taken one.
+@description('https endpoint of the Communication Services resource; empty when email is off.')
 #disable-next-line BCP318
 output endpoint string = enabled ? 'https://${communicationService.properties.hostName}' : ''
+@description('Sender address on the Azure-managed domain; empty when email is off.')
 #disable-next-line BCP318
 output senderAddress string = enabled ? 'DoNotReply@${managedDomain.properties.mailFromSenderDomain}' : ''

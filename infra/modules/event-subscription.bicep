@@ -46,7 +46,8 @@ resource toFunction 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02
         'Microsoft.Resources.ResourceWriteSuccess'
         'Microsoft.Resources.ResourceDeleteSuccess'
       ]
-      // operationName equals the RBAC action of the write (docs/azure-behaviour.md#event-grid-events). A VNet PUT that carries its
+      // operationName equals the RBAC action of the write
+      // (https://learn.microsoft.com/azure/event-grid/event-schema-subscriptions). A VNet PUT that carries its
       // peerings inline raises only virtualNetworks/write, and a VNet delete removes its peerings with only
       // virtualNetworks/delete, so both VNet operations are needed, not just the peering ones.
       advancedFilters: [
@@ -83,4 +84,5 @@ resource toFunction 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02
   }
 }
 
+@description('Resource id of the event subscription.')
 output id string = toFunction.id

@@ -1,9 +1,19 @@
 // Flex Consumption plan + function app (Node.js, v4 programming model).
 // Flex takes its runtime from functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and WEBSITE_CONTENT* are not used on Flex and
-// are deliberately absent (docs/azure-behaviour.md#deployment; the test checks it).
+// are deliberately absent (Learn "Flex Consumption plan deprecations",
+// https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations;
+// test/integration/infra/ checks it).
+//
+// siteConfig holds appSettings and nothing else. Flex refuses most of the classic siteConfig properties
+// (ARM error 51021 "... site configuration properties (Site.SiteConfig.FtpsState, ...) for Flex
+// Consumption sites is invalid", microsoft/azure-pipelines-tasks#21032,
+// Azure/terraform-azurerm-avm-res-web-site#360), and Microsoft's Flex samples
+// (https://github.com/Azure-Samples/azure-functions-flex-consumption-samples) set none beyond appSettings.
+// What they used to do is done elsewhere: FTP and SCM basic auth are off through the
+// basicPublishingCredentialsPolicies below, and new sites get TLS 1.2 as their minimum by default.
 
-import { peeringSyncSettingsType, vaultReferencesType } from 'types.bicep'
+import { peeringSyncSettingsType, tagsType, vaultReferencesType } from 'types.bicep'
 
 @description('Required. Function app name (globally unique host name).')
 param name string
@@ -15,7 +25,7 @@ param planName string
 param location string
 
 @description('Optional. Tags; azd-service-name=api is added so `azd deploy` finds the app.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Required. Resource id of the user-assigned identity the app runs as.')
 param identityId string
@@ -36,8 +46,9 @@ param applicationInsightsConnectionString string
 @description('Optional. Node.js version.')
 param nodeVersion string = '22'
 
+// 512 MB is left out: some API versions refuse it (Azure/azure-rest-api-specs#40898) and this app's
+// sweep holds whole subscriptions' VNets in memory.
 @allowed([
-  512
   2048
   4096
 ])
@@ -96,10 +107,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
       // Same order as the schema in src/config.ts (and the README's settings table).
       appSettings: [
         {
@@ -138,19 +145,20 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'MAX_ATTEMPTS'
           value: settings.MAX_ATTEMPTS
         }
+        // The cloud by name (environment().name); the app maps it to its Resource Manager endpoint and
+        // token audience. ARM_ENDPOINT is only an override for emulators and custom endpoints.
         {
-          name: 'ARM_ENDPOINT'
-          value: settings.ARM_ENDPOINT
+          name: 'ARM_CLOUD'
+          value: settings.ARM_CLOUD
         }
         {
           name: 'AZURE_CLIENT_ID'
           value: settings.AZURE_CLIENT_ID
         }
-        // Identity-based host storage: account name + "managedidentity" + the user-assigned client id.
-        {
-          name: 'AzureWebJobsStorage__accountName'
-          value: settings.AzureWebJobsStorage__accountName
-        }
+        // Identity-based host storage with the account's own service URIs, as Microsoft's Flex quickstart
+        // does: __accountName would make the host (and the app) assume core.windows.net, which is wrong in
+        // Azure US Government and Azure China
+        // (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
         {
           name: 'AzureWebJobsStorage__credential'
           value: 'managedidentity'
@@ -158,6 +166,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'AzureWebJobsStorage__clientId'
           value: identity.properties.clientId
+        }
+        {
+          name: 'AzureWebJobsStorage__blobServiceUri'
+          value: settings.AzureWebJobsStorage__blobServiceUri
+        }
+        {
+          name: 'AzureWebJobsStorage__queueServiceUri'
+          value: settings.AzureWebJobsStorage__queueServiceUri
+        }
+        {
+          name: 'AzureWebJobsStorage__tableServiceUri'
+          value: settings.AzureWebJobsStorage__tableServiceUri
         }
         {
           name: 'RECONCILE_QUEUE'
@@ -282,6 +302,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+@description('Resource id of the function app.')
 output id string = site.id
+
+@description('Name of the function app.')
 output name string = site.name
+
+@description('Default host name of the function app (in the domain of the cloud it runs in).')
 output defaultHostName string = site.properties.defaultHostName

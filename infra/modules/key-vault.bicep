@@ -2,7 +2,7 @@
 // secrets through App Service Key Vault references (keyVaultReferenceIdentity = that identity), so no
 // secret value ever sits in an app setting or in the deployment's outputs.
 
-import { vaultReferencesType } from 'types.bicep'
+import { tagsType, vaultReferencesType } from 'types.bicep'
 
 @minLength(3)
 @maxLength(24)
@@ -13,7 +13,7 @@ param name string
 param location string
 
 @description('Optional. Tags of the vault.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Optional. Purge protection; once enabled it cannot be disabled.')
 param enablePurgeProtection bool = false
@@ -22,6 +22,9 @@ param enablePurgeProtection bool = false
 @maxValue(90)
 @description('Optional. Soft-delete retention in days.')
 param softDeleteRetentionInDays int = 90
+
+@description('Required. Resource id of the Log Analytics workspace that receives the vault\'s audit log.')
+param logAnalyticsWorkspaceId string
 
 @description('Required. Principal id of the app\'s identity (gets Key Vault Secrets User).')
 param appPrincipalId string
@@ -104,5 +107,25 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Who read or changed the webhook secrets, kept with the app's other logs: the vault's "audit" category
+// group (https://learn.microsoft.com/azure/key-vault/general/logging). Landing zones usually require it
+// (Azure Policy "Resource logs in Key Vault should be enabled").
+resource auditLog 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+  }
+}
+
+@description('Name of the Key Vault.')
 output name string = vault.name
+
+@description('URI of the Key Vault as it reports it (vaultUri, ends in a slash).')
 output uri string = vault.properties.vaultUri

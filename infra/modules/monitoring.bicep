@@ -1,6 +1,8 @@
 // Log Analytics + workspace-based Application Insights with local (instrumentation key) auth off:
 // the app's identity sends telemetry with Entra ID (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
 
+import { tagsType } from 'types.bicep'
+
 @description('Required. Name of the Log Analytics workspace.')
 param logAnalyticsName string
 
@@ -11,7 +13,7 @@ param applicationInsightsName string
 param location string
 
 @description('Optional. Tags of both resources.')
-param tags object = {}
+param tags tagsType = {}
 
 @minValue(30)
 @maxValue(730)
@@ -61,6 +63,11 @@ resource publisherRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+@description('Application Insights connection string (names the resource; not a secret).')
 output connectionString string = applicationInsights.properties.ConnectionString
+
+@description('Name of the Application Insights component.')
 output applicationInsightsName string = applicationInsights.name
+
+@description('Resource id of the Log Analytics workspace.')
 output workspaceId string = workspace.id

@@ -2,6 +2,8 @@
 // reconcile queues, the audit and alert-state tables, and Event Grid dead letters. Shared keys are off:
 // every consumer (host, deployment, queue trigger, Event Grid dead-lettering) uses Entra ID.
 
+import { tagsType } from 'types.bicep'
+
 @minLength(3)
 @maxLength(24)
 @description('Required. Storage account name (3-24 lower-case letters and digits).')
@@ -11,7 +13,7 @@ param name string
 param location string
 
 @description('Optional. Tags of the account.')
-param tags object = {}
+param tags tagsType = {}
 
 @description('Required. Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
@@ -143,6 +145,19 @@ resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+// The account's own endpoints, as the cloud it lives in spells them (core.windows.net,
+// core.usgovcloudapi.net, core.chinacloudapi.cn, ...): nothing downstream builds a storage host name.
+@description('Resource id of the storage account.')
 output id string = storage.id
+
+@description('Name of the storage account.')
 output name string = storage.name
+
+@description('Blob service URI of the account (ends in a slash).')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+
+@description('Queue service URI of the account (ends in a slash).')
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+
+@description('Table service URI of the account (ends in a slash).')
+output tableEndpoint string = storage.properties.primaryEndpoints.table

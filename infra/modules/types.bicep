@@ -1,7 +1,17 @@
 // Exported user-defined types shared by main.bicep and its modules (AVM habit: structured inputs are typed).
 
 @export()
-@description('An Event Grid system topic that already exists for a watched subscription. Event Grid allows only one system topic per source, so when one exists (for example the Default-EventGrid topic the portal creates) the deployment adopts it instead of creating a second one.')
+@description('Resource tags: names to string values.')
+type tagsType = {
+  *: string
+}
+
+@export()
+@description('Managed identity types Event Grid reports on a system topic.')
+type topicIdentityType = 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned'
+
+@export()
+@description('An Event Grid system topic that already exists for a watched subscription. Event Grid allows only one system topic per source, so when one exists (for example the Default-EventGrid topic the portal creates) the deployment adopts it instead of creating a second one. The preprovision hook (scripts/preprovision.mjs) finds them and fills in the identity and tags; adopting re-submits the topic, so both must be the ones it has or other teams\' event subscriptions on it can break.')
 type existingSystemTopicType = {
   @description('Required. The watched subscription (GUID) the system topic belongs to.')
   subscriptionId: string
@@ -11,6 +21,15 @@ type existingSystemTopicType = {
 
   @description('Required. The name of the existing system topic.')
   name: string
+
+  @description('Optional. The identity type the topic has now. A system-assigned identity is added (dead-lettering needs it); user-assigned identities are kept. Default: None.')
+  identityType: topicIdentityType?
+
+  @description('Optional. Resource ids of the user-assigned identities the topic has now; kept as they are.')
+  userAssignedIdentityIds: string[]?
+
+  @description('Optional. The tags the topic has now; re-submitted unchanged (this project adds none to a topic it adopts). Default: no tags.')
+  tags: tagsType?
 }
 
 @export()
@@ -41,6 +60,15 @@ type eventTopicPlacementType = {
 
   @description('Required. True when the system topic already existed and is adopted; then the resource group is not created.')
   adopted: bool
+
+  @description('Required. The identity type an adopted topic has now (None for a topic this deployment creates).')
+  identityType: topicIdentityType
+
+  @description('Required. User-assigned identities an adopted topic has now (empty for a created topic).')
+  userAssignedIdentityIds: string[]
+
+  @description('Required. Tags of the topic: an adopted topic\'s own tags, or this deployment\'s tags for a created one.')
+  tags: tagsType
 }
 
 @export()
@@ -73,14 +101,20 @@ type peeringSyncSettingsType = {
   @description('Required. Attempts per ARM write before giving up.')
   MAX_ATTEMPTS: string
 
-  @description('Required. Azure Resource Manager endpoint of the cloud the app runs in.')
-  ARM_ENDPOINT: string
+  @description('Required. Name of the cloud the app runs in, as environment().name spells it (AzureCloud, AzureUSGovernment, AzureChinaCloud).')
+  ARM_CLOUD: string
 
   @description('Required. Client id of the user-assigned identity the app authenticates with.')
   AZURE_CLIENT_ID: string
 
-  @description('Required. Name of the storage account for the host, the reconcile queue and the tables.')
-  AzureWebJobsStorage__accountName: string
+  @description('Required. Blob service URI of the app\'s storage account (host leases and keys).')
+  AzureWebJobsStorage__blobServiceUri: string
+
+  @description('Required. Queue service URI of the app\'s storage account (reconcile and resync queues).')
+  AzureWebJobsStorage__queueServiceUri: string
+
+  @description('Required. Table service URI of the app\'s storage account (audit, alert state and peers tables).')
+  AzureWebJobsStorage__tableServiceUri: string
 
   @description('Required. Queue that onNetworkEvent and sweep fill and reconcileVnet drains.')
   RECONCILE_QUEUE: string

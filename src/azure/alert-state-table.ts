@@ -49,16 +49,15 @@ export class TableAlertStateStore implements AlertStateStore {
     );
   }
 
-  /** In Azure: the storage account's table endpoint and the Function app's managed identity
+  /** In Azure: the storage account's table service URI as the account reports it (the app setting
+   * AzureWebJobsStorage__tableServiceUri, right in every cloud) and the Function app's managed identity
    * (needs "Storage Table Data Contributor" on the account). */
-  static fromAccount(
-    accountName: string,
+  static fromServiceUri(
+    tableServiceUri: string,
     credential: TokenCredential,
     tableName = "alertstate",
   ): TableAlertStateStore {
-    return new TableAlertStateStore(
-      new TableClient(`https://${accountName}.table.core.windows.net`, tableName, credential),
-    );
+    return new TableAlertStateStore(new TableClient(tableServiceUri, tableName, credential));
   }
 
   private ensureTable(): Promise<void> {

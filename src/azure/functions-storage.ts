@@ -8,9 +8,13 @@ import type { Settings } from "../config.js";
 /**
  * The Functions app's storage account, for our own queues and tables. Same settings as the Functions
  * host: a connection string locally (`AzureWebJobsStorage`, e.g. `UseDevelopmentStorage=true` for
- * Azurite), the account name and a managed identity in Azure (`AzureWebJobsStorage__accountName`,
- * plus `AzureWebJobsStorage__clientId` for a user-assigned identity). The identity needs Storage Queue
- * Data Contributor and Storage Table Data Contributor on the account.
+ * Azurite); in Azure a managed identity with the account's own service URIs
+ * (`AzureWebJobsStorage__queueServiceUri` / `__tableServiceUri`, plus `AzureWebJobsStorage__clientId`
+ * for a user-assigned identity). The URIs come from the storage account itself, so they are right in
+ * every cloud (core.windows.net, core.usgovcloudapi.net, core.chinacloudapi.cn). `__accountName` alone
+ * is still understood, as the host does, and means Azure public cloud
+ * (https://learn.microsoft.com/azure/azure-functions/functions-reference#common-properties-for-identity-based-connections).
+ * The identity needs Storage Queue Data Contributor and Storage Table Data Contributor on the account.
  */
 export interface FunctionsStorage {
   queueService: QueueServiceClient;
@@ -19,8 +23,27 @@ export interface FunctionsStorage {
 
 export type StorageSettings = Pick<
   Settings,
-  "AzureWebJobsStorage" | "AzureWebJobsStorage__accountName" | "AzureWebJobsStorage__clientId"
+  | "AzureWebJobsStorage"
+  | "AzureWebJobsStorage__accountName"
+  | "AzureWebJobsStorage__clientId"
+  | "AzureWebJobsStorage__queueServiceUri"
+  | "AzureWebJobsStorage__tableServiceUri"
 >;
+
+/** Queue and table service URIs from the settings: the explicit URIs first, else public cloud from the account name. */
+export function storageServiceUris(settings: StorageSettings): { queue: string; table: string } {
+  const account = settings.AzureWebJobsStorage__accountName;
+  const queue =
+    settings.AzureWebJobsStorage__queueServiceUri ?? (account && `https://${account}.queue.core.windows.net`);
+  const table =
+    settings.AzureWebJobsStorage__tableServiceUri ?? (account && `https://${account}.table.core.windows.net`);
+  if (!queue || !table) {
+    throw new Error(
+      "AzureWebJobsStorage__queueServiceUri and AzureWebJobsStorage__tableServiceUri (or AzureWebJobsStorage__accountName, or AzureWebJobsStorage) must be set",
+    );
+  }
+  return { queue, table };
+}
 
 export function functionsStorage(settings: StorageSettings, credential?: TokenCredential): FunctionsStorage {
   const connectionString = settings.AzureWebJobsStorage;
@@ -39,16 +62,15 @@ export function functionsStorage(settings: StorageSettings, credential?: TokenCr
         ),
     };
   }
-  const account = settings.AzureWebJobsStorage__accountName;
-  if (!account) throw new Error("AzureWebJobsStorage or AzureWebJobsStorage__accountName must be set");
+  const uris = storageServiceUris(settings);
   const identity =
     credential ??
     (settings.AzureWebJobsStorage__clientId
       ? new ManagedIdentityCredential({ clientId: settings.AzureWebJobsStorage__clientId })
       : new DefaultAzureCredential());
   return {
-    queueService: new QueueServiceClient(`https://${account}.queue.core.windows.net`, identity),
-    table: (name) => new TableClient(`https://${account}.table.core.windows.net`, name, identity),
+    queueService: new QueueServiceClient(uris.queue, identity),
+    table: (name) => new TableClient(uris.table, name, identity),
   };
 }
 

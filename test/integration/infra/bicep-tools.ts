@@ -4,7 +4,17 @@
  * with tree-sitter-bicep (a syntax check that needs no .NET).
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -207,4 +217,78 @@ export async function stringArrayVariable(source: string, variable: string): Pro
   return array.namedChildren
     .filter((n): n is Node => n !== null && n.type === "string")
     .map((n) => n.text.slice(1, -1));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a deployment would create (`bicep snapshot`: the template evaluated with parameters, locally)
+// ---------------------------------------------------------------------------------------------------
+
+export interface SnapshotOptions {
+  /** Body of a .bicepparam file after its `using` line. */
+  params: string;
+  subscriptionId: string;
+  location: string;
+  /** Bicep cloud profile (bicepconfig.json cloud.currentProfile) to build and lint under. */
+  cloudProfile?: "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
+}
+
+export interface Snapshot {
+  predictedResources: JsonObject[];
+  outputs: JsonObject;
+  diagnostics: Json[];
+  /** bicep lint diagnostics of main.bicep under the chosen cloud profile. */
+  lint: string;
+}
+
+/**
+ * Copies infra/ to a temp dir (a .bicepparam must name its template by a relative path), sets the cloud
+ * profile in its bicepconfig.json, lints it there and takes a snapshot with the given parameters.
+ */
+export function snapshotMain(bicep: string, options: SnapshotOptions): Snapshot {
+  const dir = mkdtempSync(join(tmpdir(), "infra-snapshot-"));
+  try {
+    cpSync(INFRA_DIR, join(dir, "infra"), { recursive: true });
+    const configPath = join(dir, "infra", "bicepconfig.json");
+    const config = JSON.parse(readFileSync(configPath, "utf8")) as JsonObject;
+    config.cloud = { currentProfile: options.cloudProfile ?? "AzureCloud" };
+    writeFileSync(configPath, JSON.stringify(config));
+    let lint = "";
+    try {
+      lint = execFileSync(bicep, ["lint", join(dir, "infra", "main.bicep")], {
+        env: bicepEnv(),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      lint = `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    }
+    const paramFile = join(dir, "test.bicepparam");
+    writeFileSync(paramFile, `using 'infra/main.bicep'\n${options.params}\n`);
+    execFileSync(
+      bicep,
+      [
+        "snapshot",
+        paramFile,
+        "--mode",
+        "overwrite",
+        "--subscription-id",
+        options.subscriptionId,
+        "--location",
+        options.location,
+        "--tenant-id",
+        "00000000-0000-0000-0000-00000000c0de",
+      ],
+      { env: bicepEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const snapshot = JSON.parse(readFileSync(join(dir, "test.snapshot.json"), "utf8")) as JsonObject;
+    return {
+      predictedResources: (snapshot.predictedResources as Json[]).filter(isObject),
+      outputs: isObject(snapshot.outputs) ? snapshot.outputs : {},
+      diagnostics: Array.isArray(snapshot.diagnostics) ? snapshot.diagnostics : [],
+      lint,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

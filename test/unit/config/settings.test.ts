@@ -73,7 +73,25 @@ describe("settings", () => {
     const problems = problemsOf({}, { requireSubscriptions: true, requireStorage: true });
     expect(problems.map((p) => p.setting)).toEqual([
       "WATCHED_SUBSCRIPTIONS",
-      "AzureWebJobsStorage__accountName",
+      "AzureWebJobsStorage__queueServiceUri",
+      "AzureWebJobsStorage__tableServiceUri",
+    ]);
+  });
+
+  it("accepts the storage service URIs the template sets, and refuses a non-https one by name", () => {
+    const uris = {
+      WATCHED_SUBSCRIPTIONS: SUB,
+      AzureWebJobsStorage__queueServiceUri: "https://st1.queue.core.usgovcloudapi.net/",
+      AzureWebJobsStorage__tableServiceUri: "https://st1.table.core.usgovcloudapi.net/",
+    };
+    const settings = parseSettings(uris, { requireSubscriptions: true, requireStorage: true });
+    expect(settings.AzureWebJobsStorage__queueServiceUri).toBe(uris.AzureWebJobsStorage__queueServiceUri);
+    const problems = problemsOf({
+      ...uris,
+      AzureWebJobsStorage__tableServiceUri: "http://st1.table.core.usgovcloudapi.net/",
+    });
+    expect(problems).toEqual([
+      { setting: "AzureWebJobsStorage__tableServiceUri", problem: "must be an https URL" },
     ]);
   });
 
