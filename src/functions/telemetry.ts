@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import { redact } from "../alerts/redact.js";
+import { redact, redactData } from "../alerts/redact.js";
 import type { RunReport } from "../reconcile/run-report.js";
 
 /**
@@ -56,8 +56,10 @@ export function logEvent(
   event: TelemetryEvent,
   fields: Record<string, unknown>,
 ): void {
-  // An error message may quote anything (an SDK error quotes URLs and connection strings).
-  context[level](event, redact(JSON.stringify({ event, ...fields }), [...secretValues]));
+  // An error message may quote anything (an SDK error quotes URLs and connection strings). The fields
+  // are redacted before they are serialised: JSON escaping would hide a secret holding `"` or `\`.
+  const secrets = [...secretValues];
+  context[level](event, redact(JSON.stringify({ event, ...redactData(fields, secrets) }), secrets));
 }
 
 /** One ReconcileAction line per action and one ReconcileRun line per run. */
