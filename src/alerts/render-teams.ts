@@ -55,11 +55,36 @@ function sectionColor(category: AlertCategory): string {
   return STYLE[CATEGORY_SEVERITY[category]].color;
 }
 
+/**
+ * Card text is Markdown: Teams renders a subset of it in TextBlock text and in Fact.Title and
+ * Fact.Value (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format,
+ * https://learn.microsoft.com/adaptive-cards/create/textfeatures). Names and ARM's error messages in
+ * it come from people we do not trust: `[Re-authenticate here](https://evil.example/login)` would
+ * become a link, `**` bold, a leading `- ` or `1. ` a list, `{{DATE(...)}}` a date function. Every
+ * character that can open such syntax is backslash-escaped, which CommonMark turns back into the
+ * plain character (https://spec.commonmark.org/0.31.2/#backslash-escapes). The backtick is left
+ * alone: a code span can only turn Markdown off, and the product's own advice uses it for names. Line breaks and other
+ * control characters become spaces, so a value cannot start a line of its own; the only line starts
+ * left are the text's own start, escaped when it looks like a block marker.
+ */
+export function markdownText(value: string): string {
+  return (
+    value
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ")
+      .replace(/[\\*_[\]<>~{}|]/g, "\\$&")
+      // Block markers count only at the start of a line: the text's own start is the one left.
+      .replace(/^(\s*)([-+#>=]|\d+[.)])/, (_m, space: string, marker: string) =>
+        /^\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
+      )
+  );
+}
+
 function sectionElements(section: Section): CardElement[] {
   const out: CardElement[] = [
     {
       type: "TextBlock",
-      text: `${CATEGORY_HEADING[section.category]} (${section.total})`,
+      text: markdownText(`${CATEGORY_HEADING[section.category]} (${section.total})`),
       weight: "Bolder",
       color: sectionColor(section.category),
       separator: true,
@@ -74,15 +99,22 @@ function sectionElements(section: Section): CardElement[] {
       items: [
         {
           type: "TextBlock",
-          text: `${item.reminder ? "Reminder: " : ""}${shorten(item.title, 200)}`,
+          text: markdownText(`${item.reminder ? "Reminder: " : ""}${shorten(item.title, 200)}`),
           weight: "Bolder",
           wrap: true,
         },
-        { type: "FactSet", facts: factsOf(item, 400) },
+        {
+          type: "FactSet",
+          facts: factsOf(item, 400).map((f) => ({
+            title: markdownText(f.title),
+            value: markdownText(f.value),
+          })),
+        },
       ],
     });
   }
-  if (section.more > 0) out.push({ type: "TextBlock", text: moreLine(section), isSubtle: true, wrap: true });
+  if (section.more > 0)
+    out.push({ type: "TextBlock", text: markdownText(moreLine(section)), isSubtle: true, wrap: true });
   return out;
 }
 
@@ -98,7 +130,7 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
       items: [
         {
           type: "TextBlock",
-          text: `${SEVERITY_LABEL[digest.severity]} · ${PRODUCT}`,
+          text: markdownText(`${SEVERITY_LABEL[digest.severity]} · ${PRODUCT}`),
           weight: "Bolder",
           color: style.color,
           size: "Small",
@@ -106,7 +138,7 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
         },
         {
           type: "TextBlock",
-          text: shorten(digest.summary, 300),
+          text: markdownText(shorten(digest.summary, 300)),
           weight: "Bolder",
           size: "Medium",
           wrap: true,
@@ -115,13 +147,14 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
     },
   ];
   if (highlights.length > 0) {
-    const lines = highlights.map((h) => `- ${shorten(h, 300)}`);
+    // The list is ours: its "- " markers stay Markdown, the highlight after each is escaped.
+    const lines = highlights.map((h) => `- ${markdownText(shorten(h, 300))}`);
     if (hiddenHighlights > 0) lines.push(`- …and ${hiddenHighlights} more`);
     body.push({ type: "TextBlock", text: lines.join("\n"), wrap: true });
   }
   body.push({
     type: "TextBlock",
-    text: runLine(digest),
+    text: markdownText(runLine(digest)),
     isSubtle: true,
     size: "Small",
     wrap: true,
