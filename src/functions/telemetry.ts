@@ -50,6 +50,11 @@ export function withoutSecrets(text: string): string {
   return redact(text, [...secretValues]);
 }
 
+/** A copy of `value` (an HTTP answer's body) with every registered secret value masked in every string. */
+export function withoutSecretsIn<T>(value: T): T {
+  return redactData(value, [...secretValues]);
+}
+
 export function logEvent(
   context: InvocationContext,
   level: Level,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { emulatorPort } from "../../../src/cli/emulator-target.js";
 import type { ActionRecord, RunRecord } from "../../../src/events/ports.js";
+import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { status } from "../../../src/functions/status.js";
 import { testContext } from "../../support/queue-harness.js";
 import { secret } from "../../support/secrets.js";
@@ -11,7 +12,8 @@ import { encodedForms } from "../../support/untrusted-text.js";
 import { memoryRuntime, type MemoryRuntime } from "../../reliability/support/memory-runtime.js";
 
 /**
- * The status page and its JSON show ARM's error messages from the audit. One quoting a secret setting
+ * The HTTP answers (the status page and its JSON, a run's status, ARM failures) show ARM's error
+ * messages, from the audit or straight from ARM. One quoting a secret setting
  * whose value holds every character HTML and JSON escape must show the secret in no form: the page
  * escaped it to `&lt;&amp;&gt;&quot;&#39;` and the JSON to `\"`, so a redaction after rendering,
  * looking for the raw value, missed both.
@@ -27,6 +29,8 @@ const ENV = {
 };
 const MESSAGE = `Invalid value ALERT_WEBHOOK_SECRET=${HMAC} for hub-to-spoke; see ${encodeURIComponent(HMAC)}`;
 
+const RUN_ID = "0f0f0f0f-0000-4000-8000-000000000001";
+
 let emu: Emulator;
 let mem: MemoryRuntime;
 beforeAll(async () => {
@@ -39,7 +43,7 @@ beforeAll(async () => {
   });
   mem = await memoryRuntime(ENV, emulatorPort(emu));
   const run: RunRecord = {
-    runId: "run-untrusted",
+    runId: RUN_ID,
     trigger: "event",
     correlationId: "c-1",
     status: "failed",
@@ -108,5 +112,40 @@ describe("status page Content-Security-Policy", () => {
     expect(scripts.length).toBeGreaterThan(0);
     const hashes = scripts.map((s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`);
     expect(scriptSrc!.split(/\s+/).slice(1).sort()).toEqual([...new Set(hashes)].sort());
+  });
+});
+
+describe("other HTTP answers with a secret quoted in ARM's error messages", () => {
+  it("a run's status (GET /api/resync/{runId}) shows the audited message with the secret redacted", async () => {
+    const response = await resyncStatus(
+      new HttpRequest({
+        method: "GET",
+        url: `http://localhost:7071/api/resync/${RUN_ID}`,
+        params: { runId: RUN_ID },
+      }),
+      testContext("resyncStatus", []),
+      mem.rt,
+    );
+    expect(response.status).toBe(200);
+    const body = JSON.stringify(response.jsonBody);
+    expect(body).toContain("ALERT_WEBHOOK_SECRET=[redacted] for hub-to-spoke");
+    for (const form of encodedForms(HMAC)) expect(body).not.toContain(form);
+  });
+
+  it("an ARM read refused with a message quoting the secret answers 502 with it redacted", async () => {
+    const rule = emu.injectFault({
+      method: "GET",
+      path: /\/virtualNetworks$/i,
+      fault: { type: "status", status: 400, code: "InvalidRequestFormat", message: MESSAGE },
+    });
+    try {
+      const response = await get("application/json");
+      expect(response.status).toBe(502);
+      const body = JSON.stringify(response.jsonBody);
+      expect(body).toContain("ALERT_WEBHOOK_SECRET=[redacted] for hub-to-spoke");
+      for (const form of encodedForms(HMAC)) expect(body).not.toContain(form);
+    } finally {
+      emu.removeFault(rule);
+    }
   });
 });
