@@ -13,13 +13,14 @@ import {
 } from "./render-common.js";
 
 /**
- * Teams "Workflows" webhook message: the envelope of reference 5.1 around an Adaptive Card.
- * Version 1.4: Teams renders up to 1.5, and 1.2-1.4 is the safe choice for webhook cards (reference 5.1).
+ * Teams "Workflows" webhook message: a `message` envelope around an Adaptive Card
+ * (https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook).
+ * Version 1.4: Teams renders up to 1.5, and 1.2-1.4 is the safe choice for webhook cards.
  * Only elements every host supports: Container, TextBlock, FactSet, Action.OpenUrl (Action.Submit is
  * not supported through a webhook).
  */
 
-/** "The message size limit is 28 KB. When the size exceeds 28 KB, you receive an error." (reference 5.1). */
+/** "The message size limit is 28 KB. When the size exceeds 28 KB, you receive an error." (the page above). */
 export const TEAMS_MAX_BYTES = 28 * 1024;
 /** What we aim for: the limit minus room for the HTTP layer's view of "size" differing from ours. */
 export const TEAMS_BUDGET_BYTES = 24 * 1024;
@@ -190,7 +191,7 @@ export function byteLength(value: unknown): number {
 /**
  * The message to POST. It fits the 28 KB limit by showing fewer items (and "and N more"), never by
  * cutting JSON: the Workflows trigger answers 202 first and only the flow's run history shows the
- * "payload is too large" failure (reference 5.1), so an oversized card would be lost silently.
+ * "payload is too large" failure, so an oversized card would be lost silently.
  */
 export function renderTeamsMessage(digest: Digest, budgetBytes: number = TEAMS_BUDGET_BYTES): TeamsMessage {
   let shown = Math.min(TEAMS_MAX_ITEMS, digest.items.length);
