@@ -5,7 +5,7 @@ import type { ChannelResult } from "./dispatch.js";
 import { dispatch } from "./dispatch.js";
 import type { AlertItem, Digest, DigestMeta, DigestOptions, ReconcileFailure } from "./model.js";
 import { collectItems, digestFrom, failureItem, failureMeta, filterItems, metaOf } from "./model.js";
-import { describeSendError } from "./redact.js";
+import { describeSendError, redactData } from "./redact.js";
 import type { AlertLogger, AlertSender, Fetch, Now, RetryPolicy, Sleep } from "./sender.js";
 import { realSleep } from "./sender.js";
 import type { AlertStateStore, RunCoverage } from "./state.js";
@@ -125,8 +125,10 @@ export function createAlerting(settings: AlertSettings, deps: AlertingDeps): Ale
     senders,
     async afterRun(report, runOptions = {}) {
       try {
-        const items = collectItems(report, { secrets }).filter((i) => !(runOptions.willRetry && i.retryable));
-        return await deliver(items, metaOf(report), {
+        // Redacted before anything is built from it: every channel then escapes redacted text.
+        const safe = redactData(report, secrets);
+        const items = collectItems(safe).filter((i) => !(runOptions.willRetry && i.retryable));
+        return await deliver(items, metaOf(safe), {
           scope: report.scope,
           canResolve: !report.dryRun && !runOptions.willRetry,
         });
@@ -137,7 +139,8 @@ export function createAlerting(settings: AlertSettings, deps: AlertingDeps): Ale
     },
     async afterFailure(failure) {
       try {
-        return await deliver([failureItem(failure, secrets)], failureMeta(failure), {
+        const safe = redactData(failure, secrets);
+        return await deliver([failureItem(safe)], failureMeta(safe), {
           scope: [],
           canResolve: false,
         });

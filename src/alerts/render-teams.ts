@@ -13,13 +13,14 @@ import {
 } from "./render-common.js";
 
 /**
- * Teams "Workflows" webhook message: the envelope of docs/azure-behaviour.md#teams-webhook around an Adaptive Card.
- * Version 1.4: Teams renders up to 1.5, and 1.2-1.4 is the safe choice for webhook cards (docs/azure-behaviour.md#teams-webhook).
+ * Teams "Workflows" webhook message: a `message` envelope around an Adaptive Card
+ * (https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook).
+ * Version 1.4: Teams renders up to 1.5, and 1.2-1.4 is the safe choice for webhook cards.
  * Only elements every host supports: Container, TextBlock, FactSet, Action.OpenUrl (Action.Submit is
  * not supported through a webhook).
  */
 
-/** "The message size limit is 28 KB. When the size exceeds 28 KB, you receive an error." (docs/azure-behaviour.md#teams-webhook). */
+/** "The message size limit is 28 KB. When the size exceeds 28 KB, you receive an error." (the page above). */
 export const TEAMS_MAX_BYTES = 28 * 1024;
 /** What we aim for: the limit minus room for the HTTP layer's view of "size" differing from ours. */
 export const TEAMS_BUDGET_BYTES = 24 * 1024;
@@ -55,11 +56,36 @@ function sectionColor(category: AlertCategory): string {
   return STYLE[CATEGORY_SEVERITY[category]].color;
 }
 
+/**
+ * Card text is Markdown: Teams renders a subset of it in TextBlock text and in Fact.Title and
+ * Fact.Value (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format,
+ * https://learn.microsoft.com/adaptive-cards/create/textfeatures). Names and ARM's error messages in
+ * it come from people we do not trust: `[Re-authenticate here](https://evil.example/login)` would
+ * become a link, `**` bold, a leading `- ` or `1. ` a list, `{{DATE(...)}}` a date function. Every
+ * character that can open such syntax is backslash-escaped, which CommonMark turns back into the
+ * plain character (https://spec.commonmark.org/0.31.2/#backslash-escapes). The backtick is left
+ * alone: a code span can only turn Markdown off, and the product's own advice uses it for names. Line breaks and other
+ * control characters become spaces, so a value cannot start a line of its own; the only line starts
+ * left are the text's own start, escaped when it looks like a block marker.
+ */
+export function markdownText(value: string): string {
+  return (
+    value
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ")
+      .replace(/[\\*_[\]<>~{}|]/g, "\\$&")
+      // Block markers count only at the start of a line: the text's own start is the one left.
+      .replace(/^(\s*)([-+#>=]|\d+[.)])/, (_m, space: string, marker: string) =>
+        /^\d/.test(marker) ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}` : `${space}\\${marker}`,
+      )
+  );
+}
+
 function sectionElements(section: Section): CardElement[] {
   const out: CardElement[] = [
     {
       type: "TextBlock",
-      text: `${CATEGORY_HEADING[section.category]} (${section.total})`,
+      text: markdownText(`${CATEGORY_HEADING[section.category]} (${section.total})`),
       weight: "Bolder",
       color: sectionColor(section.category),
       separator: true,
@@ -74,15 +100,22 @@ function sectionElements(section: Section): CardElement[] {
       items: [
         {
           type: "TextBlock",
-          text: `${item.reminder ? "Reminder: " : ""}${shorten(item.title, 200)}`,
+          text: markdownText(`${item.reminder ? "Reminder: " : ""}${shorten(item.title, 200)}`),
           weight: "Bolder",
           wrap: true,
         },
-        { type: "FactSet", facts: factsOf(item, 400) },
+        {
+          type: "FactSet",
+          facts: factsOf(item, 400).map((f) => ({
+            title: markdownText(f.title),
+            value: markdownText(f.value),
+          })),
+        },
       ],
     });
   }
-  if (section.more > 0) out.push({ type: "TextBlock", text: moreLine(section), isSubtle: true, wrap: true });
+  if (section.more > 0)
+    out.push({ type: "TextBlock", text: markdownText(moreLine(section)), isSubtle: true, wrap: true });
   return out;
 }
 
@@ -98,7 +131,7 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
       items: [
         {
           type: "TextBlock",
-          text: `${SEVERITY_LABEL[digest.severity]} · ${PRODUCT}`,
+          text: markdownText(`${SEVERITY_LABEL[digest.severity]} · ${PRODUCT}`),
           weight: "Bolder",
           color: style.color,
           size: "Small",
@@ -106,7 +139,7 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
         },
         {
           type: "TextBlock",
-          text: shorten(digest.summary, 300),
+          text: markdownText(shorten(digest.summary, 300)),
           weight: "Bolder",
           size: "Medium",
           wrap: true,
@@ -115,13 +148,14 @@ export function renderTeamsCard(digest: Digest, maxItems: number = TEAMS_MAX_ITE
     },
   ];
   if (highlights.length > 0) {
-    const lines = highlights.map((h) => `- ${shorten(h, 300)}`);
+    // The list is ours: its "- " markers stay Markdown, the highlight after each is escaped.
+    const lines = highlights.map((h) => `- ${markdownText(shorten(h, 300))}`);
     if (hiddenHighlights > 0) lines.push(`- …and ${hiddenHighlights} more`);
     body.push({ type: "TextBlock", text: lines.join("\n"), wrap: true });
   }
   body.push({
     type: "TextBlock",
-    text: runLine(digest),
+    text: markdownText(runLine(digest)),
     isSubtle: true,
     size: "Small",
     wrap: true,
@@ -157,7 +191,7 @@ export function byteLength(value: unknown): number {
 /**
  * The message to POST. It fits the 28 KB limit by showing fewer items (and "and N more"), never by
  * cutting JSON: the Workflows trigger answers 202 first and only the flow's run history shows the
- * "payload is too large" failure (docs/azure-behaviour.md#teams-webhook), so an oversized card would be lost silently.
+ * "payload is too large" failure, so an oversized card would be lost silently.
  */
 export function renderTeamsMessage(digest: Digest, budgetBytes: number = TEAMS_BUDGET_BYTES): TeamsMessage {
   let shown = Math.min(TEAMS_MAX_ITEMS, digest.items.length);

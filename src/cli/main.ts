@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ConfigError, parseSettings, policyFrom, type Settings } from "../config.js";
-import { createAlerting, type Alerting } from "../alerts/index.js";
+import { createAlerting, redact, redactData, secretsOf, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
@@ -9,9 +9,11 @@ import { subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";
 import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../reconcile/run.js";
+import type { RunReport } from "../reconcile/run-report.js";
 import type { Policy } from "../reconcile/types.js";
 import { buildStatusReport, renderStatusPage } from "../status/index.js";
 import { toJsonDocument, toTable } from "./render.js";
+import { jsonText, terminalSafe } from "./terminal.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -71,10 +73,17 @@ Settings are read from the environment too (see README, "Configuration").`;
 
 export async function runCli(
   argv: string[],
-  io: CliIo,
+  rawIo: CliIo,
   openTarget: TargetOpener,
   alertingFactory: AlertingFactory = defaultAlerting,
 ): Promise<number> {
+  // Every byte the CLI prints passes here: no control character from ARM data reaches the terminal.
+  const colour = Boolean(rawIo.tty) && !rawIo.env.NO_COLOR;
+  const io: CliIo = {
+    ...rawIo,
+    stdout: (text) => rawIo.stdout(terminalSafe(text, colour)),
+    stderr: (text) => rawIo.stderr(terminalSafe(text)),
+  };
   let parsed;
   try {
     parsed = parseArgs({
@@ -132,6 +141,8 @@ export async function runCli(
     }
     throw err;
   }
+  // Taken out of the data before any output renders it (table, JSON, HTML, messages).
+  const secrets = secretsOf(settings);
   const badScope = values.scope.find((s) => !subscriptionOf(s));
   if (badScope) {
     io.stderr(`--scope "${badScope}" is not a subscription, resource group or VNet resource id.\n`);
@@ -142,7 +153,7 @@ export async function runCli(
   try {
     target = await openTarget(values.emulator, settings);
   } catch (err) {
-    io.stderr(`Could not reach ARM: ${(err as Error).message}\n`);
+    io.stderr(`Could not reach ARM: ${redact((err as Error).message, secrets)}\n`);
     return 1;
   }
   try {
@@ -175,31 +186,66 @@ export async function runCli(
     );
     if (values.output === "html") {
       io.stdout(
-        await statusPage(outcome, command, target, policy, values.scope, settings.MAX_PARALLEL_VNETS),
+        await statusPage(
+          outcome,
+          command,
+          target,
+          policy,
+          values.scope,
+          settings.MAX_PARALLEL_VNETS,
+          secrets,
+        ),
       );
     } else {
-      print(outcome, command, values.output, io);
+      print(outcome, command, values.output, io, secrets);
     }
     if (command === "apply") await sendAlerts(alertingFactory(settings, io), outcome, io);
     return exitCode(outcome, command, policy.reportOnly);
   } catch (err) {
-    io.stderr(`${command} failed: ${(err as Error).message}\n`);
+    io.stderr(`${command} failed: ${redact((err as Error).message, secrets)}\n`);
     return 1;
   } finally {
     await target.close();
   }
 }
 
-function print(outcome: ReconcileOutcome, command: "plan" | "apply", output: string, io: CliIo): void {
-  const items = outcome.report.results.map(({ action, result }) =>
-    command === "apply" ? { action, result } : { action },
-  );
-  if (output === "json") {
-    io.stdout(`${JSON.stringify(toJsonDocument(items), null, 2)}\n`);
-    return;
-  }
+function print(
+  outcome: ReconcileOutcome,
+  command: "plan" | "apply",
+  output: "table" | "json",
+  io: CliIo,
+  secrets: readonly string[],
+): void {
   const colour = Boolean(io.tty) && !io.env.NO_COLOR;
-  io.stdout(`${toTable(items, { colour, ...(io.tty ? { width: io.tty.columns } : {}) })}\n`);
+  io.stdout(
+    printedRun(outcome.report, command, output, {
+      secrets,
+      colour,
+      ...(io.tty ? { width: io.tty.columns } : {}),
+    }),
+  );
+}
+
+/**
+ * The table or JSON document for a run, exactly as the CLI prints it: the data redacted first, then
+ * rendered, then made safe for a terminal.
+ */
+export function printedRun(
+  report: RunReport,
+  command: "plan" | "apply",
+  output: "table" | "json",
+  options: { secrets: readonly string[]; colour: boolean; width?: number },
+): string {
+  const items = redactData(
+    report.results.map(({ action, result }) => (command === "apply" ? { action, result } : { action })),
+    options.secrets,
+  );
+  if (output === "json") return `${jsonText(toJsonDocument(items))}\n`;
+  const table = toTable(items, {
+    colour: options.colour,
+    ...(options.width ? { width: options.width } : {}),
+  });
+  return terminalSafe(`${table}\n`, options.colour);
 }
 
 /**
@@ -213,6 +259,7 @@ async function statusPage(
   policy: Policy,
   scope: string[],
   parallelism: number,
+  secrets: readonly string[],
 ): Promise<string> {
   let { snapshot, plan } = outcome;
   if (command === "apply") {
@@ -230,7 +277,7 @@ async function statusPage(
       ? { recentRuns: [run], recentActions: actionRecordsOf(outcome.report, outcome.snapshot) }
       : {}),
   });
-  return `${renderStatusPage(report)}\n`;
+  return `${renderStatusPage(redactData(report, secrets))}\n`;
 }
 
 /** apply tells the configured channels what it did, exactly as the Functions app would. */

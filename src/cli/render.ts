@@ -2,6 +2,7 @@ import { styleText } from "node:util";
 import { parsePeeringId, parseVnetId } from "../reconcile/ids.js";
 import { summarize } from "../reconcile/plan-document.js";
 import type { Action, ActionResult, AppliedAction } from "../reconcile/types.js";
+import { printable } from "./terminal.js";
 
 export type { JsonAction, JsonDocument } from "../reconcile/plan-document.js";
 export { toJsonDocument } from "../reconcile/plan-document.js";
@@ -46,20 +47,24 @@ export function toTable(
   items: readonly { action: Action; result?: ActionResult }[],
   options: TableOptions,
 ): string {
-  const paint = (style: Style, text: string) => (options.colour ? styleText(style, text) : text);
+  // The CLI decided already (a TTY, no NO_COLOR); styleText would look at process.stdout again.
+  const paint = (style: Style, text: string) =>
+    options.colour ? styleText(style, text, { validateStream: false }) : text;
   const withResults = items.some((i) => i.result);
   // Writes first, then what needs a human, then skips: the order people read a plan in.
   const ordered = [...items].sort((a, b) => KIND_ORDER[a.action.kind] - KIND_ORDER[b.action.kind]);
+  // Names and ARM's messages are made printable cell by cell, before padding and colour.
   const rows = ordered.map(({ action, result }) => ({
     kind: action.kind,
-    target: shortName(action.target),
+    target: printable(shortName(action.target)),
     result: result?.status ?? "",
-    text:
+    text: printable(
       result?.status === "failed"
         ? `${result.error.code}: ${result.error.message}`
         : action.kind === "alertOnly"
           ? `${action.reason} Remedy: ${action.remedy}`
           : action.reason,
+    ),
   }));
   const kindWidth = Math.max(4, ...rows.map((r) => r.kind.length));
   const targetWidth = Math.max(6, ...rows.map((r) => r.target.length));

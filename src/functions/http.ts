@@ -1,6 +1,6 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
 import { isRetryable, type ArmError } from "../reconcile/errors.js";
-import { logEvent } from "./telemetry.js";
+import { logEvent, withoutSecrets } from "./telemetry.js";
 
 /** `{error:{code,message}}` like ARM's own errors; `target` names the offending field. */
 export function errorResponse(
@@ -30,14 +30,16 @@ export function internalError(context: InvocationContext, err: unknown): HttpRes
 
 /**
  * An ARM read failed while answering (a dry run, the status page): say what ARM said, since its codes
- * and messages are about resources, not our settings. Busy becomes 503 with Retry-After.
+ * and messages are about resources, not our settings; but ARM quotes what people typed, which may be
+ * a secret, so the message is redacted first. Busy becomes 503 with Retry-After.
  */
 export function armFailure(err: ArmError): HttpResponseInit {
+  const message = withoutSecrets(err.message);
   if (isRetryable(err)) {
     return {
-      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${err.message}`),
+      ...errorResponse(503, err.code, `Azure Resource Manager is busy: ${message}`),
       headers: { "Retry-After": String(Math.ceil((err.retryAfterMs ?? 30_000) / 1000)) },
     };
   }
-  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${err.message}`);
+  return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${message}`);
 }

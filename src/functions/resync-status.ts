@@ -3,6 +3,7 @@ import type { ActionRecord } from "../events/ports.js";
 import { errorResponse, internalError } from "./http.js";
 import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";
+import { withoutSecretsIn } from "./telemetry.js";
 
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,7 +26,8 @@ export async function resyncStatus(
     const found = await r.audit.getRun(runId.toLowerCase());
     if (!found) return errorResponse(404, "RunNotFound", "No run with this id.", "runId");
     const { run, actions } = found;
-    return { status: 200, jsonBody: { ...run, actions: actions.map(toJsonAction) } };
+    // The audit holds ARM's messages, which may quote a secret: redacted before they are answered.
+    return { status: 200, jsonBody: withoutSecretsIn({ ...run, actions: actions.map(toJsonAction) }) };
   } catch (err) {
     return internalError(context, err);
   }

@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import { redact } from "../alerts/redact.js";
+import { redact, redactData } from "../alerts/redact.js";
 import type { RunReport } from "../reconcile/run-report.js";
 
 /**
@@ -51,14 +51,21 @@ export function withoutSecrets(text: string): string {
   return redact(text, [...secretValues]);
 }
 
+/** A copy of `value` (an HTTP answer's body) with every registered secret value masked in every string. */
+export function withoutSecretsIn<T>(value: T): T {
+  return redactData(value, [...secretValues]);
+}
+
 export function logEvent(
   context: InvocationContext,
   level: Level,
   event: TelemetryEvent,
   fields: Record<string, unknown>,
 ): void {
-  // An error message may quote anything (an SDK error quotes URLs and connection strings).
-  context[level](event, redact(JSON.stringify({ event, ...fields }), [...secretValues]));
+  // An error message may quote anything (an SDK error quotes URLs and connection strings). The fields
+  // are redacted before they are serialised: JSON escaping would hide a secret holding `"` or `\`.
+  const secrets = [...secretValues];
+  context[level](event, redact(JSON.stringify({ event, ...redactData(fields, secrets) }), secrets));
 }
 
 /** One ReconcileAction line per action and one ReconcileRun line per run. */

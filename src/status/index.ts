@@ -21,4 +21,4 @@ export {
   type StatusVnet,
 } from "./model.js";
 export { layoutTopology, type Layout, type NodePlacement, type SectorPlacement } from "./layout.js";
-export { esc, renderStatusPage, type RenderOptions } from "./render.js";
+export { esc, renderStatusPage, STATUS_PAGE_CSP, type RenderOptions } from "./render.js";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { idKey } from "../reconcile/ids.js";
 import { fmt, LABEL_CHARS, layoutTopology, sectorPath, type Layout } from "./layout.js";
 import {
@@ -26,6 +27,26 @@ export interface RenderOptions {
 const FIT_LIMIT = 1100;
 /** With more lines than this, healthy ones are drawn faint so the problems stand out. */
 const DENSE_EDGES = 60;
+
+/** The page's only script: start a large, scrolling diagram at its centre (the hubs). */
+const PAGE_SCRIPT =
+  "for(const d of document.querySelectorAll('.diagram.scroll')){d.scrollLeft=(d.scrollWidth-d.clientWidth)/2;d.scrollTop=(d.scrollHeight-d.clientHeight)/2;}";
+
+/**
+ * The page's Content-Security-Policy. Its own script is allowed by its SHA-256 hash, so a `<script>`
+ * that got into the page any other way (a value that escaped `esc()`) does not run: CSP Level 3,
+ * "hash-source" (https://www.w3.org/TR/CSP3/#grammardef-hash-source). Styles stay inline (the SVG
+ * carries a style attribute); nothing is fetched from anywhere.
+ */
+export const STATUS_PAGE_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  `script-src 'sha256-${createHash("sha256").update(PAGE_SCRIPT, "utf8").digest("base64")}'`,
+  "img-src data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 export function renderStatusPage(report: StatusReport, options: RenderOptions = {}): string {
   const title = options.title ?? "VNet peering status";
@@ -68,7 +89,7 @@ export function renderStatusPage(report: StatusReport, options: RenderOptions = 
     "</main>",
     `<footer class="wrap"><p>vnet-peering-sync status, generated ${time(report.generatedAt)} from a read of Azure Resource Manager made ${time(report.readAt)} (${esc(ageText(report))}) and a dry-run plan (nothing was written). <a href="#main">Back to top</a></p></footer>`,
     // Optional nicety: start a large, scrolling diagram at its centre (the hubs). The page works without it.
-    "<script>for(const d of document.querySelectorAll('.diagram.scroll')){d.scrollLeft=(d.scrollWidth-d.clientWidth)/2;d.scrollTop=(d.scrollHeight-d.clientHeight)/2;}</script>",
+    `<script>${PAGE_SCRIPT}</script>`,
     "</body>",
     "</html>",
   ];

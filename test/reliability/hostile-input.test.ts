@@ -3,6 +3,13 @@ import { setFlagsFromString } from "node:v8";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAlerting, secretsOf } from "../../src/alerts/alerting.js";
+import { renderEmail } from "../../src/alerts/render-email.js";
+import type { AlertSender } from "../../src/alerts/sender.js";
+import type { Digest } from "../../src/alerts/model.js";
+import { emulatorPort } from "../../src/cli/emulator-target.js";
+import { printedRun } from "../../src/cli/main.js";
+import { actionTelemetryOf } from "../../src/functions/metrics.js";
 import { onNetworkEvent } from "../../src/functions/on-network-event.js";
 import { reconcilePoison } from "../../src/functions/reconcile-poison.js";
 import { reconcileVnet } from "../../src/functions/reconcile-vnet.js";
@@ -10,9 +17,13 @@ import { RateLimiter } from "../../src/functions/rate-limit.js";
 import { resyncRun } from "../../src/functions/resync-run.js";
 import { resyncStatus } from "../../src/functions/resync-status.js";
 import { resync } from "../../src/functions/resync.js";
+import { status } from "../../src/functions/status.js";
+import { logRun } from "../../src/functions/telemetry.js";
 import { RetryLaterError } from "../../src/functions/shared.js";
 import { subscriptionOf } from "../../src/reconcile/ids.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
+import type { RunReport } from "../../src/reconcile/run-report.js";
+import { activeMarkdown, encodedForms } from "../support/untrusted-text.js";
 import { testContext, type LogLine } from "../support/queue-harness.js";
 import { startRig, type Rig } from "./support/estate.js";
 import {
@@ -30,6 +41,7 @@ import {
   junk,
   mostly,
   realEvent,
+  untrustedText,
   type Decoration,
 } from "./support/hostile.js";
 import { memoryRuntime, type MemoryRuntime } from "./support/memory-runtime.js";
@@ -38,15 +50,20 @@ import { FULL, sample, tally } from "./support/tally.js";
 
 /**
  * Fuzzing every input the app takes from outside: Event Grid events (both schemas), messages on its
- * queues, the resync HTTP body and run id. Every case must end in a clear, named outcome (a
+ * queues, the resync HTTP body and run id, and the text ARM hands back (names, error messages) as it
+ * reaches every output. Every case must end in a clear, named outcome (a
  * malformed/ignored/accepted line naming the field, a 4xx naming the field, a run that writes
  * nothing), never a crash, never an ARM write, never a read outside the watched subscriptions, never
  * a secret in an answer or a log line, with memory bounded and Object.prototype untouched.
  */
 
-/** Cases per input under `npm run test:reliability`: at least 10,000 each, so rare shapes come up. */
+/** Cases per input under `npm run test:reliability`: at least 10,000 each (docs/safety.md). */
 const FULL_CASES = 10_000;
 const CASES = sample(300, FULL_CASES);
+/** Each case of the untrusted-text input renders every output, the status page through ARM: a smaller sample. */
+const UNTRUSTED_CASES = sample(100, FULL_CASES);
+/** Its full count renders 10,000 status pages (each reading ARM): more than the project's 5 minutes. */
+const UNTRUSTED_TIMEOUT_MS = sample(300_000, 3_600_000);
 const WATCHED_SUBS = [WATCHED, WATCHED_DENIED];
 const LOG_LINE_LIMIT = 16 * 1024;
 
@@ -445,12 +462,178 @@ describe("hostile input", () => {
     );
   });
 
+  it(
+    "untrusted ARM text (control characters, Markdown, HTML, escaped secrets): inert in every output",
+    async (context) => {
+      const t = tally(context, "hostile input");
+      // The secrets the app is configured with (the storage key is not: this runtime uses Azurite's).
+      const secretSettings = secretsOf(mem.rt.settings);
+      const known = SECRETS.filter((x) => secretSettings.some((v) => v.includes(x)));
+      const forms = [...new Set(known.flatMap(encodedForms))];
+      const noSecret = (where: string, text: string) => {
+        for (const form of forms) expect(text.includes(form), `${where} shows a secret`).toBe(false);
+      };
+      // eslint-disable-next-line no-control-regex
+      const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+      const peering = `${IDS.hub}/virtualNetworkPeerings/to-spoke`;
+      // The page reads ARM: through a port with the SDK's usual timeout, not the rig's 250 ms one, so a
+      // busy machine cannot turn a case into a 503.
+      const page = await memoryRuntime(
+        { WATCHED_SUBSCRIPTIONS: WATCHED_SUBS.join(","), ...SECRET_ENV },
+        emulatorPort(rig.emu),
+      );
+      let sentCards = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          untrustedText(known),
+          untrustedText(known),
+          fc.boolean(),
+          fc.constantFrom(undefined, "application/json"),
+          async (message, reason, colour, accept) => {
+            const runId = `untrusted-${sentCards}`;
+            const report: RunReport = {
+              runId,
+              trigger: "event",
+              correlationId: "c-untrusted",
+              startedAt: "2026-11-22T10:00:00.000Z",
+              finishedAt: "2026-11-22T10:00:01.000Z",
+              dryRun: false,
+              scope: [IDS.hub],
+              vnetsRead: 2,
+              results: [
+                {
+                  action: {
+                    kind: "sync",
+                    id: `sync:${peering}`,
+                    target: peering,
+                    vnetId: IDS.hub,
+                    remoteVnetId: IDS.spoke,
+                    reason,
+                    before: {
+                      syncLevel: "LocalNotInSync",
+                      remoteAddressSpace: [],
+                      remoteVirtualNetworkAddressSpace: [],
+                    },
+                  },
+                  result: {
+                    status: "failed",
+                    error: { code: "InvalidRequestFormat", message, retryable: false },
+                  },
+                },
+              ],
+            };
+
+            // The CLI: table (with and without colour) and JSON.
+            for (const output of ["table", "json"] as const) {
+              const text = printedRun(report, "apply", output, {
+                secrets: secretSettings,
+                colour,
+                width: 120,
+              });
+              noSecret(`CLI ${output}`, text);
+              // eslint-disable-next-line no-control-regex
+              const bare = colour && output === "table" ? text.replace(/\u001b\[[0-9;]*m/g, "") : text;
+              expect(CONTROL.test(bare), `CLI ${output} prints a control character`).toBe(false);
+              if (output === "json") JSON.parse(text);
+            }
+
+            // The status page or its JSON, through the handler, with the run in the audit.
+            await page.audit.recordRun(report, undefined);
+            try {
+              const response = await status(
+                new HttpRequest({
+                  method: "GET",
+                  url: "http://localhost:7071/api/status",
+                  headers: accept ? { accept } : {},
+                }),
+                testContext("status", []),
+                page.rt,
+              );
+              expect(response.status, JSON.stringify(response.jsonBody ?? response.body).slice(0, 300)).toBe(
+                200,
+              );
+              const body = String(response.body);
+              noSecret(`status ${accept ?? "page"}`, body);
+              if (!accept) expect(body.match(/<script/gi) ?? [], "a script in the page").toHaveLength(1);
+              else JSON.parse(body);
+            } finally {
+              page.audit.runs.delete(runId);
+            }
+
+            // Alerts: what Teams, the webhook and email would get, and the alert log lines.
+            const posted: string[] = [];
+            const alertLines: string[] = [];
+            let digest: Digest | undefined;
+            const capture: AlertSender = {
+              channel: "capture",
+              async send(d) {
+                digest = d;
+                return { attempts: 1 };
+              },
+            };
+            const alerting = createAlerting(page.rt.settings, {
+              logger: {
+                info: (m) => alertLines.push(m),
+                warn: (m) => alertLines.push(m),
+                error: (m) => alertLines.push(m),
+              },
+              extraSenders: [capture],
+              fetch: async (_url, init) => {
+                posted.push(String(init?.body));
+                return new Response(null, { status: 202 });
+              },
+            });
+            await alerting.afterRun(report);
+            expect(digest, "the failure is alerted").toBeDefined();
+            const email = renderEmail(digest!);
+            for (const [where, text] of [
+              ...posted.map((p) => ["posted alert", p] as const),
+              ["email", `${email.subject}\n${email.html}\n${email.text}`] as const,
+              ["alert log", alertLines.join("\n")] as const,
+            ])
+              noSecret(where, text);
+            const teams = posted.find((p) => p.includes("AdaptiveCard"));
+            expect(teams, "a Teams card was posted").toBeDefined();
+            const walk = (value: unknown, path: string): void => {
+              if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
+              if (value === null || typeof value !== "object") return;
+              const o = value as Record<string, unknown>;
+              const texts = [o.type === "TextBlock" ? o.text : undefined, o.title, o.value];
+              for (const text of texts)
+                if (typeof text === "string")
+                  expect(
+                    activeMarkdown(text, path.endsWith("body[1]")),
+                    `${path}: ${text.slice(0, 200)}`,
+                  ).toEqual([]);
+              for (const [k, v] of Object.entries(o)) walk(v, `${path}.${k}`);
+            };
+            walk(
+              (JSON.parse(teams!) as { attachments: Array<{ content: unknown }> }).attachments[0]!.content,
+              "card",
+            );
+            sentCards++;
+
+            // Log lines and App Insights custom events.
+            const logs: LogLine[] = [];
+            logRun(testContext("reconcileVnet", logs), report, 1);
+            noSecret("log lines", logs.map((l) => `${l.message} ${JSON.stringify(l.data ?? {})}`).join("\n"));
+            noSecret("custom events", JSON.stringify(actionTelemetryOf(report)));
+            t.add({ cases: 1 });
+          },
+        ),
+        { numRuns: UNTRUSTED_CASES, seed: 20261206 },
+      );
+      expect(sentCards).toBe(UNTRUSTED_CASES);
+    },
+    UNTRUSTED_TIMEOUT_MS,
+  );
+
   it(`every input was fuzzed with ${FULL ? `at least ${FULL_CASES}` : "its sample of"} cases`, (context) => {
     tally(context, "hostile input");
     const fuzzed = context.task.suite!.tasks.filter(
       (task) => task !== context.task && (task.meta.reliability?.cases ?? 0) > 0,
     );
-    expect(fuzzed.map((task) => task.name)).toHaveLength(6);
+    expect(fuzzed.map((task) => task.name)).toHaveLength(7);
     for (const task of fuzzed)
       expect(task.meta.reliability!.cases, task.name).toBeGreaterThanOrEqual(FULL ? FULL_CASES : 100);
   });

@@ -294,3 +294,77 @@ export function isStrictVnetId(id: string): boolean {
   const m = STRICT_VNET_ID.exec(id);
   return Boolean(m && !m[1]!.endsWith("."));
 }
+
+/**
+ * Terminal control: clear the screen, colours, set the window title (OSC ... BEL), the 8-bit CSI
+ * (U+009B), carriage return overprinting, backspace, NUL, DEL, NEL (U+0085), and line breaks that
+ * would forge a line.
+ */
+const CONTROL_SEQUENCES = [
+  "\u001b[2J",
+  "\u001b[31m",
+  "\u001b[0m",
+  "\u001b]0;owned\u0007",
+  "\u009b2J",
+  "\r",
+  "\n",
+  "\r\n",
+  "\b",
+  "\u0000",
+  "\u007f",
+  "\u0085",
+  "\t",
+];
+
+/** Markdown Teams would render: links, images, autolinks, emphasis, lists, headings, quotes, DATE(). */
+const MARKDOWN = [
+  "[Re-authenticate here](https://evil.example/login)",
+  "![x](https://evil.example/pixel.png)",
+  "<https://evil.example/login>",
+  "[a]: https://evil.example/ref",
+  "**bold**",
+  "_italic_",
+  "~~struck~~",
+  "- forged item",
+  "1. forged step",
+  "# heading",
+  "> quote",
+  "{{DATE(2017-02-14T06:08:00Z, SHORT)}}",
+  "| a | b |",
+  "\\",
+  "`code`",
+];
+
+/** HTML a page would run or fetch if it were not escaped. */
+const HTML = [
+  "<script>alert(1)</script>",
+  '<img src=x onerror="alert(1)">',
+  "</textarea>",
+  "&lt;",
+  "'\"><a href=//evil.example>",
+];
+
+/** Every form a secret can take in ARM's text: raw, URL-encoded, JSON-escaped, HTML-escaped, in a sentence. */
+function secretForms(secrets: readonly string[]): string[] {
+  return secrets.flatMap((s) => {
+    const json = JSON.stringify(s).slice(1, -1);
+    const html = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    return [s, encodeURIComponent(s), json, html, html.replace(/'/g, "&#39;"), `ALERT_WEBHOOK_SECRET=${s}`];
+  });
+}
+
+/**
+ * Text as a VNet owner in another tenant, or ARM quoting them, could write it: pieces of control
+ * sequences, Markdown, HTML and secrets (in their escaped forms), among arbitrary characters.
+ */
+export function untrustedText(secrets: readonly string[]): fc.Arbitrary<string> {
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...CONTROL_SEQUENCES) },
+    { weight: 3, arbitrary: fc.constantFrom(...MARKDOWN) },
+    { weight: 1, arbitrary: fc.constantFrom(...HTML) },
+    { weight: 2, arbitrary: fc.constantFrom(...secretForms(secrets)) },
+    { weight: 2, arbitrary: fc.string({ maxLength: 12, unit: "binary" }) },
+    { weight: 2, arbitrary: fc.constantFrom("hub-to-spoke", " ", "Peering ", ": ", ". ") },
+  );
+  return fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(""));
+}

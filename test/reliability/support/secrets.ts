@@ -8,7 +8,8 @@ import { secret } from "../../support/secrets.js";
 
 const TEAMS_SIG = secret("TeamsSigRELIABILITY0123456789abcdef");
 const WEBHOOK_TOKEN = secret("HookTokenRELIABILITY9876543210");
-const HMAC_KEY = secret("hmac-RELIABILITY-0123456789-key");
+// Every character an output escapes (HTML, JSON, Markdown), so an escaped copy is a different string.
+const HMAC_KEY = secret(`hmac-RELIABILITY-<&>"'\\*[]-0123456789-key`);
 const ACS_KEY = secret(Buffer.from("acs-RELIABILITY-access-key-0123456789").toString("base64"));
 const STORAGE_KEY = secret(Buffer.from("storage-RELIABILITY-account-key-0123456789").toString("base64"));
 
