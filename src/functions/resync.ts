@@ -10,7 +10,7 @@ import { callerOf } from "./rate-limit.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { coversEstate } from "./snapshot-cache.js";
-import { logEvent } from "./telemetry.js";
+import { logEvent, withoutSecretsIn } from "./telemetry.js";
 
 /** Scope lists are short; anything bigger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -98,7 +98,11 @@ export async function resync(
       await reportRun(context, r.metrics, outcome.report, counter.writes);
       logEvent(context, "info", "ResyncPlanned", { runId: outcome.report.runId, correlationId, scope });
       const document = toJsonDocument(outcome.plan.actions.map((action) => ({ action })));
-      return { status: 200, jsonBody: { runId: outcome.report.runId, dryRun: true, ...document } };
+      // Names in the plan come from ARM: redacted like every other answer (docs/safety.md, "Threat model").
+      return {
+        status: 200,
+        jsonBody: withoutSecretsIn({ runId: outcome.report.runId, dryRun: true, ...document }),
+      };
     }
 
     const runId = r.newId();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { emulatorPort } from "../../../src/cli/emulator-target.js";
 import type { ActionRecord, RunRecord } from "../../../src/events/ports.js";
+import { resync } from "../../../src/functions/resync.js";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { status } from "../../../src/functions/status.js";
 import { testContext } from "../../support/queue-harness.js";
@@ -24,6 +25,8 @@ const HUB = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Net
 const HMAC = secret(`hmac<&>"'\\-status-0123456789`);
 const ENV = {
   WATCHED_SUBSCRIPTIONS: SUB,
+  // Every view reads ARM, so the view that meets a refused read is not answered from an earlier one.
+  STATUS_REFRESH_SECONDS: "0",
   ALERT_WEBHOOK_URL: secret("https://127.0.0.2/hooks/status?token=HookTokenStatus0123456789"),
   ALERT_WEBHOOK_SECRET: HMAC,
 };
@@ -67,7 +70,8 @@ beforeAll(async () => {
     result: "failed",
     error: { code: "InvalidRequestFormat", message: MESSAGE, retryable: false },
   };
-  mem.audit.runs.set(run.runId, { run, actions: [action] });
+  await mem.audit.putRun(run);
+  mem.audit.runs.get(run.runId)?.actions.push(action);
 });
 afterAll(async () => {
   await emu?.stop();
@@ -147,5 +151,58 @@ describe("other HTTP answers with a secret quoted in ARM's error messages", () =
     } finally {
       emu.removeFault(rule);
     }
+  });
+});
+
+describe("a dry run whose plan names a VNet after a secret", () => {
+  // The plan quotes names only, and names cannot hold `<&>"'`; a secret that is a valid name can
+  // still be one (an HMAC key someone also used as a VNet name), and the answer must not show it.
+  const OTHER = "55555555-5555-4555-8555-555555555555";
+  const NAMED = secret("HmacKeyUsedAsName0123456789");
+  let dry: MemoryRuntime;
+  let emu2: Emulator;
+  beforeAll(async () => {
+    emu2 = await startEmulator({ throttle: false });
+    const hub = emu2.seed.vnet({
+      subscriptionId: SUB,
+      resourceGroup: "rg-net",
+      name: "hub",
+      addressPrefixes: ["10.0.0.0/16"],
+    });
+    const spoke = emu2.seed.vnet({
+      subscriptionId: OTHER,
+      resourceGroup: "rg-b",
+      name: NAMED,
+      addressPrefixes: ["10.1.0.0/16"],
+    });
+    emu2.seed.peering({ vnetId: hub, remoteVnetId: spoke });
+    dry = await memoryRuntime(
+      { ...ENV, ALERT_WEBHOOK_SECRET: NAMED, WATCHED_SUBSCRIPTIONS: `${SUB},${OTHER}` },
+      emulatorPort(emu2),
+    );
+  });
+  afterAll(async () => {
+    await emu2?.stop();
+  });
+
+  it("answers the plan with the secret redacted", async () => {
+    emu2.injectFault({
+      method: "GET",
+      path: new RegExp(`/subscriptions/${OTHER}/`, "i"),
+      fault: { type: "status", status: 403, code: "AuthorizationFailed", message: MESSAGE },
+    });
+    const response = await resync(
+      new HttpRequest({
+        method: "POST",
+        url: "http://localhost:7071/api/resync",
+        body: { string: JSON.stringify({ scope: [`/subscriptions/${SUB}`], dryRun: true }) },
+      }),
+      testContext("resync", []),
+      dry.rt,
+    );
+    expect(response.status).toBe(200);
+    const body = JSON.stringify(response.jsonBody);
+    expect(body).toContain("[redacted]");
+    for (const form of encodedForms(HMAC)) expect(body).not.toContain(form);
   });
 });
