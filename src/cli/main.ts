@@ -5,7 +5,7 @@ import { createAlerting, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
-import { subscriptionOf } from "../reconcile/ids.js";
+import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";
 import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../reconcile/run.js";
@@ -132,10 +132,17 @@ export async function runCli(
     }
     throw err;
   }
-  const badScope = values.scope.find((s) => !subscriptionOf(s));
-  if (badScope) {
-    io.stderr(`--scope "${badScope}" is not a subscription, resource group or VNet resource id.\n`);
-    return 1;
+  const scope: string[] = [];
+  for (const raw of values.scope) {
+    const checked = checkScopeId(raw);
+    if (!checked.ok) {
+      const why = checked.shape
+        ? "is not a subscription, resource group or VNet resource id"
+        : checked.message;
+      io.stderr(`--scope ${JSON.stringify(raw)} ${why}.\n`);
+      return 1;
+    }
+    scope.push(checked.id);
   }
 
   let target: Target;
@@ -148,8 +155,8 @@ export async function runCli(
   try {
     const watched = settings.WATCHED_SUBSCRIPTIONS.length
       ? settings.WATCHED_SUBSCRIPTIONS
-      : values.scope.length
-        ? [...new Set(values.scope.map((s) => subscriptionOf(s)!))]
+      : scope.length
+        ? [...new Set(scope.map((s) => subscriptionOf(s)!))]
         : target.subscriptions;
     if (watched.length === 0) {
       io.stderr("Nothing to watch: give --subscription, --scope or set WATCHED_SUBSCRIPTIONS.\n");
@@ -160,7 +167,7 @@ export async function runCli(
       {
         trigger: "cli",
         correlationId: randomUUID(),
-        scope: values.scope,
+        scope,
         dryRun: command === "plan",
       },
       {
@@ -174,9 +181,7 @@ export async function runCli(
       },
     );
     if (values.output === "html") {
-      io.stdout(
-        await statusPage(outcome, command, target, policy, values.scope, settings.MAX_PARALLEL_VNETS),
-      );
+      io.stdout(await statusPage(outcome, command, target, policy, scope, settings.MAX_PARALLEL_VNETS));
     } else {
       print(outcome, command, values.output, io);
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
+import { decodeResourceId, isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { Snapshot, Vnet } from "../reconcile/types.js";
 
@@ -11,7 +11,12 @@ import type { Snapshot, Vnet } from "../reconcile/types.js";
 
 /** One message on the reconcile queue: "look at this VNet". */
 export const reconcileMessageSchema = z.object({
-  vnetId: z.string().max(1024).refine(isWellFormedVnetId, "must be a virtual network resource id"),
+  vnetId: z
+    .string()
+    .max(1024)
+    // An id that does not decode keeps its `%` and so fails the naming rules below.
+    .transform((id) => decodeResourceId(id) ?? id)
+    .refine(isWellFormedVnetId, "must be a virtual network resource id"),
   cause: z.enum(["event", "sweep"]),
   /** The event id (or sweep invocation id) that asked for it: logs of both ends share it. */
   correlationId: z.string().min(1).max(256),
@@ -24,7 +29,11 @@ export const resyncMessageSchema = z.object({
   runId: z.uuid(),
   scope: z
     .array(
-      z.string().max(512).refine(isWellFormedScopeId, "must be a subscription, resource group or VNet id"),
+      z
+        .string()
+        .max(512)
+        .transform((id) => decodeResourceId(id) ?? id)
+        .refine(isWellFormedScopeId, "must be a subscription, resource group or VNet id"),
     )
     .min(1)
     .max(50),
