@@ -21,8 +21,19 @@ export const reconcileMessageSchema = z.object({
   /** The event id (or sweep invocation id) that asked for it: logs of both ends share it. */
   correlationId: z.string().min(1).max(256),
   enqueuedAt: z.iso.datetime(),
+  /** How many times a worker has put this VNet back because a write was in flight (see MAX_REQUEUES). */
+  requeues: z.number().int().min(0).max(100).optional(),
 });
 export type ReconcileMessage = z.infer<typeof reconcileMessageSchema>;
+
+/**
+ * A VNet that meets a write in flight is put back at most this many times, 30 s then doubling, capped
+ * at MAX_REQUEUE_DELAY_SECONDS (30+60+120+240+480 s, about 15 minutes, inside the default 30-minute
+ * sweep): a resource stuck Updating longer is left to the sweep, or, for a failed write, to the
+ * queue's retries and the poison queue, which alert.
+ */
+export const MAX_REQUEUES = 5;
+export const MAX_REQUEUE_DELAY_SECONDS = 600;
 
 /** One message on the resync-runs queue: a manual run accepted by POST /api/resync. */
 export const resyncMessageSchema = z.object({

@@ -195,7 +195,8 @@ export interface Plan {
 
 export type ActionResult =
   | { status: "succeeded"; after?: Peering }
-  | { status: "skipped"; why: string }
+  /** `inFlight`: skipped because someone else's write on it (or on its mirror) is still running. */
+  | { status: "skipped"; why: string; inFlight?: true }
   | { status: "failed"; error: { code: string; message: string; retryable: boolean } };
 
 export interface AppliedAction {
