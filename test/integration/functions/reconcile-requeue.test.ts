@@ -126,6 +126,16 @@ describe("reconcileVnet when a write is in flight", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("requeues too when it is the peering's own VNet that is being updated", async () => {
+    stack.emulator.emu.seed.setProvisioningState(SPOKE1, "Updating", "PutSubnetOperation");
+    await reconcileVnet(message(HUB), testContext("reconcileVnet", stack.logs), rt);
+    expect(logsOf(stack.logs, "ReconcileAction").map((l) => l.data?.errorCode)).toEqual([
+      "ReferencedResourceNotProvisioned",
+    ]);
+    expect(sent.map((s) => [s.message.requeues, s.delaySeconds])).toEqual([[1, 30]]);
+    expect(stack.digests).toEqual([]);
+  });
+
   it("past the requeue limit, ReferencedResourceNotProvisioned is a retryable failure again (queue retries, then poison)", async () => {
     stack.emulator.emu.seed.setProvisioningState(HUB, "Updating", "PutSubnetOperation");
     await expect(
