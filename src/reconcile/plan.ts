@@ -226,12 +226,17 @@ class Planner {
     }
     const back =
       remote.kind !== "inaccessible" && remote.vnet ? this.peeringsBack(remote.vnet, vnet.id)[0] : undefined;
-    const backName = back ? back.name : `the peering of ${remoteName} that points at ${vnet.name}`;
+    // The VNet over there is named once per sentence: unread, its peering back has no name to give.
+    const backOnRemote = back
+      ? `${back.name} on ${remoteName}`
+      : `the peering on ${remoteName} that points at ${vnet.name}`;
     this.alert(peering, vnet, remote.kind === "inaccessible" ? "PeerInaccessible" : "PeerOutOfScope", {
       reason:
-        `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backName} on ${remoteName} still peers the old range; ` +
+        `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backOnRemote} still peers the old range; ` +
         `${remoteName} ${this.whyNotWritable(remote)}, so vnet-peering-sync does not sync it.`,
-      remedy: `The owner of ${remoteName} must run sync on ${backName} of ${remoteName} (az network vnet peering sync).`,
+      remedy: back
+        ? `The owner of ${remoteName} must sync its peering ${back.name} (az network vnet peering sync).`
+        : `The owner of ${remoteName} must sync its peering to ${vnet.name} (az network vnet peering sync).`,
       remoteVnetId: peering.remoteVnetId,
     });
   }
@@ -441,7 +446,11 @@ class Planner {
             : `its other half on ${remoteName} was deleted (or ${remoteName} was deleted and re-created)`;
       this.alert(peering, vnet, "Disconnected", {
         reason: `${peering.name} on ${vnet.name} is Disconnected: ${cause}. No traffic flows between ${vnet.name} and ${remoteName}.`,
-        remedy: `Delete ${peering.name}, or re-create the other half after re-PUTting it (enable repairDisconnected to let vnet-peering-sync do both).`,
+        remedy:
+          back?.state === "Disconnected"
+            ? // Azure refuses to re-PUT a peering whose partner is Disconnected (RemotePeeringIsDisconnected).
+              `Delete ${back.name} on ${remoteName} and re-PUT ${peering.name} on ${vnet.name}, then re-create the peering back; or delete both.`
+            : `Re-PUT ${peering.name} on ${vnet.name} (back to Initiated), then re-create its other half on ${remoteName}; or delete ${peering.name}. With REPAIR_DISCONNECTED=true (CLI --repair-disconnected), vnet-peering-sync does both.`,
         remoteVnetId: peering.remoteVnetId,
       });
       return;
