@@ -4,7 +4,7 @@
  * the order of their lower-cased ids, so the same topology gives the same plan whatever the input
  * order. Facts behind each rule: ../shared/reference/azure-peering-facts.md sections 3-5 and 7.
  */
-import { findOverlaps, prefixesNotIn } from "./cidr.js";
+import { findOverlaps, isIPv6Prefix, prefixesNotIn } from "./cidr.js";
 import { idKey, parseVnetId, peeringIdOf, sameId, subscriptionOf } from "./ids.js";
 import { decideGateways, mirrorBody } from "./mirror.js";
 import { reciprocalName } from "./naming.js";
@@ -159,8 +159,8 @@ class Planner {
   private planSync(vnet: Vnet, peering: Peering, remote: VnetLocation): void {
     const remoteVnet = "vnet" in remote ? remote.vnet : undefined;
     const remoteName = this.label(peering.remoteVnetId, vnet);
+    // The decision is the syncLevel Azure reports; the prefixes only explain it and guard overlaps.
     const incoming = this.remotePeeredPrefixes(peering, remoteVnet);
-    const shown = incoming.length > 0 ? incoming : peering.remoteVirtualNetworkAddressSpace;
 
     // What the sync pulls in must not overlap this VNet nor what it already peers with others,
     // or Azure refuses it (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet, facts section 5).
@@ -180,20 +180,23 @@ class Planner {
       return;
     }
 
-    const gained = prefixesNotIn(shown, peering.remoteAddressSpace);
-    const dropped = prefixesNotIn(peering.remoteAddressSpace, shown);
+    const gained = prefixesNotIn(incoming, peering.remoteAddressSpace);
+    const dropped = prefixesNotIn(peering.remoteAddressSpace, incoming);
     const change = [
       gained.length > 0 ? `gained ${list(gained)}` : "",
       dropped.length > 0 ? `dropped ${list(dropped)}` : "",
     ]
       .filter(Boolean)
       .join(" and ");
+    const what = isSubnetPeering(peering.settings)
+      ? `the current prefixes of the peered subnets of ${remoteName}`
+      : `${remoteName}'s current address space`;
     const reason =
-      change.length > 0
+      incoming.length > 0 && change.length > 0
         ? `${remoteName} ${change}; ${peering.name} on ${vnet.name} still peers only ${list(peering.remoteAddressSpace)}. ` +
-          `Syncing it pulls in ${remoteName}'s current address space (${list(shown)}).`
+          `Syncing it pulls in ${what} (${list(incoming)}).`
         : `Azure reports ${peering.name} on ${vnet.name} as ${peering.syncLevel}: ${remoteName} changed its address space since the last sync. ` +
-          `Syncing it pulls in ${remoteName}'s current address space (${list(shown)}).`;
+          `Syncing it pulls in ${what}${incoming.length > 0 ? ` (${list(incoming)})` : ""}.`;
     this.add({
       kind: "sync",
       id: `sync:${idKey(peering.id)}`,
@@ -206,6 +209,7 @@ class Planner {
         remoteAddressSpace: [...peering.remoteAddressSpace],
         remoteVirtualNetworkAddressSpace: [...peering.remoteVirtualNetworkAddressSpace],
       },
+      pulls: incoming,
     });
   }
 
@@ -571,7 +575,10 @@ class Planner {
     const s = peering.settings;
     if (!s.peerCompleteVnets && !isSubnetPeering(s)) return [...peering.remoteAddressSpace];
     if (remoteVnet) return peeredPrefixes(remoteVnet, s.peerCompleteVnets ? [] : s.remoteSubnetNames, s);
-    return s.peerCompleteVnets ? [...peering.remoteVirtualNetworkAddressSpace] : [];
+    if (!s.peerCompleteVnets) return [];
+    // Like with like: an IPv6-only peering carries only the IPv6 part of the remote space.
+    const space = [...peering.remoteVirtualNetworkAddressSpace];
+    return s.enableOnlyIPv6Peering ? space.filter(isIPv6Prefix) : space;
   }
 
   /** Overlaps of `prefixes` with what `own` (a peering on `vnet`) connects of `vnet` itself. */

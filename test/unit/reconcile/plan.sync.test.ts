@@ -52,6 +52,7 @@ describe("plan: sync", () => {
         remoteAddressSpace: ["10.0.0.0/16"],
         remoteVirtualNetworkAddressSpace: ["10.0.0.0/16", "10.9.0.0/16"],
       },
+      pulls: ["10.0.0.0/16", "10.9.0.0/16"],
     });
   });
 
