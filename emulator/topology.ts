@@ -16,7 +16,8 @@ import { parseVnetId, vnetIdOf } from "./state.js";
  *             { "name": "hub", "addressPrefixes": ["10.0.0.0/16"],
  *               "subnets"?: [{ "name": "GatewaySubnet", "addressPrefixes": ["10.0.255.0/27"] }],
  *               "tags"?: { "env": "prod" },
- *               "gateway"?: "hub-gw" } ] } ] } ],
+ *               "gateway"?: "hub-gw",
+ *               "bgpCommunity"?: "12076:20000" } ] } ] } ],
  *   "peerings"?: [
  *     { "from": "hub", "to": "spoke1", "name"?: "hub-to-spoke1",
  *       "settings"?: { "allowGatewayTransit": true, ... },   // any peering flag, subnet lists
@@ -80,6 +81,8 @@ export const topologySchema = z
                       subnets: z.array(subnet).optional(),
                       tags: z.record(z.string(), z.string()).optional(),
                       gateway: z.string().optional(),
+                      /** bgpCommunities.virtualNetworkCommunity; the regional one comes from the location. */
+                      bgpCommunity: z.string().optional(),
                     })
                     .strict(),
                 ),
@@ -161,6 +164,7 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
           ...((v.location ?? rg.location) ? { location: (v.location ?? rg.location)! } : {}),
           ...(v.subnets ? { subnets: v.subnets } : {}),
           ...(v.tags ? { tags: v.tags } : {}),
+          ...(v.bgpCommunity ? { bgpCommunity: v.bgpCommunity } : {}),
         });
         out.vnets[`${rg.name}/${v.name}`] = id;
         byName.set(v.name.toLowerCase(), [...(byName.get(v.name.toLowerCase()) ?? []), id]);
