@@ -112,6 +112,11 @@ export function validatePeeringPut(state: NetworkState, input: PeeringPutInput):
       if (key(other.remoteVnetId) === key(remoteVnetId)) throw errors.anotherPeeringReferencesRemote();
   }
 
+  // The peering's own VNet first, then the remote one: ARM answers the same error, naming whichever
+  // is not Succeeded (the local case: Azure-Samples/azuresandbox#25, a peering written while a subnet
+  // PUT on its own VNet ran; the remote case: hashicorp/terraform-provider-azurerm#2605).
+  if (vnet.provisioningState !== "Succeeded")
+    throw errors.referencedResourceNotProvisioned(vnet.id, id, vnet.provisioningState, vnet.lastOperation);
   if (remote.provisioningState !== "Succeeded")
     throw errors.referencedResourceNotProvisioned(
       remote.id,

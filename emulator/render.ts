@@ -1,4 +1,4 @@
-import { currentRemoteScope, syncLevelOf } from "./peering-rules.js";
+import { currentLocalScope, currentRemoteScope, syncLevelOf } from "./peering-rules.js";
 import type {
   GatewayRecord,
   NetworkState,
@@ -38,18 +38,25 @@ export function renderPeering(state: NetworkState, p: PeeringRecord): Record<str
   const remoteGateway = remote ? state.gatewayOf(remote) : undefined;
   if (s.useRemoteGateways && remoteGateway) properties.remoteGateways = [{ id: remoteGateway.id }];
   properties.remoteAddressSpace = { addressPrefixes: [...p.peeredRemote] };
-  // docs/azure-behaviour.md#subnet-peering: for subnet peering the *VirtualNetworkAddressSpace fields are the VNets' whole current
-  // space, while local/remoteAddressSpace hold the peered subnets' prefixes.
+  // For subnet-level peering the *VirtualNetworkAddressSpace fields hold the current prefixes of the
+  // peered subnets, IPv6 only with enableOnlyIPv6Peering, as Microsoft's examples show them
+  // (VirtualNetworkSubnetPeeringGet.json, VirtualNetworkV6SubnetPeeringGet.json, api 2025-07-01; the
+  // choice and its evidence: README, "Subnet-level and IPv6-only address spaces"). Whole-VNet and
+  // address-space-scoped peerings show the VNets' whole current space.
+  const subnetLevel =
+    !s.peerCompleteVnets && (s.localSubnetNames.length > 0 || s.remoteSubnetNames.length > 0);
   properties.remoteVirtualNetworkAddressSpace = {
-    addressPrefixes: remote ? [...remote.addressPrefixes] : [...currentRemoteScope(state, p)],
+    addressPrefixes: remote && !subnetLevel ? [...remote.addressPrefixes] : [...currentRemoteScope(state, p)],
   };
   // The local pair is returned by newer api-versions; its NotInSync behaviour is inferred (docs/azure-behaviour.md#sync-semantics).
   properties.localAddressSpace = { addressPrefixes: [...p.peeredLocal] };
-  properties.localVirtualNetworkAddressSpace = { addressPrefixes: [...vnet.addressPrefixes] };
-  if (s.remoteBgpCommunities)
-    properties.remoteBgpCommunities = {
-      virtualNetworkCommunity: s.remoteBgpCommunities.virtualNetworkCommunity,
-    };
+  properties.localVirtualNetworkAddressSpace = {
+    addressPrefixes: subnetLevel ? [...currentLocalScope(state, p)] : [...vnet.addressPrefixes],
+  };
+  // Azure derives it from the remote VNet's bgpCommunities (every peering example in the REST spec
+  // shows it); what a PUT sent there is ignored, like the other service-computed fields.
+  const remoteBgp = remote ? bgpCommunitiesOf(remote) : undefined;
+  if (remoteBgp) properties.remoteBgpCommunities = remoteBgp;
   if (remote) properties.remoteVirtualNetworkEncryption = encryptionOf(remote);
   properties.routeServiceVips = {};
   return {
@@ -58,6 +65,71 @@ export function renderPeering(state: NetworkState, p: PeeringRecord): Record<str
     etag: vnet.etag,
     properties,
     type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+  };
+}
+
+/**
+ * Azure's regional BGP community per region, the "Regional BGP community (private peering)" column of
+ * https://learn.microsoft.com/azure/expressroute/expressroute-routing (East US 12076:50004, the value
+ * Microsoft's VirtualNetworkCreateWithBgpCommunities.json example shows for an eastus VNet). Regions
+ * not listed here get no regionalCommunity in the emulator.
+ */
+const REGIONAL_COMMUNITIES: Record<string, string> = {
+  eastus: "12076:50004",
+  eastus2: "12076:50005",
+  westus: "12076:50006",
+  westus2: "12076:50026",
+  westcentralus: "12076:50027",
+  northcentralus: "12076:50007",
+  southcentralus: "12076:50008",
+  centralus: "12076:50009",
+  canadacentral: "12076:50020",
+  canadaeast: "12076:50021",
+  brazilsouth: "12076:50014",
+  northeurope: "12076:50003",
+  westeurope: "12076:50002",
+  uksouth: "12076:50024",
+  ukwest: "12076:50025",
+  francecentral: "12076:50030",
+  francesouth: "12076:50031",
+  switzerlandnorth: "12076:50038",
+  switzerlandwest: "12076:50039",
+  germanynorth: "12076:50040",
+  germanywestcentral: "12076:50041",
+  norwayeast: "12076:50042",
+  norwaywest: "12076:50043",
+  eastasia: "12076:50010",
+  southeastasia: "12076:50011",
+  japaneast: "12076:50012",
+  japanwest: "12076:50013",
+  australiaeast: "12076:50015",
+  australiasoutheast: "12076:50016",
+  australiacentral: "12076:50032",
+  australiacentral2: "12076:50033",
+  southindia: "12076:50019",
+  westindia: "12076:50018",
+  centralindia: "12076:50017",
+  koreasouth: "12076:50028",
+  koreacentral: "12076:50029",
+  southafricanorth: "12076:50034",
+  southafricawest: "12076:50035",
+  uaenorth: "12076:50036",
+  uaecentral: "12076:50037",
+};
+
+/**
+ * A VNet's `bgpCommunities` as Azure returns it: the user's virtualNetworkCommunity, and the read-only
+ * regionalCommunity the service fills from the VNet's region (a client's value for it is ignored).
+ */
+export function bgpCommunitiesOf(
+  v: VnetRecord,
+): { virtualNetworkCommunity: string; regionalCommunity?: string } | undefined {
+  const given = v.extraProperties.bgpCommunities as { virtualNetworkCommunity?: unknown } | undefined;
+  if (typeof given?.virtualNetworkCommunity !== "string") return undefined;
+  const regional = REGIONAL_COMMUNITIES[v.location.toLowerCase().replace(/\s+/g, "")];
+  return {
+    virtualNetworkCommunity: given.virtualNetworkCommunity,
+    ...(regional ? { regionalCommunity: regional } : {}),
   };
 }
 
@@ -103,6 +175,7 @@ export function renderVnet(state: NetworkState, v: VnetRecord): Record<string, u
       addressSpace: { addressPrefixes: [...v.addressPrefixes] },
       dhcpOptions: { dnsServers: [] },
       ...v.extraProperties,
+      ...(bgpCommunitiesOf(v) ? { bgpCommunities: bgpCommunitiesOf(v) } : {}),
       subnets: v.subnets.map((sn) => renderSubnet(v, sn, gateway)),
       // docs/azure-behaviour.md#peering-model: embedded peerings are full VirtualNetworkPeering objects.
       virtualNetworkPeerings: [...v.peerings.values()].map((p) => renderPeering(state, p)),

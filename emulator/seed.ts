@@ -25,6 +25,8 @@ export interface SeedVnet {
   addressPrefixes: string[];
   subnets?: SeedSubnet[];
   tags?: Record<string, string>;
+  /** `bgpCommunities.virtualNetworkCommunity`; Azure adds the regionalCommunity of the region. */
+  bgpCommunity?: string;
 }
 
 export type SeedPeeringSettings = Partial<
@@ -81,7 +83,9 @@ export class Seeder {
       provisioningState: "Succeeded",
       lastOperation: "PutVirtualNetworkOperation",
       peerings: new Map(),
-      extraProperties: {},
+      extraProperties: spec.bgpCommunity
+        ? { bgpCommunities: { virtualNetworkCommunity: spec.bgpCommunity } }
+        : {},
     };
     this.env.state.vnets.set(key(id), v);
     return id;

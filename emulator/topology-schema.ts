@@ -12,7 +12,8 @@ import { z } from "zod";
  *             { "name": "hub", "addressPrefixes": ["10.0.0.0/16"],
  *               "subnets"?: [{ "name": "GatewaySubnet", "addressPrefixes": ["10.0.255.0/27"] }],
  *               "tags"?: { "env": "prod" },
- *               "gateway"?: "hub-gw" } ] } ] } ],
+ *               "gateway"?: "hub-gw",
+ *               "bgpCommunity"?: "12076:20000" } ] } ] } ],
  *   "peerings"?: [
  *     { "from": "hub", "to": "spoke1", "name"?: "hub-to-spoke1",
  *       "settings"?: { "allowGatewayTransit": true, ... },   // any peering flag, subnet lists
@@ -76,6 +77,8 @@ export const topologySchema = z
                       subnets: z.array(subnet).optional(),
                       tags: z.record(z.string(), z.string()).optional(),
                       gateway: z.string().optional(),
+                      /** bgpCommunities.virtualNetworkCommunity; the regional one comes from the location. */
+                      bgpCommunity: z.string().optional(),
                     })
                     .strict(),
                 ),

@@ -43,6 +43,7 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
           ...((v.location ?? rg.location) ? { location: (v.location ?? rg.location)! } : {}),
           ...(v.subnets ? { subnets: v.subnets } : {}),
           ...(v.tags ? { tags: v.tags } : {}),
+          ...(v.bgpCommunity ? { bgpCommunity: v.bgpCommunity } : {}),
         });
         out.vnets[`${rg.name}/${v.name}`] = id;
         byName.set(v.name.toLowerCase(), [...(byName.get(v.name.toLowerCase()) ?? []), id]);

@@ -187,10 +187,15 @@ function nameOf(vnetId: string): string {
   return parseVnetId(vnetId)?.vnetName ?? lastSegment(vnetId);
 }
 
-/** Prefixes the remote VNet has that the peering does not carry yet: what the sync pulls in. */
+/**
+ * Prefixes the sync pulls in that the peering does not carry yet. From the plan's like-with-like
+ * `pulls`, not `remoteVirtualNetworkAddressSpace`: for an IPv6-only or subnet-level peering that
+ * field may hold prefixes the peering never carries, which would read as "not peered".
+ */
 export function gainedPrefixes(action: SyncAction): string[] {
   const peered = new Set(action.before.remoteAddressSpace.map((p) => p.toLowerCase()));
-  return action.before.remoteVirtualNetworkAddressSpace.filter((p) => !peered.has(p.toLowerCase()));
+  const pulls = action.pulls ?? action.before.remoteVirtualNetworkAddressSpace;
+  return pulls.filter((p) => !peered.has(p.toLowerCase()));
 }
 
 function peeringLabel(where: AlertLocation): string {

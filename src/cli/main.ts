@@ -5,7 +5,7 @@ import { createAlerting, redact, redactData, secretsOf, type Alerting } from "..
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
-import { subscriptionOf } from "../reconcile/ids.js";
+import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";
 import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../reconcile/run.js";
@@ -143,10 +143,17 @@ export async function runCli(
   }
   // Taken out of the data before any output renders it (table, JSON, HTML, messages).
   const secrets = secretsOf(settings);
-  const badScope = values.scope.find((s) => !subscriptionOf(s));
-  if (badScope) {
-    io.stderr(`--scope "${badScope}" is not a subscription, resource group or VNet resource id.\n`);
-    return 1;
+  const scope: string[] = [];
+  for (const raw of values.scope) {
+    const checked = checkScopeId(raw);
+    if (!checked.ok) {
+      const why = checked.shape
+        ? "is not a subscription, resource group or VNet resource id"
+        : checked.message;
+      io.stderr(`--scope ${JSON.stringify(raw)} ${why}.\n`);
+      return 1;
+    }
+    scope.push(checked.id);
   }
 
   let target: Target;
@@ -159,8 +166,8 @@ export async function runCli(
   try {
     const watched = settings.WATCHED_SUBSCRIPTIONS.length
       ? settings.WATCHED_SUBSCRIPTIONS
-      : values.scope.length
-        ? [...new Set(values.scope.map((s) => subscriptionOf(s)!))]
+      : scope.length
+        ? [...new Set(scope.map((s) => subscriptionOf(s)!))]
         : target.subscriptions;
     if (watched.length === 0) {
       io.stderr("Nothing to watch: give --subscription, --scope or set WATCHED_SUBSCRIPTIONS.\n");
@@ -171,7 +178,7 @@ export async function runCli(
       {
         trigger: "cli",
         correlationId: randomUUID(),
-        scope: values.scope,
+        scope,
         dryRun: command === "plan",
       },
       {
@@ -186,15 +193,7 @@ export async function runCli(
     );
     if (values.output === "html") {
       io.stdout(
-        await statusPage(
-          outcome,
-          command,
-          target,
-          policy,
-          values.scope,
-          settings.MAX_PARALLEL_VNETS,
-          secrets,
-        ),
+        await statusPage(outcome, command, target, policy, scope, settings.MAX_PARALLEL_VNETS, secrets),
       );
     } else {
       print(outcome, command, values.output, io, secrets);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
+import { decodeResourceId, isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { ActionKind, Snapshot, Vnet } from "../reconcile/types.js";
 
@@ -11,20 +11,40 @@ import type { ActionKind, Snapshot, Vnet } from "../reconcile/types.js";
 
 /** One message on the reconcile queue: "look at this VNet". */
 export const reconcileMessageSchema = z.object({
-  vnetId: z.string().max(1024).refine(isWellFormedVnetId, "must be a virtual network resource id"),
+  vnetId: z
+    .string()
+    .max(1024)
+    // An id that does not decode keeps its `%` and so fails the naming rules below.
+    .transform((id) => decodeResourceId(id) ?? id)
+    .refine(isWellFormedVnetId, "must be a virtual network resource id"),
   cause: z.enum(["event", "sweep"]),
   /** The event id (or sweep invocation id) that asked for it: logs of both ends share it. */
   correlationId: z.string().min(1).max(256),
   enqueuedAt: z.iso.datetime(),
+  /** How many times a worker has put this VNet back because a write was in flight (see MAX_REQUEUES). */
+  requeues: z.number().int().min(0).max(100).optional(),
 });
 export type ReconcileMessage = z.infer<typeof reconcileMessageSchema>;
+
+/**
+ * A VNet that meets a write in flight is put back at most this many times, 30 s then doubling, capped
+ * at MAX_REQUEUE_DELAY_SECONDS (30+60+120+240+480 s, about 15 minutes, inside the default 30-minute
+ * sweep): a resource stuck Updating longer is left to the sweep, or, for a failed write, to the
+ * queue's retries and the poison queue, which alert.
+ */
+export const MAX_REQUEUES = 5;
+export const MAX_REQUEUE_DELAY_SECONDS = 600;
 
 /** One message on the resync-runs queue: a manual run accepted by POST /api/resync. */
 export const resyncMessageSchema = z.object({
   runId: z.uuid(),
   scope: z
     .array(
-      z.string().max(512).refine(isWellFormedScopeId, "must be a subscription, resource group or VNet id"),
+      z
+        .string()
+        .max(512)
+        .transform((id) => decodeResourceId(id) ?? id)
+        .refine(isWellFormedScopeId, "must be a subscription, resource group or VNet id"),
     )
     .min(1)
     .max(50),

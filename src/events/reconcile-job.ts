@@ -21,6 +21,14 @@ export type JobResult =
       retryable: { code: string; message: string }[];
       /** Failed actions that need a human: recorded and reported, never retried. */
       terminal: { code: string; message: string }[];
+      /**
+       * Seconds after which the VNet should be looked at again, because the run met a write in
+       * flight (a peering Updating or Deleting, or ReferencedResourceNotProvisioned): like
+       * controller-runtime's `Result{RequeueAfter}`, the worker re-enqueues the message with that
+       * delay instead of trusting that the write's own event arrives. Absent when nothing waits, or
+       * when the caller may not requeue any more (then such failures count as retryable).
+       */
+      requeueAfter?: number;
     }
   /** The run threw before it could report (ARM unreachable, storage down, a bug). */
   | { kind: "threw"; error: { code: string; message: string; retryable: boolean }; cause: unknown };
@@ -30,7 +38,11 @@ export type JobResult =
  * the audit, refresh the peer index from what was read, and tell humans. Recording and reporting
  * happen before the caller decides to retry: a retried run re-reads ARM, so it is idempotent.
  */
-export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps): Promise<JobResult> {
+export async function runReconcileJob(
+  request: ReconcileRequest,
+  deps: JobDeps,
+  options: { canRequeue?: boolean } = {},
+): Promise<JobResult> {
   let outcome: ReconcileOutcome;
   try {
     outcome = await reconcile(request, deps);
@@ -39,16 +51,43 @@ export async function runReconcileJob(request: ReconcileRequest, deps: JobDeps):
   }
   const retryable: { code: string; message: string }[] = [];
   const terminal: { code: string; message: string }[] = [];
+  let waiting = outcome.inFlight.length > 0;
   for (const { result } of outcome.report.results) {
+    if (result.status === "skipped" && result.inFlight) waiting = true;
     if (result.status !== "failed") continue;
     const { code, message } = result.error;
+    if (options.canRequeue && WAIT_CODES.has(code)) {
+      waiting = true;
+      continue;
+    }
     (result.error.retryable ? retryable : terminal).push({ code, message });
   }
+  const requeueAfter = options.canRequeue && waiting ? REQUEUE_AFTER_SECONDS : undefined;
   await deps.audit.recordRun(outcome.report, outcome.snapshot);
   await deps.peerIndex.record(outcome.snapshot.vnets);
-  await deps.notifier.notifyRun(outcome.report, { willRetry: retryable.length > 0 });
-  return { kind: "finished", outcome, retryable, terminal };
+  // A requeued run is retried too: what waits on another operation is not alerted yet.
+  await deps.notifier.notifyRun(outcome.report, {
+    willRetry: retryable.length > 0 || requeueAfter !== undefined,
+  });
+  return {
+    kind: "finished",
+    outcome,
+    retryable,
+    terminal,
+    ...(requeueAfter !== undefined ? { requeueAfter } : {}),
+  };
 }
+
+/**
+ * Codes that say "another operation holds a resource this write needs": the remedy is to wait, not
+ * to retry at once nor to alert. ReferencedResourceNotProvisioned is ARM's answer to a peering write
+ * while its VNet or the remote VNet is Updating (e.g. a subnet PUT; hashicorp/terraform-provider-azurerm#2605,
+ * Azure-Samples/azuresandbox#25), and Terraform's provider retries it (hashicorp/terraform-provider-azurerm#3392).
+ */
+const WAIT_CODES = new Set(["ReferencedResourceNotProvisioned"]);
+
+/** The first look-again delay; the worker doubles it per requeue. */
+export const REQUEUE_AFTER_SECONDS = 30;
 
 /** What a queue worker records and decides on when a job did not fully succeed. */
 export interface JobFailure {

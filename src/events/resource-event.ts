@@ -5,6 +5,9 @@ import {
   parsePeeringId,
   parseVnetId,
   subscriptionOf,
+  decodeResourceId,
+  idProblem,
+  SEGMENT_NAMES,
 } from "../reconcile/ids.js";
 
 /**
@@ -142,7 +145,18 @@ async function readOne(item: unknown, watched: readonly string[]): Promise<Event
 
   const subject = event.subject ?? (typeof fields.resourceUri === "string" ? fields.resourceUri : undefined);
   if (!subject) return malformed("subject", "is missing (and so is data.resourceUri)");
-  const resourceId = subject.replace(/\/+$/, "");
+  // Event Grid may percent-encode a subject's segments (`rg-r%C3%A9seau-prod`): the app keeps ids
+  // decoded, as ARM returns them, and the SDK encodes them again on every request.
+  const resourceId = decodeResourceId(subject.replace(/\/+$/, ""));
+  if (resourceId === undefined)
+    return malformed("subject", "has a percent-encoded segment that is not a name");
+  const problem = idProblem(resourceId);
+  if (problem && problem.segment !== "shape") {
+    return malformed(
+      "subject",
+      `is not a valid resource id: its ${SEGMENT_NAMES[problem.segment]} ${problem.message}`,
+    );
+  }
   let vnetId: string | undefined;
   // Well formed by ARM's naming rules, not just shaped like an id: `..`, encoded slashes and control
   // characters never reach a queue message, a URL or a log line.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isWellFormedScopeId, subscriptionOf } from "../reconcile/ids.js";
+import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { Policy } from "../reconcile/types.js";
 
 /**
@@ -39,19 +39,16 @@ export function checkResyncRequest(
     return { ok: false, field: pathOf(issue.path) || "body", message: describe(issue) };
   }
   const watched = new Set(watchedSubscriptions.map((s) => s.toLowerCase()));
-  for (const [i, id] of parsed.data.scope.entries()) {
-    if (!isWellFormedScopeId(id)) {
-      return {
-        ok: false,
-        field: `scope[${i}]`,
-        message: "must be a subscription, resource group or virtual network resource id",
-      };
-    }
-    if (!watched.has(subscriptionOf(id)!)) {
+  const scope: string[] = [];
+  for (const [i, raw] of parsed.data.scope.entries()) {
+    const checked = checkScopeId(raw);
+    if (!checked.ok) return { ok: false, field: `scope[${i}]`, message: checked.message };
+    if (!watched.has(subscriptionOf(checked.id)!)) {
       return { ok: false, field: `scope[${i}]`, message: "is outside the watched subscriptions" };
     }
+    scope.push(checked.id);
   }
-  return { ok: true, request: parsed.data };
+  return { ok: true, request: { ...parsed.data, scope } };
 }
 
 export const DRY_RUN_REQUIRED =

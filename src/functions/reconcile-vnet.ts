@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import { reconcileMessageSchema } from "../events/ports.js";
+import { MAX_REQUEUES, MAX_REQUEUE_DELAY_SECONDS, reconcileMessageSchema } from "../events/ports.js";
 import { failureOf, runReconcileJob } from "../events/reconcile-job.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
@@ -22,6 +22,7 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
     return;
   }
   const { vnetId, correlationId, cause } = message.value;
+  const requeues = message.value.requeues ?? 0;
   const attempt = dequeueCount(context);
   // From here on, a new event about this VNet needs a new reconcile: this one may read before it.
   await r.dedupe.release(vnetId);
@@ -31,11 +32,34 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
   const job = await runReconcileJob(
     { trigger: cause === "sweep" ? "sweep" : "event", correlationId, scope: [vnetId], dryRun: false },
     deps,
+    { canRequeue: requeues < MAX_REQUEUES },
   );
   if (job.kind === "finished") {
     await reportRun(context, r.metrics, job.outcome.report, counter.writes);
   }
   const failure = failureOf(job);
+  // A retried message re-runs anyway; otherwise look again once the write in flight has had time.
+  if (job.kind === "finished" && job.requeueAfter !== undefined && !failure?.error.retryable) {
+    const delaySeconds = Math.min(MAX_REQUEUE_DELAY_SECONDS, job.requeueAfter * 2 ** requeues);
+    await r.reconcileQueue.send(
+      { ...message.value, requeues: requeues + 1, enqueuedAt: r.now().toISOString() },
+      { delaySeconds },
+    );
+    logEvent(context, "info", "ReconcileRequeued", {
+      vnetId,
+      correlationId,
+      requeues: requeues + 1,
+      delaySeconds,
+      inFlight: job.outcome.inFlight,
+    });
+  } else if (job.kind === "finished" && requeues >= MAX_REQUEUES && job.outcome.inFlight.length > 0) {
+    logEvent(context, "warn", "ReconcileRequeueLimit", {
+      vnetId,
+      correlationId,
+      requeues,
+      inFlight: job.outcome.inFlight,
+    });
+  }
   if (!failure) return;
 
   const at = r.now().toISOString();

@@ -24,6 +24,8 @@ export type TelemetryEvent =
   | "ReconcileAction"
   | "ReconcileRun"
   | "ReconcileRetry"
+  | "ReconcileRequeued"
+  | "ReconcileRequeueLimit"
   | "ReconcileFailed"
   | "ReconcilePoisoned"
   | "SweepCompleted"

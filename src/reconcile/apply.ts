@@ -136,7 +136,11 @@ function notWritable(current: Peering): Extract<ActionResult, { status: "skipped
   if (current.provisioningState === "Succeeded") return undefined;
   return current.provisioningState === "Failed"
     ? { status: "skipped", why: "its provisioning failed since the plan: a person must look at it" }
-    : { status: "skipped", why: `it is ${current.provisioningState} since the plan: a write is in flight` };
+    : {
+        status: "skipped",
+        why: `it is ${current.provisioningState} since the plan: a write is in flight`,
+        inFlight: true,
+      };
 }
 
 /** One attempt: re-read the target, decide whether the write is still needed, write at most once. */
@@ -188,6 +192,7 @@ async function execute(
           why: busy
             ? `the peering back ${existing.name}: ${busy.why}`
             : `a peering back already exists: ${existing.name}`,
+          ...(busy?.inFlight ? { inFlight: true as const } : {}),
         };
       }
       const mirrored = await port.getPeering(action.mirrorOf);
@@ -198,6 +203,7 @@ async function execute(
         return {
           status: "skipped",
           why: `the peering it mirrors is ${mirrored.provisioningState} since the plan`,
+          ...(mirrored.provisioningState !== "Failed" ? { inFlight: true as const } : {}),
         };
       }
       if (mirrored.state === "Disconnected") {

@@ -4,7 +4,7 @@
  * the order of their lower-cased ids, so the same topology gives the same plan whatever the input
  * order. The Azure behaviour behind each rule: docs/azure-behaviour.md#sync-semantics, #peering-state, #errors and #subnet-peering.
  */
-import { findOverlaps, prefixesNotIn } from "./cidr.js";
+import { findOverlaps, isIPv6Prefix, prefixesNotIn } from "./cidr.js";
 import { idKey, parseVnetId, peeringIdOf, sameId, subscriptionOf } from "./ids.js";
 import { decideGateways, mirrorBody } from "./mirror.js";
 import { reciprocalName } from "./naming.js";
@@ -159,8 +159,8 @@ class Planner {
   private planSync(vnet: Vnet, peering: Peering, remote: VnetLocation): void {
     const remoteVnet = "vnet" in remote ? remote.vnet : undefined;
     const remoteName = this.label(peering.remoteVnetId, vnet);
+    // The decision is the syncLevel Azure reports; the prefixes only explain it and guard overlaps.
     const incoming = this.remotePeeredPrefixes(peering, remoteVnet);
-    const shown = incoming.length > 0 ? incoming : peering.remoteVirtualNetworkAddressSpace;
 
     // What the sync pulls in must not overlap this VNet nor what it already peers with others,
     // or Azure refuses it (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet, docs/azure-behaviour.md#errors).
@@ -180,20 +180,23 @@ class Planner {
       return;
     }
 
-    const gained = prefixesNotIn(shown, peering.remoteAddressSpace);
-    const dropped = prefixesNotIn(peering.remoteAddressSpace, shown);
+    const gained = prefixesNotIn(incoming, peering.remoteAddressSpace);
+    const dropped = prefixesNotIn(peering.remoteAddressSpace, incoming);
     const change = [
       gained.length > 0 ? `gained ${list(gained)}` : "",
       dropped.length > 0 ? `dropped ${list(dropped)}` : "",
     ]
       .filter(Boolean)
       .join(" and ");
+    const what = isSubnetPeering(peering.settings)
+      ? `the current prefixes of the peered subnets of ${remoteName}`
+      : `${remoteName}'s current address space`;
     const reason =
-      change.length > 0
+      incoming.length > 0 && change.length > 0
         ? `${remoteName} ${change}; ${peering.name} on ${vnet.name} still peers only ${list(peering.remoteAddressSpace)}. ` +
-          `Syncing it pulls in ${remoteName}'s current address space (${list(shown)}).`
+          `Syncing it pulls in ${what} (${list(incoming)}).`
         : `Azure reports ${peering.name} on ${vnet.name} as ${peering.syncLevel}: ${remoteName} changed its address space since the last sync. ` +
-          `Syncing it pulls in ${remoteName}'s current address space (${list(shown)}).`;
+          `Syncing it pulls in ${what}${incoming.length > 0 ? ` (${list(incoming)})` : ""}.`;
     this.add({
       kind: "sync",
       id: `sync:${idKey(peering.id)}`,
@@ -206,6 +209,7 @@ class Planner {
         remoteAddressSpace: [...peering.remoteAddressSpace],
         remoteVirtualNetworkAddressSpace: [...peering.remoteVirtualNetworkAddressSpace],
       },
+      pulls: incoming,
     });
   }
 
@@ -226,12 +230,17 @@ class Planner {
     }
     const back =
       remote.kind !== "inaccessible" && remote.vnet ? this.peeringsBack(remote.vnet, vnet.id)[0] : undefined;
-    const backName = back ? back.name : `the peering of ${remoteName} that points at ${vnet.name}`;
+    // The VNet over there is named once per sentence: unread, its peering back has no name to give.
+    const backOnRemote = back
+      ? `${back.name} on ${remoteName}`
+      : `the peering on ${remoteName} that points at ${vnet.name}`;
     this.alert(peering, vnet, remote.kind === "inaccessible" ? "PeerInaccessible" : "PeerOutOfScope", {
       reason:
-        `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backName} on ${remoteName} still peers the old range; ` +
+        `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backOnRemote} still peers the old range; ` +
         `${remoteName} ${this.whyNotWritable(remote)}, so vnet-peering-sync does not sync it.`,
-      remedy: `The owner of ${remoteName} must run sync on ${backName} of ${remoteName} (az network vnet peering sync).`,
+      remedy: back
+        ? `The owner of ${remoteName} must sync its peering ${back.name} (az network vnet peering sync).`
+        : `The owner of ${remoteName} must sync its peering to ${vnet.name} (az network vnet peering sync).`,
       remoteVnetId: peering.remoteVnetId,
     });
   }
@@ -441,7 +450,11 @@ class Planner {
             : `its other half on ${remoteName} was deleted (or ${remoteName} was deleted and re-created)`;
       this.alert(peering, vnet, "Disconnected", {
         reason: `${peering.name} on ${vnet.name} is Disconnected: ${cause}. No traffic flows between ${vnet.name} and ${remoteName}.`,
-        remedy: `Delete ${peering.name}, or re-create the other half after re-PUTting it (enable repairDisconnected to let vnet-peering-sync do both).`,
+        remedy:
+          back?.state === "Disconnected"
+            ? // Azure refuses to re-PUT a peering whose partner is Disconnected (RemotePeeringIsDisconnected).
+              `Delete ${back.name} on ${remoteName} and re-PUT ${peering.name} on ${vnet.name}, then re-create the peering back; or delete both.`
+            : `Re-PUT ${peering.name} on ${vnet.name} (back to Initiated), then re-create its other half on ${remoteName}; or delete ${peering.name}. With REPAIR_DISCONNECTED=true (CLI --repair-disconnected), vnet-peering-sync does both.`,
         remoteVnetId: peering.remoteVnetId,
       });
       return;
@@ -562,7 +575,10 @@ class Planner {
     const s = peering.settings;
     if (!s.peerCompleteVnets && !isSubnetPeering(s)) return [...peering.remoteAddressSpace];
     if (remoteVnet) return peeredPrefixes(remoteVnet, s.peerCompleteVnets ? [] : s.remoteSubnetNames, s);
-    return s.peerCompleteVnets ? [...peering.remoteVirtualNetworkAddressSpace] : [];
+    if (!s.peerCompleteVnets) return [];
+    // Like with like: an IPv6-only peering carries only the IPv6 part of the remote space.
+    const space = [...peering.remoteVirtualNetworkAddressSpace];
+    return s.enableOnlyIPv6Peering ? space.filter(isIPv6Prefix) : space;
   }
 
   /** Overlaps of `prefixes` with what `own` (a peering on `vnet`) connects of `vnet` itself. */

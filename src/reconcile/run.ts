@@ -3,6 +3,7 @@ import { apply, isWrite, type ApplyEvent, type ApplyOptions } from "./apply.js";
 import { ArmError } from "./errors.js";
 import { idKey, parseSubscriptionId, parseVnetId, subscriptionOf } from "./ids.js";
 import { plan as planActions } from "./plan.js";
+import { isInScope } from "./scope.js";
 import type { NetworkPort } from "./port.js";
 import type { RunReport, RunTrigger } from "./run-report.js";
 import type { Action, AppliedAction, Peering, Plan, Policy, Snapshot, Vnet } from "./types.js";
@@ -33,6 +34,11 @@ export interface ReconcileOutcome {
   report: RunReport;
   plan: Plan;
   snapshot: Snapshot;
+  /**
+   * Peerings in focus the plan left alone because they were Updating or Deleting: someone else's
+   * write was running. Their completion event may be lost, so a queue worker looks again later.
+   */
+  inFlight: string[];
 }
 
 /** Read the truth from ARM, plan, apply (unless dry run), and describe what happened. */
@@ -62,6 +68,7 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
   return {
     plan,
     snapshot,
+    inFlight: inFlightPeerings(snapshot, policy, focus),
     report: {
       runId,
       trigger: request.trigger,
@@ -198,6 +205,16 @@ export function focusPlan(plan: Plan, snapshot: Snapshot, focus: Set<string> | "
     return peering ? [peering.vnetId, peering.remoteVnetId] : [action.target, action.vnetId];
   };
   return { actions: plan.actions.filter((a) => concerns(a).some((id) => focus.has(idKey(id)))) };
+}
+
+function inFlightPeerings(snapshot: Snapshot, policy: Policy, focus: Set<string> | "all"): string[] {
+  const inFocus = (id: string) => focus === "all" || focus.has(idKey(id));
+  return snapshot.vnets
+    .filter((v) => isInScope(v.id, policy))
+    .flatMap((v) => v.peerings)
+    .filter((p) => p.provisioningState === "Updating" || p.provisioningState === "Deleting")
+    .filter((p) => inFocus(p.vnetId) || inFocus(p.remoteVnetId))
+    .map((p) => p.id);
 }
 
 function isResourceGroupId(id: string): boolean {

@@ -153,6 +153,15 @@ export interface SyncAction extends ActionBase {
   /** The remote VNet whose new address space is pulled in. */
   remoteVnetId: string;
   before: { syncLevel: SyncLevel; remoteAddressSpace: string[]; remoteVirtualNetworkAddressSpace: string[] };
+  /**
+   * The remote prefixes the peering carries once synced, compared like with like with
+   * `before.remoteAddressSpace`: the listed subnets' prefixes for subnet-level peering, only IPv6 ones
+   * with enableOnlyIPv6Peering. Empty when that cannot be known (subnet-level peering whose remote VNet
+   * was not read): `remoteVirtualNetworkAddressSpace` is not a substitute, since what Azure puts
+   * there for subnet peering is not settled (README, "Subnet-level and IPv6-only address spaces"). Always set by plan(); optional for
+   * actions built elsewhere (recorded runs, fixtures), which fall back to that field.
+   */
+  pulls?: string[];
 }
 
 export interface CreateReciprocalAction extends ActionBase {
@@ -195,7 +204,8 @@ export interface Plan {
 
 export type ActionResult =
   | { status: "succeeded"; after?: Peering }
-  | { status: "skipped"; why: string }
+  /** `inFlight`: skipped because someone else's write on it (or on its mirror) is still running. */
+  | { status: "skipped"; why: string; inFlight?: true }
   | { status: "failed"; error: { code: string; message: string; retryable: boolean } };
 
 export interface AppliedAction {

@@ -5,7 +5,7 @@ import type { NetworkPort } from "../../src/reconcile/port.js";
 import type { ReconcileOutcome } from "../../src/reconcile/run.js";
 import { subscriptionOf } from "../../src/reconcile/ids.js";
 import type { ActionResult, AppliedAction, Plan } from "../../src/reconcile/types.js";
-import { HANG_REAL_MS, HANG_SECONDS, startRig, waitMs, type Rig } from "./support/estate.js";
+import { HANG_REAL_MS, HANG_SECONDS, HANG_TIMEOUT_MS, startRig, waitMs, type Rig } from "./support/estate.js";
 import {
   buildScenario,
   expectConverged,
@@ -260,13 +260,22 @@ function counting(inner: NetworkPort, seen: ArmError[]): NetworkPort {
 let mainRig: Rig;
 /** VNet listings come one VNet a page: a subscription with two VNets is listed in two pages. */
 let pagedRig: Rig;
+/** The same two with a short request timeout, for the hang faults only (see HANG_TIMEOUT_MS). */
+let hangRig: Rig;
+let pagedHangRig: Rig;
 beforeAll(async () => {
-  [mainRig, pagedRig] = await Promise.all([startRig(), startRig({ emulator: { pageSize: 1 } })]);
+  const hang = { port: { requestTimeoutMs: HANG_TIMEOUT_MS } };
+  [mainRig, pagedRig, hangRig, pagedHangRig] = await Promise.all([
+    startRig(),
+    startRig({ emulator: { pageSize: 1 } }),
+    startRig(hang),
+    startRig({ emulator: { pageSize: 1 }, ...hang }),
+  ]);
 });
 afterAll(async () => {
-  expect(mainRig.emu.internalErrors).toEqual([]);
-  expect(pagedRig.emu.internalErrors).toEqual([]);
-  await Promise.all([mainRig?.stop(), pagedRig?.stop()]);
+  const rigs = [mainRig, pagedRig, hangRig, pagedHangRig];
+  for (const r of rigs) expect(r.emu.internalErrors).toEqual([]);
+  await Promise.all(rigs.map((r) => r?.stop()));
 });
 
 /** The scenario, with a third VNet beside the hub on the paged rig so the hub's listing has a second page. */
@@ -317,7 +326,8 @@ describe("fault matrix: every ARM operation x every injected fault", () => {
     "%s ends converged or untouched and reported",
     async ([, { op, f, persistence }], context) => {
       const t = tally(context, "fault matrix");
-      const rig = op.paged ? pagedRig : mainRig;
+      const hangs = f.fault.type === "delay";
+      const rig = op.paged ? (hangs ? pagedHangRig : pagedRig) : hangs ? hangRig : mainRig;
       const scenario = scenarioFor(rig, op);
       const before = rig.peerings(scenario.vnets);
       rig.emu.resetCounters();

@@ -24,26 +24,26 @@ const estateTopology = topology(
     net("spoke1", "10.1.0.0/16"),
     net("spoke2", "10.2.0.0/16"),
     net("spoke3", "10.3.0.0/16"),
-    net("x", "10.50.0.0/16"),
-    net("y", "10.51.0.0/16"),
+    net("x1", "10.50.0.0/16"),
+    net("y1", "10.51.0.0/16"),
   ],
   [
     { from: "hub", to: "spoke1" },
     { from: "hub", to: "spoke2" },
     { from: "spoke3", to: "hub", reverse: false },
-    { from: "x", to: "y" },
+    { from: "x1", to: "y1" },
   ],
   [
     { op: "setAddressSpace", vnet: "spoke1", addressPrefixes: ["10.1.0.0/16", "10.101.0.0/16"] },
     { op: "setAddressSpace", vnet: "spoke2", addressPrefixes: ["10.2.0.0/16", "10.102.0.0/16"] },
-    { op: "setAddressSpace", vnet: "y", addressPrefixes: ["10.51.0.0/16", "10.151.0.0/16"] },
+    { op: "setAddressSpace", vnet: "y1", addressPrefixes: ["10.51.0.0/16", "10.151.0.0/16"] },
   ],
 );
 
 const SYNC_SPOKE1 = `sync ${peeringId("hub", "hub-to-spoke1")}`;
 const SYNC_SPOKE2 = `sync ${peeringId("hub", "hub-to-spoke2")}`;
 const CREATE_FOR_SPOKE3 = `createReciprocal ${peeringId("hub", "hub-to-spoke3")}`;
-const SYNC_X = `sync ${peeringId("x", "x-to-y")}`;
+const SYNC_X = `sync ${peeringId("x1", "x1-to-y1")}`;
 
 let estate: CliEstate;
 beforeAll(async () => {
@@ -80,7 +80,7 @@ describe("plan --scope", () => {
   });
 
   it("repeated, plans the union of the scopes", async () => {
-    expect(await planned(vnetId("spoke2"), vnetId("y"))).toEqual([SYNC_SPOKE2, SYNC_X].sort());
+    expect(await planned(vnetId("spoke2"), vnetId("y1"))).toEqual([SYNC_SPOKE2, SYNC_X].sort());
   });
 
   it("writes nothing outside the scope on apply", async () => {
@@ -95,7 +95,7 @@ describe("plan --scope", () => {
     expect(stateOf(estate.emu, peeringId("hub", "hub-to-spoke1"))?.sync).toBe("FullyInSync");
     // Out of scope, still as they were.
     expect(stateOf(estate.emu, peeringId("hub", "hub-to-spoke2"))?.sync).toBe("LocalNotInSync");
-    expect(stateOf(estate.emu, peeringId("x", "x-to-y"))?.sync).toBe("LocalNotInSync");
+    expect(stateOf(estate.emu, peeringId("x1", "x1-to-y1"))?.sync).toBe("LocalNotInSync");
     expect(estate.emu.seed.getPeering(peeringId("hub", "hub-to-spoke3"))).toBeUndefined();
   });
 });

@@ -125,8 +125,12 @@ export function raw(
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll until `check` stops throwing (for things that complete asynchronously, e.g. event delivery). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 2000): Promise<void> {
+/**
+ * Poll until `check` stops throwing (for things that complete asynchronously, e.g. event delivery).
+ * The bound only decides how long a failing check takes to fail: generous, so that a loaded machine
+ * never turns a slow success into a failure.
+ */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {

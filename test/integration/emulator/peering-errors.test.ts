@@ -219,6 +219,21 @@ describe("references and provisioning", () => {
     );
   });
 
+  it("answers ReferencedResourceNotProvisioned while the peering's own VNet is Updating (Azure-Samples/azuresandbox#25)", async () => {
+    const a = vnet("a", ["10.1.0.0/16"]);
+    const b = vnet("b", ["10.2.0.0/16"]);
+    t.emu.seed.setProvisioningState(a, "Updating", "PutSubnetOperation");
+    const e = await expectArmError(
+      peer(t.client, "rg", "a", "a-to-b", b),
+      400,
+      "ReferencedResourceNotProvisioned",
+    );
+    expect(e.message).toBe(
+      `Cannot proceed with operation because resource ${a} used by resource ${a}/virtualNetworkPeerings/a-to-b is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is PutSubnetOperation.`,
+    );
+    expect(t.emu.seed.getPeering(`${a}/virtualNetworkPeerings/a-to-b`)).toBeUndefined();
+  });
+
   it("answers ReferencedResourceNotProvisioned while a PUT of the remote VNet is still running", async () => {
     await t.stop();
     t = await startTestEmulator({ emulator: { lroDurationSeconds: 0.3 } });

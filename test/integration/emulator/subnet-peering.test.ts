@@ -58,9 +58,10 @@ describe("subnet-level peering", () => {
       remoteSubnetNames: ["Subnet1"],
       localAddressSpace: { addressPrefixes: ["10.2.2.0/24", "fd00:2:0:2::/64"] },
       remoteAddressSpace: { addressPrefixes: ["10.1.1.0/24", "fd00:1:0:1::/64"] },
-      // The *VirtualNetworkAddressSpace fields stay the whole VNets' current space.
-      localVirtualNetworkAddressSpace: { addressPrefixes: ["10.2.0.0/16", "fd00:2::/48"] },
-      remoteVirtualNetworkAddressSpace: { addressPrefixes: ["10.1.0.0/16", "fd00:1::/48"] },
+      // The *VirtualNetworkAddressSpace fields hold the peered subnets' current prefixes, as in
+      // VirtualNetworkSubnetPeeringGet.json (README, "Subnet-level and IPv6-only address spaces").
+      localVirtualNetworkAddressSpace: { addressPrefixes: ["10.2.2.0/24", "fd00:2:0:2::/64"] },
+      remoteVirtualNetworkAddressSpace: { addressPrefixes: ["10.1.1.0/24", "fd00:1:0:1::/64"] },
     });
   });
 

@@ -42,6 +42,12 @@ describe("topology files", () => {
     });
     const spokeApp = await t.client.virtualNetworkPeerings.get("rg-spokes", "spoke-app", "spoke-app-to-hub");
     expect(spokeApp).toMatchObject({ useRemoteGateways: true, allowForwardedTraffic: true });
+    // Derived from the hub's bgpCommunities, with West Europe's regional community, as in
+    // VirtualNetworkPeeringGet.json.
+    expect(spokeApp.remoteBgpCommunities).toEqual({
+      virtualNetworkCommunity: "12076:20000",
+      regionalCommunity: "12076:50002",
+    });
     await expectArmError(
       t.clientFor(EXTERNAL).virtualNetworks.get("rg-partner", "partner"),
       403,

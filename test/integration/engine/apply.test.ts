@@ -298,7 +298,7 @@ describe("apply through the real SDK against the emulator", () => {
     expect(alert).toMatchObject({ problem: "PeerOutOfScope" });
     // The foreign VNet is never read, so the alert names it with its subscription for its owner.
     expect(alert.reason).toContain(`foreign (subscription ${SUB_FOREIGN})`);
-    expect(alert.kind === "alertOnly" && alert.remedy).toMatch(/owner of foreign .* must run sync/);
+    expect(alert.kind === "alertOnly" && alert.remedy).toMatch(/owner of foreign .* must sync its peering/);
   });
 
   it("reports a peer in a subscription that answers 403 instead of failing the run", async () => {

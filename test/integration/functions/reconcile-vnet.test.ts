@@ -166,3 +166,37 @@ describe("reconcileVnet", () => {
     expect(stack.digests[0]?.counts.failed).toBe(1);
   });
 });
+
+describe("reconcileVnet with a resource group named in Unicode letters", () => {
+  // Resource groups take any letter or digit Char.IsLetterOrDigit accepts:
+  // https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+  const SPOKE_FR = `/subscriptions/${SUB_A}/resourceGroups/rg-réseau-prod/providers/Microsoft.Network/virtualNetworks/spoke-01`;
+
+  it("reconciles a VNet in `rg-réseau-prod` from a sweep message that carries its id percent-encoded", async () => {
+    const seed = stack.emulator.emu.seed;
+    seed.vnet({
+      subscriptionId: SUB_A,
+      resourceGroup: "rg-réseau-prod",
+      name: "spoke-01",
+      addressPrefixes: ["10.9.0.0/16"],
+    });
+    seed.connect(HUB, SPOKE_FR);
+    seed.setAddressSpace(SPOKE_FR, ["10.9.0.0/16", "10.99.0.0/16"]);
+    const encoded = SPOKE_FR.split("/").map(encodeURIComponent).join("/");
+
+    await reconcileVnet(
+      { ...message(encoded, "sweep-1"), cause: "sweep" },
+      testContext("reconcileVnet", stack.logs),
+      stack.rt,
+    );
+
+    expect(logsOf(stack.logs, "ReconcileMessageMalformed")).toEqual([]);
+    expect(stack.emulator.emu.writeCount(`${HUB}/virtualNetworkPeerings/hub-to-spoke-01`)).toBe(1);
+    expect(stack.emulator.emu.seed.getPeering(`${HUB}/virtualNetworkPeerings/hub-to-spoke-01`)).toMatchObject(
+      {
+        properties: { peeringSyncLevel: "FullyInSync" },
+      },
+    );
+    expect(logsOf(stack.logs, "ReconcileRun")[0]?.data).toMatchObject({ scope: [SPOKE_FR], writes: 1 });
+  });
+});

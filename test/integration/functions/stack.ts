@@ -45,6 +45,8 @@ export interface Stack {
   resyncHarness: QueueHarness;
   /** Decoded messages currently on a queue (peek: up to 32, visible ones only). */
   peek(queueName: string): Promise<unknown[]>;
+  /** Removes every message of a queue, invisible ones too. */
+  clear(queueName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,9 @@ export async function startStack(
       await queue.createIfNotExists();
       const peeked = await queue.peekMessages({ numberOfMessages: 32 });
       return peeked.peekedMessageItems.map((m) => decodeQueueMessage(m.messageText));
+    },
+    clear: async (queueName) => {
+      await queueService.getQueueClient(queueName).clearMessages();
     },
     stop: async () => {
       await emulator.stop();

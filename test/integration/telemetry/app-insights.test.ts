@@ -231,12 +231,12 @@ describe("Application Insights custom events and metrics", () => {
     sink.always("hang");
     stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
 
-    const started = Date.now();
+    // The sink never answers: that the handler returns at all, with the flush given up after its
+    // timeout, is the proof (a handler that waited for the sink would hang past the test timeout).
+    // No wall-clock bound: how long the reconcile itself takes depends on the machine.
     await reconcileVnet(message(HUB, "evt-hang"), testContext("reconcileVnet", stack.logs), stack.rt);
-    const waited = Date.now() - started;
 
     expect(stack.emulator.emu.count({ method: "PUT" })).toBe(2);
-    expect(waited).toBeLessThan(5_000);
     expect(flushFailures).toHaveLength(1);
     expect(flushFailures[0]).toMatch(/no answer within 400 ms/);
   });

@@ -10,13 +10,16 @@ import { startEmulator, type Emulator, type EmulatorOptions } from "../../../emu
 /**
  * The engine on the emulator through the real SDK, tuned for fault injection: the SDK pipeline does
  * not retry (the engine's own retries are under test, and backoff sleeps are recorded, not slept),
- * requests time out after `REQUEST_TIMEOUT_MS`, and emulated time runs 100x faster than real time.
+ * and emulated time runs 100x faster than real time. Requests keep the product's own timeout: a
+ * loaded machine must not turn an ordinary request into a RequestTimeout. Only rigs that inject
+ * hangs pass `port: { requestTimeoutMs: HANG_TIMEOUT_MS }`, a bound an unhung loopback request stays
+ * far below while a hang stays far above it.
  */
 
 export const TIME_SCALE = 0.01;
-export const REQUEST_TIMEOUT_MS = 250;
-/** An emulated delay that outlasts the client's request timeout (real ms = seconds * 1000 * TIME_SCALE). */
-export const HANG_SECONDS = 40;
+export const HANG_TIMEOUT_MS = 750;
+/** An emulated delay that outlasts HANG_TIMEOUT_MS (real ms = seconds * 1000 * TIME_SCALE). */
+export const HANG_SECONDS = 120;
 export const HANG_REAL_MS = HANG_SECONDS * 1000 * TIME_SCALE;
 
 export const BASE_POLICY: Omit<Policy, "watchedSubscriptions"> = {
@@ -68,7 +71,6 @@ export async function startRig(
     caPem: emu.caPem,
     pollIntervalMs: 2,
     sdkMaxRetries: 0,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     ...options.port,
   });
   const sleeps: number[] = [];

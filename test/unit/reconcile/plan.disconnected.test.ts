@@ -28,12 +28,23 @@ describe("plan: Disconnected", () => {
         reason:
           "a-to-b on a is Disconnected: its other half on b was deleted (or b was deleted and re-created). No traffic flows between a and b.",
         remedy:
-          "Delete it, or re-create the other half after re-PUTting it (enable repairDisconnected to let vnet-peering-sync do both).".replace(
-            "Delete it",
-            "Delete a-to-b",
-          ),
+          "Re-PUT a-to-b on a (back to Initiated), then re-create its other half on b; or delete a-to-b. With REPAIR_DISCONNECTED=true (CLI --repair-disconnected), vnet-peering-sync does both.",
       },
     ]);
+  });
+
+  it("when both halves are Disconnected, asks to delete the far one first (Azure refuses to re-PUT against a Disconnected partner)", () => {
+    const { a, b } = disconnected();
+    peering(b, a, { state: "Disconnected" });
+
+    const alert = plan(snapshot([a, b]), policy({ repairDisconnected: false })).actions.find(
+      (x) => x.kind === "alertOnly" && x.target.endsWith("/a-to-b"),
+    );
+
+    expect(alert?.reason).toContain("the peering back, b-to-a on b, is Disconnected too");
+    expect(alert?.kind === "alertOnly" && alert.remedy).toBe(
+      "Delete b-to-a on b and re-PUT a-to-b on a, then re-create the peering back; or delete both.",
+    );
   });
 
   it("says the remote VNet is gone when repair is off and it no longer exists", () => {

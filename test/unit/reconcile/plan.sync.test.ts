@@ -52,6 +52,7 @@ describe("plan: sync", () => {
         remoteAddressSpace: ["10.0.0.0/16"],
         remoteVirtualNetworkAddressSpace: ["10.0.0.0/16", "10.9.0.0/16"],
       },
+      pulls: ["10.0.0.0/16", "10.9.0.0/16"],
     });
   });
 
@@ -130,7 +131,9 @@ describe("plan: sync", () => {
       remoteVnetId: b.id,
     });
     expect(alerts[0]!.reason).toContain("a changed its address space (now 10.1.0.0/16, 10.11.0.0/16)");
-    expect(alerts[0]!.remedy).toContain(`run sync on b-to-a of b (subscription ${SUB_OTHER})`);
+    expect(alerts[0]!.remedy).toBe(
+      `The owner of b (subscription ${SUB_OTHER}) must sync its peering b-to-a (az network vnet peering sync).`,
+    );
     expect(ofKind(actions, "sync")).toEqual([]);
     expect(ofKind(actions, "skip").map((s) => [s.skip, s.target])).toEqual([["OutsideWatchedScope", b.id]]);
   });
@@ -161,7 +164,7 @@ describe("plan: sync", () => {
 
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ kind: "alertOnly", problem: "PeerInaccessible", target: ab.id });
-    expect(actions[0]!.reason).toContain("the peering of b");
+    expect(actions[0]!.reason).toContain(`the peering on b (subscription ${SUB_B}) that points at a`);
   });
 
   it("still syncs our stale half when the partner is out of scope, and asks for theirs", () => {
