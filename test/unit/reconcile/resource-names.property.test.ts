@@ -130,7 +130,7 @@ describe("resource names from outside follow ARM's naming rules", () => {
 
           const rgId = `/subscriptions/${SUB}/resourceGroups/${rg}`;
           const sentRg = encode ? encoded(rgId) : rgId;
-          expect(checkResyncRequest({ scope: [sent, sentRg] }, [SUB])).toMatchObject({
+          expect(checkResyncRequest({ scope: [sent, sentRg], dryRun: true }, [SUB])).toMatchObject({
             ok: true,
             request: { scope: [vnetId, rgId] },
           });
@@ -186,7 +186,7 @@ describe("resource names from outside follow ARM's naming rules", () => {
       field: "subject",
       reason: expect.stringContaining("resource group name"),
     });
-    expect(checkResyncRequest({ scope: [id] }, [SUB])).toEqual({
+    expect(checkResyncRequest({ scope: [id], dryRun: true }, [SUB])).toEqual({
       ok: false,
       field: "scope[0]",
       message: expect.stringContaining("resource group name"),
@@ -216,6 +216,9 @@ async function expectRefusedEverywhere(sent: string): Promise<void> {
     ok: false,
     field: "vnetId",
   });
-  expect(checkResyncRequest({ scope: [sent] }, [SUB])).toMatchObject({ ok: false, field: "scope[0]" });
+  expect(checkResyncRequest({ scope: [sent], dryRun: true }, [SUB])).toMatchObject({
+    ok: false,
+    field: "scope[0]",
+  });
   expect(checkScopeId(sent)).toMatchObject({ ok: false });
 }
