@@ -12,6 +12,7 @@ import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../re
 import type { Policy } from "../reconcile/types.js";
 import { buildStatusReport, renderStatusPage } from "../status/index.js";
 import { toJsonDocument, toTable } from "./render.js";
+import { runWhatIfCli } from "./what-if.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -48,6 +49,7 @@ export const defaultAlerting: AlertingFactory = (settings, io) => {
 };
 
 const USAGE = `Usage: vnet-peering-sync <plan|apply> [options]
+       vnet-peering-sync what-if --help
 
 Finds VNet peerings that need a sync, a missing reciprocal or a repair, and (apply) fixes what is safe.
 
@@ -75,6 +77,7 @@ export async function runCli(
   openTarget: TargetOpener,
   alertingFactory: AlertingFactory = defaultAlerting,
 ): Promise<number> {
+  if (argv.includes("what-if")) return runWhatIfCli(argv, io, openTarget);
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,6 +1,8 @@
 export { analyseWhatIf, type WhatIfInput } from "./analyse.js";
 export { writeLowerBoundSeconds, ARM_WRITE_BUCKET, PEERING_PUT_SECONDS } from "./estimate.js";
 export {
+  checkPrefixList,
+  checkVnetId,
   parseArmWhatIf,
   parseTerraformPlan,
   parseWhatIfBody,

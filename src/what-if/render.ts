@@ -16,9 +16,13 @@ const HEADLINE: Record<WhatIfAnswer["verdict"], string> = {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Markdown: backslash-escape what Markdown or HTML would interpret; no line breaks, no control characters. */
+/**
+ * Markdown: backslash-escape what Markdown or HTML would interpret inside a line (emphasis, code,
+ * links, tables, tags, entities); no line breaks, no control characters. Every line starts with our
+ * own text, so line-start markers (#, +, -) need no escape.
+ */
 export function md(text: string): string {
-  return text.replace(CONTROL, " ").replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`);
+  return text.replace(CONTROL, " ").replace(/[\\`*_{}[\]|<>~&]/g, (c) => `\\${c}`);
 }
 
 /** Plain text: control characters (terminal escapes) become visible, never interpreted. */
