@@ -34,6 +34,7 @@ export type TelemetryEvent =
   | "ResyncQueued"
   | "ResyncRunSkipped"
   | "StatusServed"
+  | "WhatIfAnswered"
   | "RequestFailed";
 
 type Level = "debug" | "info" | "warn" | "error";
