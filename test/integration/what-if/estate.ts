@@ -37,7 +37,11 @@ export const estateTopology: Topology = {
               ],
               gateway: "hub-gw",
             },
-            { name: "spoke1", addressPrefixes: ["10.1.0.0/16"] },
+            {
+              name: "spoke1",
+              addressPrefixes: ["10.1.0.0/16"],
+              subnets: [{ name: "workload", addressPrefixes: ["10.1.1.0/24"] }],
+            },
             { name: "spoke2", addressPrefixes: ["10.2.0.0/16"] },
             {
               name: "spoke-subnets",
@@ -47,6 +51,46 @@ export const estateTopology: Topology = {
             { name: "sandbox", addressPrefixes: ["10.9.0.0/16"], tags: { "peering-sync": "off" } },
             { name: "hub2", addressPrefixes: ["10.50.0.0/16"] },
             { name: "far", addressPrefixes: ["10.60.0.0/16"] },
+          ],
+          // The hub's gateway sends spoke traffic through a firewall at 10.0.3.4; spoke1 reaches
+          // spoke2 (and the range next to it) through the same firewall.
+          routeTables: [
+            {
+              name: "rt-gateway",
+              subnets: ["hub/GatewaySubnet"],
+              routes: [
+                {
+                  name: "to-spoke1",
+                  addressPrefix: "10.1.0.0/16",
+                  nextHopType: "VirtualAppliance",
+                  nextHopIpAddress: "10.0.3.4",
+                },
+                {
+                  name: "to-spoke2",
+                  addressPrefix: "10.2.0.0/16",
+                  nextHopType: "VirtualAppliance",
+                  nextHopIpAddress: "10.0.3.4",
+                },
+              ],
+            },
+            {
+              name: "rt-spoke1",
+              subnets: ["spoke1/workload"],
+              routes: [
+                {
+                  name: "default",
+                  addressPrefix: "0.0.0.0/0",
+                  nextHopType: "VirtualAppliance",
+                  nextHopIpAddress: "10.0.3.4",
+                },
+                {
+                  name: "to-spoke2",
+                  addressPrefix: "10.2.0.0/15",
+                  nextHopType: "VirtualAppliance",
+                  nextHopIpAddress: "10.0.3.4",
+                },
+              ],
+            },
           ],
         },
       ],
