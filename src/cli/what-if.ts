@@ -14,7 +14,19 @@ import {
   WhatIfInputError,
   type ParsedRequests,
 } from "../what-if/index.js";
-import type { CliIo, TargetOpener } from "./main.js";
+import type { NetworkPort } from "../reconcile/port.js";
+
+// main.ts dispatches here, so the shapes it hands over are restated (structurally the same as its
+// CliIo and TargetOpener) rather than imported back from it.
+interface WhatIfIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+type Opener = (
+  emulatorTopology: string | undefined,
+  settings: Settings,
+) => Promise<{ port: NetworkPort; subscriptions: string[]; close(): Promise<void> }>;
 
 export const WHAT_IF_USAGE = `Usage: vnet-peering-sync what-if (--vnet <id> (--add <cidr>... | --remove <cidr>... | --address-space <cidr,...>)
                                  | --from-terraform-plan <file> | --from-arm-what-if <file>) [options]
@@ -40,7 +52,7 @@ Exit codes: 0 nothing to do; 2 the change is accepted and leaves follow-up work;
 it, or an error.`;
 
 /** `vnet-peering-sync what-if ...`: argv without the program name, the command anywhere in it. */
-export async function runWhatIfCli(argv: string[], io: CliIo, openTarget: TargetOpener): Promise<number> {
+export async function runWhatIfCli(argv: string[], io: WhatIfIo, openTarget: Opener): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

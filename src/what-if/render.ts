@@ -60,7 +60,7 @@ export function toMarkdown(answer: WhatIfAnswer): string {
     out.push("| peering | on VNet | subscription | side | by |", "| --- | --- | --- | --- | --- |");
     for (const f of answer.followUp)
       out.push(
-        `| ${md(f.peeringName ?? "?")} | ${md(f.vnetName)} | ${md(f.subscriptionId)} | ${f.side} | ${f.by === "product" ? "vnet-peering-sync" : `a human (${md(f.manualReason ?? "")})`} |`,
+        `| ${md(f.peeringName ?? `its peering to ${nameOf(f.remoteVnetId)}`)} | ${md(f.vnetName)} | ${md(f.subscriptionId)} | ${f.side} | ${f.by === "product" ? "vnet-peering-sync" : `a human (${md(f.manualReason ?? "")})`} |`,
       );
     out.push("");
     const e = answer.estimate;
@@ -100,7 +100,7 @@ export function toText(answer: WhatIfAnswer): string {
     out.push("", "FOLLOW-UP SYNCS");
     for (const f of answer.followUp)
       out.push(
-        `  ${plain(f.peeringName ?? "?")} on ${plain(f.vnetName)} (subscription ${plain(f.subscriptionId)}, ${f.side} side): ${plain(f.note)}`,
+        `  ${plain(f.peeringName ?? `its peering to ${nameOf(f.remoteVnetId)}`)} on ${plain(f.vnetName)} (subscription ${plain(f.subscriptionId)}, ${f.side} side): ${plain(f.note)}`,
       );
     const e = answer.estimate;
     if (e.productWrites > 0)
@@ -117,4 +117,9 @@ export function toText(answer: WhatIfAnswer): string {
     for (const n of answer.notChecked) out.push(`  ${plain(n.source)}: ${plain(n.reason)}`);
   }
   return out.join("\n");
+}
+
+/** The last segment of a resource id: the VNet's name. */
+function nameOf(id: string): string {
+  return id.split("/").pop() ?? id;
 }
