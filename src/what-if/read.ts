@@ -15,6 +15,8 @@ export interface WhatIfTopology {
   snapshot: Snapshot;
   /** undefined when the port cannot list route tables. */
   routeTables?: RouteTable[];
+  /** Subscriptions whose route tables could not be read (no access): no route warning covers them. */
+  routeTablesUnreadable: string[];
 }
 
 /** Hops read from a resized VNet: peers, their peers, and one more for the transit warnings. */
@@ -79,6 +81,7 @@ export async function readWhatIfTopology(
   }
 
   let routeTables: RouteTable[] | undefined;
+  const routeTablesUnreadable: string[] = [];
   if (port.listRouteTables) {
     routeTables = [];
     for (const sub of listed) {
@@ -87,6 +90,7 @@ export async function readWhatIfTopology(
         routeTables.push(...(await port.listRouteTables(sub)));
       } catch (err) {
         if (!isDenied(err)) throw err;
+        routeTablesUnreadable.push(sub);
       }
     }
   }
@@ -97,6 +101,7 @@ export async function readWhatIfTopology(
       inaccessibleSubscriptions: [...inaccessible].sort(),
     },
     ...(routeTables ? { routeTables } : {}),
+    routeTablesUnreadable,
   };
 }
 

@@ -53,7 +53,11 @@ export async function runWhatIf(
     changes,
     ...(topology.routeTables ? { routeTables: topology.routeTables } : {}),
   });
-  return { ...answer, notChecked: parsed.skipped };
+  const unread = topology.routeTablesUnreadable.map((sub) => ({
+    source: `route tables of subscription ${sub}`,
+    reason: "could not be read (no Microsoft.Network/routeTables/read): no route warning covers them.",
+  }));
+  return { ...answer, notChecked: [...parsed.skipped, ...unread] };
 }
 
 /** Like `plan`: 0 nothing to do, 2 follow-up work, 1 refused (an error is 1 too). */
