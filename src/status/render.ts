@@ -1,4 +1,5 @@
 import { idKey } from "../reconcile/ids.js";
+import { whatIfSection } from "./what-if-form.js";
 import { fmt, LABEL_CHARS, layoutTopology, sectorPath, type Layout } from "./layout.js";
 import {
   HEALTH_LABEL,
@@ -59,6 +60,7 @@ export function renderStatusPage(report: StatusReport, options: RenderOptions = 
     '<main id="main" class="wrap" tabindex="-1">',
     summarySection(report),
     topologySection(report, anchors),
+    whatIfSection(report),
     problemsSection(report, anchors),
     sharedServicesSection(report, anchors),
     vnetsSection(report, anchors),
@@ -283,15 +285,17 @@ function edgeSvg(
   const arrow = edge.health === "oneSided";
   const title = `${from} ${arrow ? "→" : "⇄"} ${to}: ${edge.label}${edge.problems ? ` (${edge.problems} open problem${plural(edge.problems)})` : ""}. ${halves}`;
   const cls = `edge e-${edge.health}`;
+  // The what-if form finds a pair's line by its two VNet ids, lower-cased and sorted.
+  const pair = `data-pair="${esc([idKey(edge.from), idKey(edge.to)].sort().join(" "))}"`;
   if (edge.health === "disconnected") {
     // A broken line: two pieces with a cross in the gap.
     const mx = (x1 + x2) / 2;
     const my = (y1 + y2) / 2;
     const gap = Math.min(7, len / 6);
     const c = 4;
-    return `<g class="${cls}"><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(mx - ux * gap)}" y2="${fmt(my - uy * gap)}"/><line x1="${fmt(mx + ux * gap)}" y1="${fmt(my + uy * gap)}" x2="${fmt(x2)}" y2="${fmt(y2)}"/><path class="cross" d="M${fmt(mx - c)} ${fmt(my - c)}L${fmt(mx + c)} ${fmt(my + c)}M${fmt(mx + c)} ${fmt(my - c)}L${fmt(mx - c)} ${fmt(my + c)}"/></g>`;
+    return `<g class="${cls}" ${pair}><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(mx - ux * gap)}" y2="${fmt(my - uy * gap)}"/><line x1="${fmt(mx + ux * gap)}" y1="${fmt(my + uy * gap)}" x2="${fmt(x2)}" y2="${fmt(y2)}"/><path class="cross" d="M${fmt(mx - c)} ${fmt(my - c)}L${fmt(mx + c)} ${fmt(my + c)}M${fmt(mx + c)} ${fmt(my - c)}L${fmt(mx - c)} ${fmt(my + c)}"/></g>`;
   }
-  return `<g class="${cls}"><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(x2)}" y2="${fmt(y2)}"${arrow ? ` marker-end="url(#arrow-${edge.health})"` : ""}/></g>`;
+  return `<g class="${cls}" ${pair}><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(x2)}" y2="${fmt(y2)}"${arrow ? ` marker-end="url(#arrow-${edge.health})"` : ""}/></g>`;
 }
 
 function lineSample(h: EdgeHealth): string {
