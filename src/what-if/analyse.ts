@@ -101,8 +101,10 @@ export function analyseWhatIf(input: WhatIfInput): WhatIfAnswer {
     // Peers the snapshot could not read: their half needs a sync too, by whoever can reach it.
     for (const peering of target.peerings) {
       const key = idKey(peering.remoteVnetId);
-      if (seen.has(key) || byKey.has(key) || peering.state === "Disconnected") continue;
+      if (seen.has(key) || byKey.has(key) || peering.state !== "Connected") continue;
       const sub = subscriptionOf(peering.remoteVnetId) ?? "";
+      const watched = policy.watchedSubscriptions.some((s) => s.toLowerCase() === sub);
+      const peerName = name(peering.remoteVnetId);
       followUp.push({
         vnetId: peering.remoteVnetId,
         vnetName: name(peering.remoteVnetId),
@@ -110,14 +112,16 @@ export function analyseWhatIf(input: WhatIfInput): WhatIfAnswer {
         remoteVnetId: target.id,
         side: "remote",
         by: "human",
-        manualReason: "Unreadable",
-        note: `${name(peering.remoteVnetId)} (subscription ${sub}) could not be read (another tenant, or no access): its owner must sync its peering to ${target.name} (az network vnet peering sync).`,
+        manualReason: watched ? "Unreadable" : "OutsideWatchedScope",
+        note: watched
+          ? `${peerName} (subscription ${sub}) could not be read (another tenant, or no access): its owner must sync its peering to ${target.name} (az network vnet peering sync).`
+          : `${peerName} (subscription ${sub}) is outside the watched subscriptions and was not read: its owner must sync its peering to ${target.name} (az network vnet peering sync).`,
       });
       warnings.push({
         code: "PeerUnreadable",
         vnetId: target.id,
         otherVnetId: peering.remoteVnetId,
-        message: `${name(peering.remoteVnetId)} could not be read: its current address space was not checked against ${target.name}'s new prefixes, Azure will check it when the VNet is updated.`,
+        message: `${peerName} ${watched ? "could not be read" : "is outside the watched subscriptions and was not read"}: its address space was not checked against ${target.name}'s new prefixes (Azure checks it when the VNet is updated).`,
       });
     }
     if (summary.added.length > 0) {

@@ -3,6 +3,8 @@
  * and what those peers peer with (a sync is refused when the pulled space overlaps one of them), plus
  * one more hop for the transit warnings. Whole subscriptions are listed (one paged read each, VNets
  * embed their peerings) rather than a GET per VNet: a hub's spokes share a few subscriptions.
+ * Only the watched subscriptions are read, as everywhere in the product (docs/safety.md): a peer
+ * elsewhere is reported as not read, and a resized VNet elsewhere is refused.
  */
 import { ArmError } from "../reconcile/errors.js";
 import { idKey, subscriptionOf } from "../reconcile/ids.js";
@@ -25,13 +27,15 @@ const HOPS = 3;
 export async function readWhatIfTopology(
   port: NetworkPort,
   requests: ChangeRequest[],
+  watchedSubscriptions: readonly string[],
 ): Promise<WhatIfTopology> {
+  const watched = new Set(watchedSubscriptions.map((s) => s.toLowerCase()));
   const vnets = new Map<string, Vnet>();
   const listed = new Set<string>();
   const inaccessible = new Set<string>();
 
   const listSubscription = async (sub: string) => {
-    if (listed.has(sub) || inaccessible.has(sub)) return;
+    if (listed.has(sub) || inaccessible.has(sub) || !watched.has(sub)) return;
     listed.add(sub);
     try {
       for (const v of await port.listVnets(sub)) vnets.set(idKey(v.id), v);
@@ -44,6 +48,11 @@ export async function readWhatIfTopology(
   // The resized VNets must exist and be readable: without them there is nothing to answer.
   for (const [i, r] of requests.entries()) {
     const sub = subscriptionOf(r.vnetId)!;
+    if (!watched.has(sub))
+      throw new WhatIfInputError(
+        requests.length > 1 ? `changes[${i}].vnet` : "vnet",
+        `${r.vnetId} is outside the watched subscriptions (${[...watched].join(", ") || "none"}).`,
+      );
     await listSubscription(sub);
     if (!vnets.has(idKey(r.vnetId))) {
       const direct = inaccessible.has(sub) ? await getOrDenied(port, r.vnetId) : undefined;

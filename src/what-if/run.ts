@@ -35,7 +35,7 @@ export async function runWhatIf(
       notChecked: parsed.skipped,
     };
   }
-  const topology = await readWhatIfTopology(port, parsed.requests);
+  const topology = await readWhatIfTopology(port, parsed.requests, policy.watchedSubscriptions);
   const byKey = new Map(topology.snapshot.vnets.map((v) => [idKey(v.id), v]));
   const changes = parsed.requests.map((r, i) => {
     const vnet = byKey.get(idKey(r.vnetId))!;

@@ -168,12 +168,12 @@ export interface Run {
   stderr: string;
 }
 
-/** The CLI in-process against the estate, watching SUB only (UNWATCHED is outside, HIDDEN is 403). */
+/** The CLI in-process against the estate, watching SUB and HIDDEN (which answers 403); UNWATCHED is outside. */
 export async function cli(args: string[], target: Target): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(
-    [...args, "--subscription", SUB],
+    [...args, "--subscription", SUB, "--subscription", HIDDEN],
     { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {} },
     async () => ({ ...target, close: async () => {} }),
   );

@@ -156,7 +156,7 @@ describe("follow-up syncs", () => {
         [vnetId("spoke1"), "spoke1-to-hub", SUB, "remote", "product", null],
         [vnetId("spoke2"), "spoke2-to-hub", SUB, "remote", "product", null],
         [vnetId("sandbox"), "sandbox-to-hub", SUB, "remote", "human", "OptedOut"],
-        [vnetId("ext", UNWATCHED), "ext-to-hub", UNWATCHED, "remote", "human", "OutsideWatchedScope"],
+        [vnetId("ext", UNWATCHED), null, UNWATCHED, "remote", "human", "OutsideWatchedScope"],
         [vnetId("partner", HIDDEN), null, HIDDEN, "remote", "human", "Unreadable"],
       ].sort(),
     );
@@ -279,6 +279,37 @@ describe("warnings", () => {
     expect(tables).toEqual([
       `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/routeTables/rt-gateway`,
     ]);
+  });
+
+  it("route tables the identity may not read are listed as not checked, not silently skipped", async () => {
+    const fresh = await startWhatIfEstate();
+    try {
+      fresh.emu.injectFault({
+        method: "GET",
+        path: /\/providers\/Microsoft\.Network\/routeTables$/i,
+        fault: {
+          type: "status",
+          status: 403,
+          code: "AuthorizationFailed",
+          message:
+            "The client does not have authorization to perform action 'Microsoft.Network/routeTables/read'.",
+        },
+      });
+      const { code, answer } = await whatIfJson(
+        ["--vnet", vnetId("spoke2"), "--add", "10.22.0.0/16"],
+        fresh.target,
+      );
+      expect(code).toBe(2);
+      expect(answer.warnings.filter((w) => w.code === "RouteTableMissesNewPrefix")).toEqual([]);
+      expect(answer.notChecked).toEqual([
+        {
+          source: `route tables of subscription ${SUB}`,
+          reason: expect.stringContaining("could not be read"),
+        },
+      ]);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it("a hub with a subnet-level peering and a peer it cannot read", async () => {

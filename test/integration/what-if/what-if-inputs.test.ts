@@ -5,7 +5,17 @@ import { policyFrom, parseSettings } from "../../../src/config.js";
 import type { Runtime } from "../../../src/functions/runtime.js";
 import { whatIf } from "../../../src/functions/what-if.js";
 import type { WhatIfAnswer } from "../../../src/what-if/index.js";
-import { cli, HUB, startWhatIfEstate, SUB, whatIfJson, type Estate } from "./estate.js";
+import {
+  cli,
+  HIDDEN,
+  HUB,
+  startWhatIfEstate,
+  SUB,
+  UNWATCHED,
+  vnetId,
+  whatIfJson,
+  type Estate,
+} from "./estate.js";
 
 /**
  * The same change through every input: the CLI's flags, POST /api/what-if, a Terraform plan
@@ -17,7 +27,7 @@ let estate: Estate;
 let rt: Runtime;
 beforeAll(async () => {
   estate = await startWhatIfEstate();
-  const settings = parseSettings({ WATCHED_SUBSCRIPTIONS: SUB });
+  const settings = parseSettings({ WATCHED_SUBSCRIPTIONS: `${SUB},${HIDDEN}` });
   // The handler reads only the port and the policy of the runtime.
   rt = { settings, policy: policyFrom(settings), port: estate.target.port } as unknown as Runtime;
 });
@@ -118,6 +128,34 @@ describe("POST /api/what-if refuses a bad body, naming the field", () => {
     const res = await post(body);
     expect(res.status).toBe(400);
     expect((res.body as { error: { target: string } }).error.target).toBe(field);
+  });
+
+  it("reads nothing outside the watched subscriptions: a VNet there is a 400, a peer there is not read", async () => {
+    const calls: string[] = [];
+    const port = estate.target.port;
+    const recording = new Proxy(port, {
+      get(t, p) {
+        const v = Reflect.get(t, p) as unknown;
+        return typeof v === "function"
+          ? (...args: unknown[]) => {
+              calls.push(`${String(p)} ${args.map(String).join(" ")}`);
+              return (v as (...a: unknown[]) => unknown).apply(t, args);
+            }
+          : v;
+      },
+    });
+    const saved = rt.port;
+    rt.port = recording;
+    try {
+      const outside = await post({ vnet: vnetId("ext", UNWATCHED), add: ["10.71.0.0/16"] });
+      expect(outside).toMatchObject({ status: 400, body: { error: { target: "vnet" } } });
+      const inside = await post({ vnet: HUB, add: ["10.100.0.0/16"] });
+      expect(inside.status).toBe(200);
+    } finally {
+      rt.port = saved;
+    }
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.toLowerCase().includes(UNWATCHED))).toEqual([]);
   });
 
   it("a VNet that does not exist is a 400 naming vnet, not a 500", async () => {
