@@ -176,8 +176,14 @@ function checkSyntax(vnet: Vnet, prefixes: string[], refused: Refusal[]): boolea
       });
       continue;
     }
-    const aligned = normalizePrefix(prefix);
-    if (aligned !== prefix.trim().toLowerCase() && aligned !== prefix.trim()) {
+    // Host bits set: the address differs from its network address (however the address is written).
+    const [address, bits] = ipaddr.parseCIDR(prefix);
+    const network =
+      address.kind() === "ipv4"
+        ? ipaddr.IPv4.networkAddressFromCIDR(prefix)
+        : ipaddr.IPv6.networkAddressFromCIDR(prefix);
+    const aligned = `${network.toString()}/${bits}`;
+    if (network.toString() !== address.toString()) {
       ok = false;
       refused.push({
         stage: "vnetUpdate",
