@@ -7,8 +7,9 @@
 export const ARM_WRITE_BUCKET = { burst: 200, perSecond: 10 } as const;
 
 /**
- * Seconds one peering PUT's long-running operation takes, as bench/ models it: an assumption (Azure
- * publishes no figure), used only for the lower bound.
+ * Seconds one peering PUT's long-running operation takes: an estimate (Azure publishes no figure;
+ * 10 to 20 s is what people report, this is the middle), used only for the lower bound and by the
+ * benchmarks' emulator.
  */
 export const PEERING_PUT_SECONDS = 15;
 
