@@ -66,7 +66,7 @@ export function analyseWhatIf(input: WhatIfInput): WhatIfAnswer {
     const syntaxOk = checkSyntax(vnet, change.addressPrefixes, refused);
     if (!syntaxOk) continue;
     checkOwnOverlap(vnet, change.addressPrefixes, refused);
-    checkSubnets(vnet, change.addressPrefixes, removed, refused);
+    checkSubnets(vnet, change.subnets ?? vnet.subnets, change.addressPrefixes, removed, refused);
     checkDirectPeers(vnet, added, snapshot, byKey, after, refused);
   }
 
@@ -211,8 +211,14 @@ function checkOwnOverlap(vnet: Vnet, prefixes: string[], refused: Refusal[]): vo
 }
 
 /** A prefix cannot go while a subnet still lies in it: every subnet must stay inside the new space. */
-function checkSubnets(vnet: Vnet, prefixes: string[], removed: string[], refused: Refusal[]): void {
-  for (const subnet of vnet.subnets) {
+function checkSubnets(
+  vnet: Vnet,
+  subnets: ReadonlyArray<{ name: string; addressPrefixes: string[] }>,
+  prefixes: string[],
+  removed: string[],
+  refused: Refusal[],
+): void {
+  for (const subnet of subnets) {
     for (const sp of subnet.addressPrefixes) {
       if (prefixes.some((p) => contains(p, sp))) continue;
       const holder = removed.find((r) => overlaps(r, sp));

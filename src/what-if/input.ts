@@ -5,7 +5,7 @@
  * refused with an error naming its field.
  */
 import { isWellFormedVnetId } from "../reconcile/ids.js";
-import type { AddressSpaceChange, ChangeRequest, NotChecked } from "./types.js";
+import type { AddressSpaceChange, ChangeRequest, NotChecked, PlannedSubnet } from "./types.js";
 
 export class WhatIfInputError extends Error {
   constructor(
@@ -52,7 +52,11 @@ export function checkPrefixList(value: unknown, field: string): string[] {
  * A request against the VNet's current space: `addressSpace` replaces it, `add` and `remove` edit it.
  * Removing a prefix the VNet does not have is refused here: the reviewer meant something else.
  */
-export function resolveChange(request: ChangeRequest, current: readonly string[]): AddressSpaceChange {
+export function resolveChange(
+  request: ChangeRequest,
+  current: readonly string[],
+  currentSubnets: ReadonlyArray<PlannedSubnet> = [],
+): AddressSpaceChange {
   let prefixes: string[];
   if (request.addressSpace) {
     prefixes = [...request.addressSpace];
@@ -65,12 +69,46 @@ export function resolveChange(request: ChangeRequest, current: readonly string[]
     prefixes = current.filter((c) => !removing.has(key(c)));
     for (const a of request.add ?? []) if (!prefixes.some((p) => key(p) === key(a))) prefixes.push(a);
   }
+  let subnets: PlannedSubnet[] | undefined = request.subnets?.map((s) => ({ ...s }));
+  if (request.subnetChanges?.length) {
+    const byName = new Map((subnets ?? currentSubnets).map((s) => [s.name.toLowerCase(), { ...s }]));
+    for (const c of request.subnetChanges) {
+      if (c.addressPrefixes === null) byName.delete(c.name.toLowerCase());
+      else byName.set(c.name.toLowerCase(), { name: c.name, addressPrefixes: c.addressPrefixes });
+    }
+    subnets = [...byName.values()];
+  }
   return {
     vnetId: request.vnetId,
     addressPrefixes: prefixes,
+    ...(subnets ? { subnets } : {}),
     ...(request.source ? { source: request.source } : {}),
   };
 }
+
+/** A plan's subnet list, each entry `{name, <prefixes>}` as `read` finds them; bad entries name their field. */
+function plannedSubnets(
+  list: unknown,
+  field: string,
+  read: (s: Record<string, unknown>) => unknown,
+): PlannedSubnet[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  if (list.length > MAX_PREFIXES) throw new WhatIfInputError(field, `at most ${MAX_PREFIXES} subnets.`);
+  return list.map((s, i) => {
+    const o = asObject(s, `${field}[${i}]`);
+    if (typeof o.name !== "string" || o.name.length === 0 || o.name.length > 80)
+      throw new WhatIfInputError(`${field}[${i}].name`, "must be a subnet name.");
+    const raw = read(o);
+    const prefixes = typeof raw === "string" ? [raw] : raw;
+    return {
+      name: o.name,
+      addressPrefixes: checkPrefixList(prefixes ?? [], `${field}[${i}].addressPrefixes`),
+    };
+  });
+}
+
+const armSubnetPrefixes = (s: Record<string, unknown>): unknown =>
+  isObject(s.properties) ? (s.properties.addressPrefixes ?? s.properties.addressPrefix) : undefined;
 
 /**
  * The body of POST /api/what-if (and the CLI's flags once parsed): one change, a list of them, or a
@@ -175,13 +213,70 @@ export function parseTerraformPlan(plan: unknown): ParsedRequests {
       `${field}.change.after.${type === "azurerm_virtual_network" ? "address_space" : "body.properties.addressSpace.addressPrefixes"}`,
     );
     if (Array.isArray(prefixesBefore) && samePrefixes(prefixesBefore, space)) return;
-    requests.push({ vnetId, addressSpace: space, source: address });
+    const subnets =
+      type === "azurerm_virtual_network"
+        ? unknown.subnet === true
+          ? undefined
+          : plannedSubnets(
+              after.subnet,
+              `${field}.change.after.subnet`,
+              (s) => s.address_prefixes ?? s.address_prefix,
+            )
+        : plannedSubnets(
+            azapiBody(after.body, `${field}.change.after.body`)?.properties?.subnets,
+            `${field}.change.after.body.properties.subnets`,
+            armSubnetPrefixes,
+          );
+    requests.push({ vnetId, addressSpace: space, source: address, ...(subnets ? { subnets } : {}) });
+  });
+  // azurerm_subnet resources change subnets of the VNets above: fold them in, matched by the
+  // subnet's id (an update) or by resource group and VNet name (a create).
+  o.resource_changes.forEach((rc: unknown, i: number) => {
+    if (!isObject(rc) || rc.type !== "azurerm_subnet" || !isObject(rc.change)) return;
+    const field = `terraformPlan.resource_changes[${i}].change`;
+    const actions = Array.isArray(rc.change.actions) ? rc.change.actions : [];
+    const before = isObject(rc.change.before) ? rc.change.before : undefined;
+    const after = isObject(rc.change.after) ? rc.change.after : undefined;
+    const fromId = typeof before?.id === "string" ? /^(.*)\/subnets\/([^/]+)$/i.exec(before.id) : null;
+    const target = requests.find((r) =>
+      fromId
+        ? r.vnetId.toLowerCase() === fromId[1]!.toLowerCase()
+        : typeof after?.virtual_network_name === "string" &&
+          typeof after.resource_group_name === "string" &&
+          r.vnetId
+            .toLowerCase()
+            .endsWith(
+              `/resourcegroups/${after.resource_group_name}/providers/microsoft.network/virtualnetworks/${after.virtual_network_name}`.toLowerCase(),
+            ),
+    );
+    if (!target) return;
+    const name = (fromId?.[2] ?? after?.name) as unknown;
+    if (typeof name !== "string" || name.length === 0 || name.length > 80)
+      throw new WhatIfInputError(`${field}.after.name`, "must be a subnet name.");
+    const deleted = actions.includes("delete") && !actions.includes("create");
+    const prefixes = deleted
+      ? null
+      : checkPrefixList(after?.address_prefixes ?? [], `${field}.after.address_prefixes`);
+    (target.subnetChanges ??= []).push({ name, addressPrefixes: prefixes });
   });
   return { requests, skipped };
 }
 
 function isVnetAzapi(values: Record<string, unknown> | undefined): boolean {
   return typeof values?.type === "string" && /^microsoft\.network\/virtualnetworks@/i.test(values.type);
+}
+
+function azapiBody(body: unknown, field: string): { properties?: Record<string, unknown> } | undefined {
+  let b = body;
+  if (typeof b === "string") {
+    try {
+      b = JSON.parse(b) as unknown;
+    } catch {
+      throw new WhatIfInputError(field, "is not JSON.");
+    }
+  }
+  if (!isObject(b)) return undefined;
+  return isObject(b.properties) ? { properties: b.properties } : {};
 }
 
 function azapiPrefixes(body: unknown, field: string): unknown {
@@ -240,7 +335,17 @@ export function parseArmWhatIf(result: unknown): ParsedRequests {
     const space = checkPrefixList(afterSpace, `${field}.after.properties.addressSpace.addressPrefixes`);
     const beforeSpace = spaceOf(before);
     if (Array.isArray(beforeSpace) && samePrefixes(beforeSpace, space)) return;
-    requests.push({ vnetId, addressSpace: space, source: `what-if ${String(change.changeType)}` });
+    const subnets = plannedSubnets(
+      isObject(after.properties) ? after.properties.subnets : undefined,
+      `${field}.after.properties.subnets`,
+      armSubnetPrefixes,
+    );
+    requests.push({
+      vnetId,
+      addressSpace: space,
+      source: `what-if ${String(change.changeType)}`,
+      ...(subnets ? { subnets } : {}),
+    });
   });
   return { requests, skipped };
 }

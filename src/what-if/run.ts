@@ -40,7 +40,7 @@ export async function runWhatIf(
   const changes = parsed.requests.map((r, i) => {
     const vnet = byKey.get(idKey(r.vnetId))!;
     try {
-      return resolveChange(r, vnet.addressPrefixes);
+      return resolveChange(r, vnet.addressPrefixes, vnet.subnets);
     } catch (err) {
       if (err instanceof WhatIfInputError && parsed.requests.length > 1)
         throw new WhatIfInputError(`changes[${i}].${err.field}`, err.message.slice(err.field.length + 2));

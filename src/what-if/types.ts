@@ -4,11 +4,19 @@
  * this same document; pipelines parse it, so fields are only ever added, never renamed.
  */
 
+/** A subnet as a plan would leave it. */
+export interface PlannedSubnet {
+  name: string;
+  addressPrefixes: string[];
+}
+
 /** One VNet's address space as the change would leave it. */
 export interface AddressSpaceChange {
   vnetId: string;
   /** The complete address space after the change. */
   addressPrefixes: string[];
+  /** The subnets after the change, when the plan changes them too (else the live ones stay). */
+  subnets?: PlannedSubnet[];
   /** Where the change came from (a Terraform address, an ARM what-if resource), for the report. */
   source?: string;
 }
@@ -20,6 +28,10 @@ export interface ChangeRequest {
   remove?: string[];
   addressSpace?: string[];
   source?: string;
+  /** The VNet's whole subnet list after the change, when the plan states it. */
+  subnets?: PlannedSubnet[];
+  /** Single subnets the plan creates, resizes (prefixes) or deletes (null). */
+  subnetChanges?: Array<{ name: string; addressPrefixes: string[] | null }>;
 }
 
 export interface ChangeSummary {

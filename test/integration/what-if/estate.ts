@@ -197,6 +197,7 @@ export async function applyAddressSpace(
   emu: Emulator,
   id: string,
   prefixes: string[],
+  subnetPrefixes: Record<string, string> = {},
 ): Promise<string | undefined> {
   const m = /subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/.*virtualNetworks\/([^/]+)$/i.exec(id)!;
   const client = new NetworkManagementClient(staticCredential, m[1]!, {
@@ -206,6 +207,11 @@ export async function applyAddressSpace(
   });
   const vnet = await client.virtualNetworks.get(m[2]!, m[3]!);
   vnet.addressSpace = { addressPrefixes: prefixes };
+  for (const s of vnet.subnets ?? [])
+    if (s.name && subnetPrefixes[s.name]) {
+      s.addressPrefix = subnetPrefixes[s.name];
+      delete s.addressPrefixes;
+    }
   try {
     await client.virtualNetworks.beginCreateOrUpdateAndWait(m[2]!, m[3]!, vnet, FAST_LRO);
     return undefined;

@@ -90,6 +90,36 @@ describe("what-if refusals agree with what ARM then refuses", () => {
   });
 });
 
+describe("a plan that moves subnets along with the address space", () => {
+  let estate: Estate;
+  beforeAll(async () => {
+    estate = await startWhatIfEstate();
+  });
+  afterAll(() => estate.stop());
+
+  it("the space alone is refused, as ARM refuses it", async () => {
+    const { answer } = await whatIfJson(
+      ["--from-terraform-plan", "test/fixtures/what-if/terraform-plan-move-space-only.json"],
+      estate.target,
+    );
+    expect(answer.refused.map((r) => [r.code, r.subnet])).toEqual([["NetcfgSubnetRangeOutsideVnet", "app"]]);
+    expect(await applyAddressSpace(estate.emu, vnetId("spoke-subnets"), ["10.80.0.0/16"])).toBe(
+      "NetcfgSubnetRangeOutsideVnet",
+    );
+  });
+
+  it("with the azurerm_subnet moved too, it is not refused, and ARM accepts it", async () => {
+    const { answer } = await whatIfJson(
+      ["--from-terraform-plan", "test/fixtures/what-if/terraform-plan-move-subnet.json"],
+      estate.target,
+    );
+    expect(answer.refused).toEqual([]);
+    expect(
+      await applyAddressSpace(estate.emu, vnetId("spoke-subnets"), ["10.80.0.0/16"], { app: "10.80.1.0/24" }),
+    ).toBeUndefined();
+  });
+});
+
 describe("a change Azure accepts but whose sync it then refuses", () => {
   let estate: Estate;
   beforeAll(async () => {
