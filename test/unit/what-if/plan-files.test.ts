@@ -3,6 +3,7 @@ import {
   parseArmWhatIf,
   parseTerraformPlan,
   parseWhatIfBody,
+  resolveChange,
   WhatIfInputError,
 } from "../../../src/what-if/index.js";
 
@@ -142,6 +143,67 @@ describe("terraform show -json", () => {
     ],
   ])("refuses %s, naming the field", (_name, plan, field) => {
     expect(fieldOf(() => parseTerraformPlan(plan))).toBe(field);
+  });
+});
+
+describe("subnets a Terraform plan moves along", () => {
+  const vnetChange = {
+    address: "azurerm_virtual_network.hub",
+    type: "azurerm_virtual_network",
+    change: {
+      actions: ["update"],
+      before: {
+        id: ID,
+        address_space: ["10.0.0.0/16"],
+        subnet: [{ name: "a", address_prefixes: ["10.0.1.0/24"] }],
+      },
+      after: {
+        id: ID,
+        address_space: ["10.9.0.0/16"],
+        subnet: [{ name: "a", address_prefixes: ["10.0.1.0/24"] }],
+      },
+    },
+  };
+  const subnetChange = (actions: string[], before: unknown, after: unknown) => ({
+    address: "azurerm_subnet.x",
+    type: "azurerm_subnet",
+    change: { actions, before, after },
+  });
+
+  it("folds azurerm_subnet updates (by id), creates (by resource group and VNet name) and deletes into the VNet's change", () => {
+    const parsed = parseTerraformPlan({
+      resource_changes: [
+        vnetChange,
+        subnetChange(["update"], { id: `${ID}/subnets/a` }, { address_prefixes: ["10.9.1.0/24"] }),
+        subnetChange(["create"], null, {
+          name: "b",
+          resource_group_name: "RG",
+          virtual_network_name: "HUB",
+          address_prefixes: ["10.9.2.0/24"],
+        }),
+        subnetChange(["delete"], { id: `${ID}/subnets/old` }, null),
+        subnetChange(["update"], { id: `${ID}x/subnets/a` }, { address_prefixes: ["10.7.0.0/24"] }),
+      ],
+    });
+    const [request] = parsed.requests;
+    expect(request?.subnets).toEqual([{ name: "a", addressPrefixes: ["10.0.1.0/24"] }]);
+    expect(request?.subnetChanges).toEqual([
+      { name: "a", addressPrefixes: ["10.9.1.0/24"] },
+      { name: "b", addressPrefixes: ["10.9.2.0/24"] },
+      { name: "old", addressPrefixes: null },
+    ]);
+    expect(resolveChange(request!, ["10.0.0.0/16"]).subnets).toEqual([
+      { name: "a", addressPrefixes: ["10.9.1.0/24"] },
+      { name: "b", addressPrefixes: ["10.9.2.0/24"] },
+    ]);
+  });
+
+  it("a subnet entry without a name is refused, naming the field", () => {
+    const bad = structuredClone(vnetChange);
+    (bad.change.after.subnet as unknown[]) = [{ address_prefixes: ["10.9.1.0/24"] }];
+    expect(fieldOf(() => parseTerraformPlan({ resource_changes: [bad] }))).toBe(
+      "terraformPlan.resource_changes[0].change.after.subnet[0].name",
+    );
   });
 });
 
