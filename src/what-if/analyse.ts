@@ -83,6 +83,20 @@ export function analyseWhatIf(input: WhatIfInput): WhatIfAnswer {
         seen.add(idKey(vnet.id));
         if (peering.state !== "Connected") continue;
         if (!peering.settings.peerCompleteVnets) {
+          // A subnet-level peering follows its subnets, not the address space: it needs a sync only
+          // when the change moves one of the subnets it peers (docs/azure-behaviour.md#subnet-peering).
+          if (
+            movesPeeredSubnet(
+              target,
+              changed.get(idKey(target.id))?.subnets,
+              peering.settings.remoteSubnetNames,
+            )
+          ) {
+            followUp.push(
+              syncOf(vnet, peering, target, changed.has(idKey(vnet.id)), snapshot, byKey, policy, reportOnly),
+            );
+            continue;
+          }
           warnings.push({
             code: "SubnetPeeringUnchanged",
             vnetId: target.id,
@@ -456,6 +470,21 @@ function routeWarnings(change: ChangeSummary, tables: RouteTable[], warnings: Wa
 function subnetLabel(id: string): string {
   const m = /virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(id);
   return m ? `${m[1]}/${m[2]}` : id;
+}
+
+/** Does the planned subnet list give one of `names` (subnets of `vnet`) other prefixes than today? */
+function movesPeeredSubnet(
+  vnet: Vnet,
+  planned: ReadonlyArray<{ name: string; addressPrefixes: string[] }> | undefined,
+  names: readonly string[],
+): boolean {
+  if (!planned) return false;
+  const norm = (l: readonly string[]) => l.map(normalizePrefix).sort().join(",");
+  return names.some((n) => {
+    const now = vnet.subnets.find((s) => s.name.toLowerCase() === n.toLowerCase());
+    const then = planned.find((s) => s.name.toLowerCase() === n.toLowerCase());
+    return norm(now?.addressPrefixes ?? []) !== norm(then?.addressPrefixes ?? []);
+  });
 }
 
 function contains(outer: string, inner: string): boolean {

@@ -114,9 +114,22 @@ describe("a plan that moves subnets along with the address space", () => {
       estate.target,
     );
     expect(answer.refused).toEqual([]);
+    // The hub's subnet-level peering to spoke-subnets peers the moved subnet: it needs a sync.
+    const predicted = answer.followUp
+      .filter((f) => f.by === "product")
+      .map((f) => f.peeringId!.toLowerCase());
+    expect(predicted).toEqual([peeringId("hub", "hub-to-spoke-subnets").toLowerCase()]);
     expect(
       await applyAddressSpace(estate.emu, vnetId("spoke-subnets"), ["10.80.0.0/16"], { app: "10.80.1.0/24" }),
     ).toBeUndefined();
+    const planned = await cli(
+      ["plan", "--output", "json", "--scope", vnetId("spoke-subnets")],
+      estate.target,
+    );
+    const doc = JSON.parse(planned.stdout) as { actions: Array<{ kind: string; target: string }> };
+    expect(doc.actions.filter((a) => a.kind === "sync").map((a) => a.target.toLowerCase())).toEqual(
+      predicted,
+    );
   });
 });
 
