@@ -28,6 +28,12 @@ export const layerRules = [
     AZURE_SDK,
   ),
   layer(
+    ["src/what-if/**/*.ts"],
+    "src/what-if/ is the what-if analysis: it imports only src/reconcile/.",
+    "^\\.\\./(?!reconcile/)",
+    AZURE_SDK,
+  ),
+  layer(
     ["src/config.ts"],
     "src/config.ts imports only src/reconcile/ and the cloud table src/azure/clouds.ts.",
     // ARM_CLOUD names a cloud from the table the ARM adapter uses too; that one module imports nothing.

@@ -2,7 +2,10 @@
  * `npm run demo`: the main job, end to end, with no Azure account. Starts the bundled emulator with a
  * hub-and-spoke that has every kind of trouble, then runs the real CLI against it three times:
  * plan, apply (with Disconnected repair switched on), and plan again to show what is left for people.
+ * It ends with a what-if of the hub's next planned resize, as a pull request would carry it: a
+ * Terraform plan (`terraform show -json`) adding 10.101.0.0/16 (demo/next-hub-resize.plan.json).
  */
+import { fileURLToPath } from "node:url";
 import { styleText } from "node:util";
 import { openEmulatorTarget } from "../src/cli/emulator-target.js";
 import { runCli, type CliIo } from "../src/cli/main.js";
@@ -33,9 +36,13 @@ try {
   heading("4. the peerings now, as ARM reports them");
   process.stdout.write(`${await peeringTable()}\n`);
 
+  heading("5. what-if: the hub's next planned resize, before anyone applies it");
+  const nextResize = fileURLToPath(new URL("./next-hub-resize.plan.json", import.meta.url));
+  const whatIf = await runCli(["what-if", "--emulator", "--from-terraform-plan", nextResize], io, shared);
+
   process.stdout.write(
     `\nExit codes: plan ${planned} (2 = work found), apply ${applied} (0 = every write succeeded), ` +
-      `re-plan ${replanned} (only reports are left).\n`,
+      `re-plan ${replanned} (only reports are left), what-if ${whatIf} (2 = accepted, syncs to follow).\n`,
   );
   process.exitCode = applied === 0 ? 0 : 1;
 } finally {

@@ -10,6 +10,7 @@ export type ResourceKind =
   | "virtualNetworkPeering"
   | "virtualNetworkPeeringList"
   | "virtualNetworkGateway"
+  | "routeTable"
   | "operationStatus"
   | "operationResult"
   | "unknown";

@@ -149,6 +149,16 @@ export const errors = {
       "NetcfgSubnetRangeOutsideVnet",
       `Subnet '${subnet}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet}'.`,
     ),
+  /**
+   * Code chosen (docs/azure-behaviour.md#address-space-updates: Azure refuses overlapping prefixes in
+   * one VNet; the code is not recorded).
+   */
+  vnetPrefixesOverlap: (vnetId: string, a: string, b: string) =>
+    err(
+      400,
+      "VnetAddressSpaceOverlapsWithItself",
+      `Address prefixes ${a} and ${b} of virtual network ${vnetId} overlap. The address prefixes of a virtual network must not overlap each other.`,
+    ),
   inUseSubnetCannotBeDeleted: (subnetId: string, usedBy: string) =>
     err(
       400,

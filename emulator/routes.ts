@@ -13,6 +13,8 @@ export type Route =
   | { kind: "virtualNetworkPeeringList"; sub: string; rg: string; vnet: string }
   | { kind: "virtualNetworkPeering"; sub: string; rg: string; vnet: string; peering: string }
   | { kind: "virtualNetworkGateway"; sub: string; rg: string; gateway?: string }
+  | { kind: "routeTableList"; sub: string; rg?: string }
+  | { kind: "routeTable"; sub: string; rg: string; table: string }
   | { kind: "operationStatus"; sub: string; location: string; id: string }
   | { kind: "operationResult"; sub: string; location: string; id: string }
   | { kind: "unknownType"; sub: string; type: string }
@@ -47,6 +49,12 @@ const patterns: Array<[RegExp, (m: string[]) => Route]> = [
     re(`${RG}${NET}/virtualNetworkGateways(?:/([^/]+))?`),
     (m) => ({ kind: "virtualNetworkGateway", sub: m[1]!, rg: m[2]!, ...(m[3] ? { gateway: m[3] } : {}) }),
   ],
+  [re(`${S}${NET}/routeTables`), (m) => ({ kind: "routeTableList", sub: m[1]! })],
+  [re(`${RG}${NET}/routeTables`), (m) => ({ kind: "routeTableList", sub: m[1]!, rg: m[2]! })],
+  [
+    re(`${RG}${NET}/routeTables/([^/]+)`),
+    (m) => ({ kind: "routeTable", sub: m[1]!, rg: m[2]!, table: m[3]! }),
+  ],
   [
     re(`${S}${NET}/locations/([^/]+)/operations/([^/]+)`),
     (m) => ({ kind: "operationStatus", sub: m[1]!, location: m[2]!, id: m[3]! }),
@@ -80,6 +88,8 @@ export function counterKind(r: Route): ResourceKind {
   switch (r.kind) {
     case "subnet":
       return "virtualNetwork";
+    case "routeTableList":
+      return "routeTable";
     case "unknownType":
     case "noRoute":
       return "unknown";
@@ -110,6 +120,9 @@ export function actionFor(r: Route, method: string): string {
       return `Microsoft.Network/virtualNetworks/virtualNetworkPeerings/${verb}`;
     case "virtualNetworkGateway":
       return `Microsoft.Network/virtualNetworkGateways/${verb}`;
+    case "routeTable":
+    case "routeTableList":
+      return `Microsoft.Network/routeTables/${verb}`;
     case "operationStatus":
     case "operationResult":
       return "Microsoft.Network/locations/operations/read";

@@ -41,6 +41,16 @@ export interface SeedPeering {
   settings?: SeedPeeringSettings;
 }
 
+export interface SeedRouteTable {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  routes: Array<{ name: string; addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>;
+  /** Subnet ids to associate. */
+  subnets?: string[];
+}
+
 export class Seeder {
   constructor(private readonly env: Env) {}
 
@@ -150,6 +160,33 @@ export class Seeder {
       properties: {},
     });
     this.env.state.touch(v);
+    return id;
+  }
+
+  /**
+   * A route table with its routes, associated with the given subnets (`<vnet id>/subnets/<name>`):
+   * each subnet gets `routeTable: {id}`, as a subnet PUT would set it.
+   */
+  routeTable(spec: SeedRouteTable): string {
+    const id = `/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}/providers/Microsoft.Network/routeTables/${spec.name}`;
+    const rg = this.env.state.ensureResourceGroup(spec.subscriptionId, spec.resourceGroup, spec.location);
+    this.env.state.routeTables.set(key(id), {
+      id,
+      subscriptionId: spec.subscriptionId,
+      resourceGroup: spec.resourceGroup,
+      name: spec.name,
+      location: (spec.location ?? rg.location).toLowerCase(),
+      etag: this.env.state.etag(),
+      routes: spec.routes.map((r) => ({ ...r })),
+    });
+    for (const subnetId of spec.subnets ?? []) {
+      const m = /^(.*)\/subnets\/([^/]+)$/i.exec(subnetId);
+      const v = m ? this.env.state.vnet(m[1]!) : undefined;
+      const sn = v?.subnets.find((s) => key(s.name) === key(m![2]!));
+      if (!v || !sn) throw new Error(`seed: subnet ${subnetId} does not exist`);
+      sn.extra = { ...sn.extra, routeTable: { id } };
+      this.env.state.touch(v);
+    }
     return id;
   }
 

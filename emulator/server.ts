@@ -12,6 +12,7 @@ import {
   putResourceGroup,
 } from "./handlers/misc.js";
 import { deletePeering, getPeering, listPeerings, putPeering } from "./handlers/peerings.js";
+import { getRouteTable, listRouteTables } from "./handlers/route-tables.js";
 import {
   deleteVnet,
   getSubnets,
@@ -297,6 +298,12 @@ function dispatch(env: Env, req: RequestInfo, route: Route): Reply {
       if (route.gateway !== undefined && m === "DELETE")
         return deleteGateway(env, req, { ...route, gateway: route.gateway });
       throw notAllowed("Microsoft.Network/virtualNetworkGateways");
+    case "routeTableList":
+      if (m === "GET") return listRouteTables(env, req, route);
+      throw notAllowed("Microsoft.Network/routeTables");
+    case "routeTable":
+      if (m === "GET") return getRouteTable(env, req, route);
+      throw notAllowed("Microsoft.Network/routeTables");
     case "operationStatus":
       if (m === "GET") return getOperationStatus(env, req, route);
       throw notAllowed("Microsoft.Network/locations/operations");

@@ -144,11 +144,24 @@ export function parseSubnetId(id: string): { vnetId: string; subnetName: string 
   return m ? { vnetId: m[1]!, subnetName: m[2]! } : undefined;
 }
 
+/** A route table (report only for the product: it reads them, never writes them). */
+export interface RouteTableRecord {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  etag: string;
+  routes: Array<{ name: string; addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>;
+}
+
 export class NetworkState {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly resourceGroups = new Map<string, ResourceGroupRecord>();
   readonly vnets = new Map<string, VnetRecord>();
   readonly gateways = new Map<string, GatewayRecord>();
+  /** Keyed by lower-cased id; subnets reference them through `extra.routeTable.id`. */
+  readonly routeTables = new Map<string, RouteTableRecord>();
 
   constructor(
     readonly rng: Rng,

@@ -13,7 +13,11 @@ import { z } from "zod";
  *               "subnets"?: [{ "name": "GatewaySubnet", "addressPrefixes": ["10.0.255.0/27"] }],
  *               "tags"?: { "env": "prod" },
  *               "gateway"?: "hub-gw",
- *               "bgpCommunity"?: "12076:20000" } ] } ] } ],
+ *               "bgpCommunity"?: "12076:20000" } ],
+ *           "routeTables"?: [{ "name": "rt-spokes", "subnets"?: ["hub/GatewaySubnet"],
+ *               "routes": [{ "name": "to-spoke1", "addressPrefix": "10.1.0.0/16",
+ *                            "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.3.4" }] }]
+ *         } ] } ],
  *   "peerings"?: [
  *     { "from": "hub", "to": "spoke1", "name"?: "hub-to-spoke1",
  *       "settings"?: { "allowGatewayTransit": true, ... },   // any peering flag, subnet lists
@@ -82,6 +86,27 @@ export const topologySchema = z
                     })
                     .strict(),
                 ),
+                routeTables: z
+                  .array(
+                    z
+                      .object({
+                        name: z.string().min(1),
+                        routes: z.array(
+                          z
+                            .object({
+                              name: z.string().min(1),
+                              addressPrefix: z.string().min(1),
+                              nextHopType: z.string().min(1),
+                              nextHopIpAddress: z.string().optional(),
+                            })
+                            .strict(),
+                        ),
+                        /** "<vnet>/<subnet>" of this resource group, or a full subnet id. */
+                        subnets: z.array(z.string().min(1)).optional(),
+                      })
+                      .strict(),
+                  )
+                  .optional(),
               })
               .strict(),
           ),

@@ -70,6 +70,28 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
     );
   };
 
+  // Route tables after every VNet exists: a table may steer traffic of (and sit in) any of them.
+  for (const sub of t.subscriptions)
+    for (const rg of sub.resourceGroups)
+      for (const rt of rg.routeTables ?? [])
+        seed.routeTable({
+          subscriptionId: sub.id,
+          resourceGroup: rg.name,
+          name: rt.name,
+          ...(rg.location ? { location: rg.location } : {}),
+          routes: rt.routes.map((r) => ({
+            name: r.name,
+            addressPrefix: r.addressPrefix,
+            nextHopType: r.nextHopType,
+            ...(r.nextHopIpAddress ? { nextHopIpAddress: r.nextHopIpAddress } : {}),
+          })),
+          subnets: (rt.subnets ?? []).map((s) => {
+            if (/\/subnets\//i.test(s)) return s;
+            const [vnet, subnet] = s.split("/");
+            return `${vnetIdOf(sub.id, rg.name, vnet!)}/subnets/${subnet ?? ""}`;
+          }),
+        });
+
   for (const p of t.peerings ?? []) {
     const from = resolve(p.from);
     const to = resolve(p.to);

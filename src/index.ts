@@ -9,6 +9,7 @@ import { resync } from "./functions/resync.js";
 import { RESYNC_QUEUE } from "./functions/runtime.js";
 import { status } from "./functions/status.js";
 import { sweep } from "./functions/sweep.js";
+import { whatIf } from "./functions/what-if.js";
 
 // Registration only. %NAME% is resolved by the host from the app settings (RECONCILE_QUEUE and
 // SWEEP_SCHEDULE must therefore be set as app settings, not only left to their config defaults).
@@ -57,4 +58,10 @@ app.http("status", {
   authLevel: "function",
   route: "status",
   handler: (request, context) => status(request, context),
+});
+app.http("whatIf", {
+  methods: ["POST"],
+  authLevel: "function",
+  route: "what-if",
+  handler: (request, context) => whatIf(request, context),
 });

@@ -2,6 +2,7 @@ import { ArmNetworkPort, DEFAULT_FIRST_POLL_DELAY_MS } from "../../src/azure/arm
 import { ARM_REQUEST_BUDGET, type RequestBudget } from "../../src/azure/request-budget.js";
 import { emulatorCredential } from "../../src/azure/credentials.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
+import { PEERING_PUT_SECONDS } from "../../src/what-if/estimate.js";
 
 /**
  * The emulator configured like the real service (docs/azure-behaviour.md#throttling, #errors and #long-running-operations):
@@ -14,7 +15,8 @@ import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulat
  * - NRP's polling answers carry no Retry-After (docs/azure-behaviour.md#long-running-operations: `{"status": "InProgress"}` only), so SDK
  *   clients poll at their own interval (2 s, docs/azure-behaviour.md#sdk-and-transport: updateIntervalInMs, default 2000 ms).
  */
-export const LRO_SECONDS = 15;
+/** The what-if quotes the same figure (src/what-if/estimate.ts). */
+export const LRO_SECONDS = PEERING_PUT_SECONDS;
 export const REQUEST_SECONDS = 0.05;
 export const SDK_POLL_SECONDS = 2;
 export const ARM_BUCKETS = {

@@ -10,7 +10,7 @@ import {
   tags,
 } from "../body.js";
 import type { Json } from "../body.js";
-import { cidrContains, cidrProblem } from "../cidr.js";
+import { cidrContains, cidrProblem, cidrsOverlap } from "../cidr.js";
 import type { Env, Reply, RequestInfo } from "../env.js";
 import { errors } from "../errors.js";
 import { checkAddressChange, disconnect } from "../peering-rules.js";
@@ -46,6 +46,14 @@ function checkPrefix(prefix: string, resourceId: string): void {
   const problem = cidrProblem(prefix);
   if (problem === "invalid") throw errors.invalidCidr(prefix, resourceId);
   if (problem) throw errors.invalidCidr(prefix, resourceId, problem.alignedTo);
+}
+
+/** One VNet's prefixes must not overlap each other (docs/azure-behaviour.md#address-space-updates). */
+function assertPrefixesDisjoint(vnetId: string, prefixes: string[]): void {
+  for (let i = 0; i < prefixes.length; i++)
+    for (let j = i + 1; j < prefixes.length; j++)
+      if (cidrsOverlap(prefixes[i]!, prefixes[j]!))
+        throw errors.vnetPrefixesOverlap(vnetId, prefixes[i]!, prefixes[j]!);
 }
 
 function parseSubnets(raw: unknown, vnetId: string): SubnetRecord[] | undefined {
@@ -93,6 +101,7 @@ export function putVnet(env: Env, req: RequestInfo, r: VnetRoute): Reply {
       "Required property 'addressPrefixes' not found in JSON.",
     );
   for (const p of prefixes) checkPrefix(p, id);
+  assertPrefixesDisjoint(id, prefixes);
   // A PUT replaces: subnets left out are removed (the well-known VNet redeploy behaviour); the
   // embedded virtualNetworkPeerings are ignored and kept (docs/azure-behaviour.md#peering-model: peerings survive a VNet PUT).
   const subnets = parseSubnets(props.subnets, id) ?? [];

@@ -9,7 +9,16 @@ import { ArmError } from "../reconcile/errors.js";
 import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { LIST_PEERS_THRESHOLD } from "../reconcile/run.js";
-import type { Peering, PeeringBody, PeeringState, Subnet, SyncLevel, Vnet } from "../reconcile/types.js";
+import type {
+  Peering,
+  PeeringBody,
+  PeeringState,
+  RouteTable,
+  Subnet,
+  SyncLevel,
+  Vnet,
+} from "../reconcile/types.js";
+import { toRouteTable } from "./route-tables.js";
 import { PollPace } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
@@ -137,6 +146,15 @@ export class ArmNetworkPort implements NetworkPort {
       }
       this.listPages.set(idKey(subscriptionId), pages);
       return vnets;
+    });
+  }
+
+  /** Every route table of a subscription (the what-if's route warnings). */
+  async listRouteTables(subscriptionId: string): Promise<RouteTable[]> {
+    return call(async () => {
+      const tables: RouteTable[] = [];
+      for await (const t of this.client(subscriptionId).routeTables.listAll()) tables.push(toRouteTable(t));
+      return tables;
     });
   }
 

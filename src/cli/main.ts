@@ -14,6 +14,7 @@ import type { Policy } from "../reconcile/types.js";
 import { buildStatusReport, renderStatusPage } from "../status/index.js";
 import { toJsonDocument, toTable } from "./render.js";
 import { jsonText, terminalSafe } from "./terminal.js";
+import { runWhatIfCli } from "./what-if.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -50,6 +51,7 @@ export const defaultAlerting: AlertingFactory = (settings, io) => {
 };
 
 const USAGE = `Usage: vnet-peering-sync <plan|apply> [options]
+       vnet-peering-sync what-if --help
 
 Finds VNet peerings that need a sync, a missing reciprocal or a repair, and (apply) fixes what is safe.
 
@@ -84,6 +86,7 @@ export async function runCli(
     stdout: (text) => rawIo.stdout(terminalSafe(text, colour)),
     stderr: (text) => rawIo.stderr(terminalSafe(text)),
   };
+  if (argv.includes("what-if")) return runWhatIfCli(argv, io, openTarget);
   let parsed;
   try {
     parsed = parseArgs({

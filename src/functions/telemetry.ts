@@ -37,6 +37,7 @@ export type TelemetryEvent =
   | "ResyncRunSkipped"
   | "ResyncRunPoisoned"
   | "StatusServed"
+  | "WhatIfAnswered"
   | "RequestFailed";
 
 type Level = "debug" | "info" | "warn" | "error";

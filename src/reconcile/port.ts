@@ -1,4 +1,4 @@
-import type { Peering, PeeringBody, Vnet } from "./types.js";
+import type { Peering, PeeringBody, RouteTable, Vnet } from "./types.js";
 
 /**
  * Everything the engine needs from Azure Resource Manager. The only implementation talks to ARM
@@ -23,4 +23,10 @@ export interface NetworkPort {
     options?: { syncRemoteAddressSpace?: boolean },
   ): Promise<Peering>;
   deletePeering(peeringId: string): Promise<void>;
+  /**
+   * Every route table of a subscription with its routes and subnet associations (the what-if reads
+   * them to warn about routes that miss a new prefix). Optional: a port without it gives no route
+   * warnings.
+   */
+  listRouteTables?(subscriptionId: string): Promise<RouteTable[]>;
 }

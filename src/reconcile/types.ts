@@ -217,3 +217,15 @@ export interface ApplyReport {
   results: AppliedAction[];
   writes: number;
 }
+
+/**
+ * A route table as the what-if reads it (report only: the product never writes routes). Routes carry
+ * what ARM returns; `subnetIds` are the subnets it is associated with.
+ */
+export interface RouteTable {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  routes: Array<{ name: string; addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>;
+  subnetIds: string[];
+}

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { idKey } from "../reconcile/ids.js";
+import { esc } from "./html.js";
+import { WHAT_IF_SCRIPT, whatIfSection } from "./what-if-form.js";
 import { fmt, LABEL_CHARS, layoutTopology, sectorPath, type Layout } from "./layout.js";
 import {
   HEALTH_LABEL,
@@ -41,12 +43,20 @@ const PAGE_SCRIPT =
 export const STATUS_PAGE_CSP = [
   "default-src 'none'",
   "style-src 'unsafe-inline'",
-  `script-src 'sha256-${createHash("sha256").update(PAGE_SCRIPT, "utf8").digest("base64")}'`,
+  `script-src ${[PAGE_SCRIPT, WHAT_IF_SCRIPT].map(scriptHash).join(" ")}`,
   "img-src data:",
+  // The what-if form's POST to /api/what-if, next to /api/status, is the only request the page makes.
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join("; ");
+
+function scriptHash(script: string): string {
+  return `'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`;
+}
+
+export { esc };
 
 export function renderStatusPage(report: StatusReport, options: RenderOptions = {}): string {
   const title = options.title ?? "VNet peering status";
@@ -80,6 +90,7 @@ export function renderStatusPage(report: StatusReport, options: RenderOptions = 
     '<main id="main" class="wrap" tabindex="-1">',
     summarySection(report),
     topologySection(report, anchors),
+    whatIfSection(report),
     problemsSection(report, anchors),
     sharedServicesSection(report, anchors),
     vnetsSection(report, anchors),
@@ -94,16 +105,6 @@ export function renderStatusPage(report: StatusReport, options: RenderOptions = 
     "</html>",
   ];
   return parts.join("\n");
-}
-
-/** HTML-escape text and attribute values (both quote kinds, so any attribute quoting is safe). */
-export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /** How old the ARM read behind the page is, in words ("just now", "4 min ago"). */
@@ -317,15 +318,17 @@ function edgeSvg(
   const arrow = edge.health === "oneSided";
   const title = `${from} ${arrow ? "→" : "⇄"} ${to}: ${edge.label}${edge.problems ? ` (${edge.problems} open problem${plural(edge.problems)})` : ""}. ${halves}`;
   const cls = `edge e-${edge.health}`;
+  // The what-if form finds a pair's line by its two VNet ids, lower-cased and sorted.
+  const pair = `data-pair="${esc([idKey(edge.from), idKey(edge.to)].sort().join(" "))}"`;
   if (edge.health === "disconnected") {
     // A broken line: two pieces with a cross in the gap.
     const mx = (x1 + x2) / 2;
     const my = (y1 + y2) / 2;
     const gap = Math.min(7, len / 6);
     const c = 4;
-    return `<g class="${cls}"><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(mx - ux * gap)}" y2="${fmt(my - uy * gap)}"/><line x1="${fmt(mx + ux * gap)}" y1="${fmt(my + uy * gap)}" x2="${fmt(x2)}" y2="${fmt(y2)}"/><path class="cross" d="M${fmt(mx - c)} ${fmt(my - c)}L${fmt(mx + c)} ${fmt(my + c)}M${fmt(mx + c)} ${fmt(my - c)}L${fmt(mx - c)} ${fmt(my + c)}"/></g>`;
+    return `<g class="${cls}" ${pair}><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(mx - ux * gap)}" y2="${fmt(my - uy * gap)}"/><line x1="${fmt(mx + ux * gap)}" y1="${fmt(my + uy * gap)}" x2="${fmt(x2)}" y2="${fmt(y2)}"/><path class="cross" d="M${fmt(mx - c)} ${fmt(my - c)}L${fmt(mx + c)} ${fmt(my + c)}M${fmt(mx + c)} ${fmt(my - c)}L${fmt(mx - c)} ${fmt(my + c)}"/></g>`;
   }
-  return `<g class="${cls}"><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(x2)}" y2="${fmt(y2)}"${arrow ? ` marker-end="url(#arrow-${edge.health})"` : ""}/></g>`;
+  return `<g class="${cls}" ${pair}><title>${esc(title)}</title><line x1="${fmt(x1)}" y1="${fmt(y1)}" x2="${fmt(x2)}" y2="${fmt(y2)}"${arrow ? ` marker-end="url(#arrow-${edge.health})"` : ""}/></g>`;
 }
 
 function lineSample(h: EdgeHealth): string {

@@ -107,7 +107,7 @@ describe("access", () => {
     const t = tally(context, "access");
     await import("../../src/index.js");
     const http = registered.filter((r) => r.kind === "http");
-    expect(http.map((r) => r.name).sort()).toEqual(["resync", "resyncStatus", "status"]);
+    expect(http.map((r) => r.name).sort()).toEqual(["resync", "resyncStatus", "status", "whatIf"]);
     for (const r of http) {
       expect(r.options.authLevel, r.name).toBe("function");
       expect(r.options.methods, r.name).toHaveLength(1);

@@ -19,6 +19,7 @@ import { resyncStatus } from "../../src/functions/resync-status.js";
 import { resync } from "../../src/functions/resync.js";
 import { status } from "../../src/functions/status.js";
 import { logRun } from "../../src/functions/telemetry.js";
+import { whatIf } from "../../src/functions/what-if.js";
 import { RetryLaterError } from "../../src/functions/shared.js";
 import { subscriptionOf } from "../../src/reconcile/ids.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
@@ -50,7 +51,7 @@ import { FULL, sample, tally } from "./support/tally.js";
 
 /**
  * Fuzzing every input the app takes from outside: Event Grid events (both schemas), messages on its
- * queues, the resync HTTP body and run id, and the text ARM hands back (names, error messages) as it
+ * queues, the resync and what-if HTTP bodies and the run id, and the text ARM hands back (names, error messages) as it
  * reaches every output. Every case must end in a clear, named outcome (a
  * malformed/ignored/accepted line naming the field, a 4xx naming the field, a run that writes
  * nothing), never a crash, never an ARM write, never a read outside the watched subscriptions, never
@@ -84,6 +85,9 @@ function recording(inner: NetworkPort): NetworkPort {
     getPeering: (id) => (note("getPeering", id), inner.getPeering(id)),
     putPeering: (v, n, b, o) => (note("putPeering", v), inner.putPeering(v, n, b, o)),
     deletePeering: (id) => (note("deletePeering", id), inner.deletePeering(id)),
+    ...(inner.listRouteTables
+      ? { listRouteTables: (s: string) => (note("listRouteTables", s), inner.listRouteTables!(s)) }
+      : {}),
   };
 }
 
@@ -157,13 +161,13 @@ function expectSafe(logs: LogLine[], allowed: readonly string[]): void {
     for (const secret of SECRETS) expect(text).not.toContain(secret);
   }
   for (const call of armCalls.splice(0)) {
-    const sub = call.method === "listVnets" ? call.id.toLowerCase() : subscriptionOf(call.id);
+    const listed = call.method === "listVnets" || call.method === "listRouteTables";
+    const sub = listed ? call.id.toLowerCase() : subscriptionOf(call.id);
     expect(
       WATCHED_SUBS,
       `${call.method} outside the watched subscriptions: ${call.id.slice(0, 300)}`,
     ).toContain(sub);
-    if (call.method !== "listVnets")
-      expect(isStrictVnetId(call.id), `${call.method} ${call.id.slice(0, 300)}`).toBe(true);
+    if (!listed) expect(isStrictVnetId(call.id), `${call.method} ${call.id.slice(0, 300)}`).toBe(true);
   }
   expect(unhandled).toEqual([]);
 }
@@ -437,6 +441,117 @@ describe("hostile input", () => {
       );
       expectSafe(logs, [...RECONCILE_LINES, "ResyncRunSkipped"]);
     }
+  });
+
+  it("POST /api/what-if bodies: 4xx naming the field, or an answer read inside the watched subscriptions", async (context) => {
+    const t = tally(context, "hostile input");
+    const statuses = new Map<number, number>();
+    const vnet = fc.oneof(
+      { weight: 2, arbitrary: hostileId },
+      { weight: 2, arbitrary: fc.constantFrom(IDS.hub, IDS.spoke, IDS.missing, IDS.denied, IDS.foreign) },
+    );
+    const prefix = fc.oneof(
+      fc.constantFrom(
+        "10.5.0.0/16",
+        "10.0.0.0/16",
+        "10.1.128.0/17",
+        "2001:db8::/64",
+        "10.0.0.1/16",
+        "300.1.0.0/16",
+        "",
+      ),
+      fc.string({ maxLength: 40 }),
+    );
+    const prefixes = mostly(fc.array(mostly(prefix), { maxLength: 250 }));
+    const change = fc.record(
+      { vnet: mostly(vnet), add: prefixes, remove: prefixes, addressSpace: prefixes },
+      { requiredKeys: [] },
+    );
+    const tfPlan = fc.record({
+      resource_changes: mostly(
+        fc.array(
+          fc.record({
+            type: fc.constantFrom("azurerm_virtual_network", "azapi_resource", "azapi_update_resource", "x"),
+            address: mostly(fc.string({ maxLength: 40 })),
+            change: mostly(
+              fc.record({
+                actions: mostly(fc.subarray(["update", "create", "delete", "no-op"])),
+                before: mostly(
+                  fc.record({
+                    id: mostly(vnet),
+                    address_space: prefixes,
+                    type: mostly(fc.string()),
+                    body: junk,
+                  }),
+                ),
+                after: mostly(fc.record({ address_space: prefixes, body: junk })),
+              }),
+            ),
+          }),
+          { maxLength: 20 },
+        ),
+      ),
+    });
+    const body = fc.oneof(
+      { weight: 4, arbitrary: change },
+      { weight: 1, arbitrary: fc.record({ changes: mostly(fc.array(mostly(change), { maxLength: 30 })) }) },
+      { weight: 1, arbitrary: fc.record({ terraformPlan: mostly(tfPlan) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          armWhatIf: mostly(fc.record({ changes: mostly(fc.array(junk, { maxLength: 10 })) })),
+        }),
+      },
+    );
+    const realBody = fc.record({
+      vnet: fc.constantFrom(IDS.hub, IDS.spoke),
+      add: fc.subarray(["10.5.0.0/16", "10.6.0.0/16", "10.1.128.0/17", "10.0.0.0/8"], { minLength: 1 }),
+    });
+    const raw = fc.oneof(
+      { weight: 3, arbitrary: realBody.map((b) => JSON.stringify(b)) },
+      {
+        weight: 8,
+        arbitrary: fc.tuple(body, decoration).map(([b, how]) => JSON.stringify(decorate(b, how, "extra"))),
+      },
+      { weight: 1, arbitrary: junk.map((j) => JSON.stringify(j) ?? "") },
+      { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "[".repeat(30_000),
+          "\uFEFF{}",
+          "",
+          '{"vnet":"' + "a".repeat(70_000) + '"}',
+        ),
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(raw, async (text) => {
+        const logs: LogLine[] = [];
+        const request = new HttpRequest({
+          method: "POST",
+          url: "http://localhost:7071/api/what-if",
+          body: { string: text },
+          headers: { "content-type": "application/json" },
+        });
+        const response: HttpResponseInit = await whatIf(request, testContext("whatIf", logs), mem.rt);
+        const status = response.status ?? 200;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        expect([200, 400, 413], JSON.stringify(response.jsonBody)?.slice(0, 500)).toContain(status);
+        const answer = JSON.stringify(response.jsonBody ?? response.body ?? "");
+        for (const secret of SECRETS) expect(answer).not.toContain(secret);
+        if (status >= 400) {
+          const error = (response.jsonBody as { error?: { code?: unknown; target?: unknown } }).error;
+          expect(error?.code).toEqual(expect.any(String));
+          expect(error?.target).toEqual(expect.any(String));
+        }
+        expectSafe(logs, ["WhatIfAnswered"]);
+        t.add({ cases: 1 });
+      }),
+      { numRuns: CASES, seed: 7 },
+    );
+    expect(statuses.get(400)).toBeGreaterThan(0);
+    expect(statuses.get(200)).toBeGreaterThan(0);
   });
 
   it("GET /api/resync/{runId}: 400 or 404 by name for anything but a known run id", async (context) => {

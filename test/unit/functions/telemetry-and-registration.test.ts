@@ -38,6 +38,7 @@ vi.mock("../../../src/functions/resync-status.js", () => recorder("resyncStatus"
 vi.mock("../../../src/functions/resync.js", () => recorder("resync"));
 vi.mock("../../../src/functions/status.js", () => recorder("status"));
 vi.mock("../../../src/functions/sweep.js", () => recorder("sweep"));
+vi.mock("../../../src/functions/what-if.js", () => recorder("whatIf"));
 
 function capture() {
   const lines: { level: string; args: unknown[] }[] = [];
@@ -157,6 +158,7 @@ describe("registration (src/index.ts)", () => {
       resync: "http",
       resyncStatus: "http",
       status: "http",
+      whatIf: "http",
     });
   });
 
@@ -248,6 +250,11 @@ describe("registration (src/index.ts)", () => {
       route: "resync/{runId}",
     });
     expect(get("status").options).toMatchObject({ methods: ["GET"], authLevel: "function", route: "status" });
+    expect(get("whatIf").options).toMatchObject({
+      methods: ["POST"],
+      authLevel: "function",
+      route: "what-if",
+    });
     for (const [name, { trigger, options }] of registered) {
       if (trigger === "http") expect(options.authLevel, name).toBe("function");
     }

@@ -361,8 +361,9 @@ describe("status page rendering", () => {
     expect(html).not.toContain("<script>alert");
     expect(html).not.toContain(`"x")`);
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;");
-    // The only script is the page's own.
-    expect(html.match(/<script>/g)).toHaveLength(1);
+    // The only scripts are the page's own: the diagram's scroll and the what-if form.
+    expect(html.match(/<script>/g)).toHaveLength(2);
+    expect(html.match(/<script>[^]*?<\/script>/g)?.every((s) => !s.includes("alert"))).toBe(true);
   });
 
   it("gives every VNet a focusable link with a text name, and the legend words for every line style", () => {

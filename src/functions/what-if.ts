@@ -1,0 +1,70 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { ArmError } from "../reconcile/errors.js";
+import { parseWhatIfBody, runWhatIf, toMarkdown, WhatIfInputError } from "../what-if/index.js";
+import { armFailure, errorResponse, internalError } from "./http.js";
+import { runtime, type Runtime } from "./runtime.js";
+import { logEvent } from "./telemetry.js";
+
+/** A Terraform plan of a large estate is megabytes; more than this is a mistake or an attack. */
+export const MAX_WHAT_IF_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * POST /api/what-if: the CLI's `what-if` over HTTP, read-only. The body is one change
+ * `{vnet, add | remove | addressSpace}`, a list `{changes: [...]}`, or a plan file's JSON under
+ * `terraformPlan` or `armWhatIf`. Answers 200 with the same document as `what-if --output json`
+ * (`?format=markdown` answers the Markdown summary instead); a bad body is 400 naming its field.
+ */
+export async function whatIf(
+  request: HttpRequest,
+  context: InvocationContext,
+  rt?: Runtime,
+): Promise<HttpResponseInit> {
+  try {
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > MAX_WHAT_IF_BODY_BYTES) return tooLarge();
+    const text = await request.text();
+    if (Buffer.byteLength(text, "utf8") > MAX_WHAT_IF_BODY_BYTES) return tooLarge();
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      return errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body");
+    }
+    const format = request.query.get("format") ?? "json";
+    if (format !== "json" && format !== "markdown")
+      return errorResponse(400, "InvalidRequest", "format must be json or markdown.", "format");
+    const r = rt ?? (await runtime());
+    try {
+      const answer = await runWhatIf(r.port, parseWhatIfBody(body), r.policy);
+      logEvent(context, "info", "WhatIfAnswered", {
+        verdict: answer.verdict,
+        changes: answer.changes.length,
+        refused: answer.refused.length,
+        followUp: answer.followUp.length,
+      });
+      if (format === "markdown")
+        return {
+          status: 200,
+          headers: { "Content-Type": "text/markdown; charset=utf-8" },
+          body: toMarkdown(answer),
+        };
+      return { status: 200, jsonBody: answer };
+    } catch (err) {
+      if (err instanceof WhatIfInputError)
+        return errorResponse(400, "InvalidRequest", err.message, err.field);
+      if (err instanceof ArmError) return armFailure(err);
+      throw err;
+    }
+  } catch (err) {
+    return internalError(context, err);
+  }
+}
+
+function tooLarge(): HttpResponseInit {
+  return errorResponse(
+    413,
+    "PayloadTooLarge",
+    `The body may be at most ${MAX_WHAT_IF_BODY_BYTES} bytes.`,
+    "body",
+  );
+}
