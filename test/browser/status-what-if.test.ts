@@ -8,6 +8,8 @@ import { openEmulatorTarget } from "../../src/cli/emulator-target.js";
 import type { Target } from "../../src/cli/main.js";
 import { parseSettings, policyFrom } from "../../src/config.js";
 import type { Runtime } from "../../src/functions/runtime.js";
+import { RateLimiter } from "../../src/functions/rate-limit.js";
+import { SnapshotCache } from "../../src/functions/snapshot-cache.js";
 import { status } from "../../src/functions/status.js";
 import { whatIf } from "../../src/functions/what-if.js";
 import { idKey } from "../../src/reconcile/ids.js";
@@ -57,12 +59,15 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Chromium at ${CHROMIUM}.`);
   target = await openEmulatorTarget(undefined);
   const settings = parseSettings({ WATCHED_SUBSCRIPTIONS: target.subscriptions.join(",") });
+  const now = () => new Date("2026-11-22T09:30:00.000Z");
   const rt = {
     settings,
     policy: policyFrom(settings),
     port: target.port,
     audit: new MemoryAudit(),
-    now: () => new Date("2026-11-22T09:30:00.000Z"),
+    now,
+    statusSnapshots: new SnapshotCache(now, 0),
+    resyncLimiter: new RateLimiter(now, 1000, 3_600_000),
   } as unknown as Runtime;
   server = createServer((req, res) => {
     void (async () => {
