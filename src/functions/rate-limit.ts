@@ -1,4 +1,5 @@
-import type { HttpRequest } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { errorResponse } from "./http.js";
 
 /** Callers remembered at once; beyond it the least recently seen are forgotten (memory stays bounded). */
 const MAX_CALLERS = 10_000;
@@ -61,4 +62,23 @@ function addressOnly(value: string): string {
   const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(value);
   if (v4) return v4[1]!;
   return value.toLowerCase();
+}
+
+/**
+ * Takes one request of the caller's budget of ARM-reading requests (what-ifs, dry runs and runs share
+ * it: each reads the watched subscriptions); a 429 with Retry-After when it is spent, else undefined.
+ */
+export function refuseOverLimit(
+  limiter: RateLimiter,
+  request: HttpRequest,
+  trustEasyAuth: boolean,
+): HttpResponseInit | undefined {
+  const allowed = limiter.take(callerOf(request, trustEasyAuth));
+  if (allowed.ok) return undefined;
+  const response = errorResponse(
+    429,
+    "TooManyRequests",
+    `At most ${limiter.limit} what-ifs, dry runs and runs per caller per hour (RESYNC_RATE_LIMIT_PER_HOUR); try again in ${allowed.retryAfterSeconds} s.`,
+  );
+  return { ...response, headers: { "Retry-After": String(allowed.retryAfterSeconds) } };
 }

@@ -6,7 +6,7 @@ import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
 import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { reportRun } from "./metrics.js";
-import { callerOf } from "./rate-limit.js";
+import { refuseOverLimit } from "./rate-limit.js";
 import { jobDeps } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { coversEstate } from "./snapshot-cache.js";
@@ -58,15 +58,8 @@ export async function resync(
       );
     }
     // Every dry run and run reads ARM: one caller must not spend the budget the reconciles need.
-    const allowed = r.resyncLimiter.take(callerOf(request, r.settings.REQUIRE_APP_ROLES));
-    if (!allowed.ok) {
-      const response = errorResponse(
-        429,
-        "TooManyRequests",
-        `At most ${r.resyncLimiter.limit} dry runs and runs per caller per hour (RESYNC_RATE_LIMIT_PER_HOUR); try again in ${allowed.retryAfterSeconds} s.`,
-      );
-      return reject(context, { ...response, headers: { "Retry-After": String(allowed.retryAfterSeconds) } });
-    }
+    const overLimit = refuseOverLimit(r.resyncLimiter, request, r.settings.REQUIRE_APP_ROLES);
+    if (overLimit) return reject(context, overLimit);
     const { scope, dryRun, repairDisconnected } = check.request;
     const correlationId = context.invocationId;
 

@@ -3,7 +3,9 @@ import { ArmError } from "../reconcile/errors.js";
 import { parseWhatIfBody, runWhatIf, toMarkdown, WhatIfInputError } from "../what-if/index.js";
 import { armFailure, errorResponse, internalError } from "./http.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { logEvent } from "./telemetry.js";
+import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
+import { refuseOverLimit } from "./rate-limit.js";
+import { logEvent, withoutSecretsIn } from "./telemetry.js";
 
 /** A Terraform plan of a large estate is megabytes; more than this is a mistake or an attack. */
 export const MAX_WHAT_IF_BODY_BYTES = 4 * 1024 * 1024;
@@ -20,6 +22,13 @@ export async function whatIf(
   rt?: Runtime,
 ): Promise<HttpResponseInit> {
   try {
+    const r = rt ?? (await runtime());
+    // Read-only, so the page's role is enough (docs/functions.md "HTTP endpoints: who may ask for what").
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
+      APP_ROLES.read,
+      APP_ROLES.resync,
+    ]);
+    if (unauthorized) return unauthorized;
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > MAX_WHAT_IF_BODY_BYTES) return tooLarge();
     const text = await request.text();
@@ -33,7 +42,9 @@ export async function whatIf(
     const format = request.query.get("format") ?? "json";
     if (format !== "json" && format !== "markdown")
       return errorResponse(400, "InvalidRequest", "format must be json or markdown.", "format");
-    const r = rt ?? (await runtime());
+    // A what-if reads the watched subscriptions like a dry run, and shares its per-caller budget.
+    const overLimit = refuseOverLimit(r.resyncLimiter, request, r.settings.REQUIRE_APP_ROLES);
+    if (overLimit) return overLimit;
     try {
       const answer = await runWhatIf(r.port, parseWhatIfBody(body), r.policy);
       logEvent(context, "info", "WhatIfAnswered", {
@@ -46,9 +57,10 @@ export async function whatIf(
         return {
           status: 200,
           headers: { "Content-Type": "text/markdown; charset=utf-8" },
-          body: toMarkdown(answer),
+          body: toMarkdown(withoutSecretsIn(answer)),
         };
-      return { status: 200, jsonBody: answer };
+      // Names and route data come from ARM: redacted like every other answer (docs/safety.md).
+      return { status: 200, jsonBody: withoutSecretsIn(answer) };
     } catch (err) {
       if (err instanceof WhatIfInputError)
         return errorResponse(400, "InvalidRequest", err.message, err.field);

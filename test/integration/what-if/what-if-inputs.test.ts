@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyFrom, parseSettings } from "../../../src/config.js";
 import type { Runtime } from "../../../src/functions/runtime.js";
 import { whatIf } from "../../../src/functions/what-if.js";
 import type { WhatIfAnswer } from "../../../src/what-if/index.js";
+import { memoryRuntime } from "../../reliability/support/memory-runtime.js";
 import {
   cli,
   HIDDEN,
@@ -27,9 +27,8 @@ let estate: Estate;
 let rt: Runtime;
 beforeAll(async () => {
   estate = await startWhatIfEstate();
-  const settings = parseSettings({ WATCHED_SUBSCRIPTIONS: `${SUB},${HIDDEN}` });
-  // The handler reads only the port and the policy of the runtime.
-  rt = { settings, policy: policyFrom(settings), port: estate.target.port } as unknown as Runtime;
+  // The real runtime (settings, policy, limits) on in-memory storage and the emulator's port.
+  rt = (await memoryRuntime({ WATCHED_SUBSCRIPTIONS: `${SUB},${HIDDEN}` }, estate.target.port)).rt;
 });
 afterAll(() => estate.stop());
 
