@@ -200,7 +200,10 @@ async function handle(
       url,
       apiVersion,
       rawBody,
-      baseUrl: `https://${req.headers.host ?? "127.0.0.1"}`,
+      baseUrl:
+        decision.fault?.type === "linkBase"
+          ? decision.fault.baseUrl
+          : `https://${req.headers.host ?? "127.0.0.1"}`,
       requestId,
       correlationId,
       clientRequestId: headerValue(req, "x-ms-client-request-id") ?? requestId,
@@ -215,6 +218,9 @@ async function handle(
         ver: "1.0",
         ...claims,
       },
+      ...(decision.fault?.type === "linkBase" && decision.fault.pollByLocation
+        ? { pollByLocation: true }
+        : {}),
       ...(decision.fault?.type === "lroFailure"
         ? {
             lroFailure: {

@@ -22,5 +22,4 @@ export interface NetworkPort {
     body: PeeringBody,
     options?: { syncRemoteAddressSpace?: boolean },
   ): Promise<Peering>;
-  deletePeering(peeringId: string): Promise<void>;
 }
