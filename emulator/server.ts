@@ -114,7 +114,10 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
-  const url = new URL(req.url ?? "/", "https://emulator.invalid");
+  // Appended, not resolved: a request target such as `//host:port/...` is a path here, where URL
+  // resolution would read an authority from it (and throw on a hostile one).
+  const target = req.url ?? "/";
+  const url = new URL(`https://emulator.invalid${target.startsWith("/") ? "" : "/"}${target}`);
   const requestId = env.rng.guid();
   const correlationId = headerValue(req, "x-ms-correlation-request-id") ?? requestId;
   const common: Record<string, string> = {
