@@ -25,6 +25,11 @@ const vnetId = (name: string) =>
 const LIST_PATH = `/subscriptions/${SUB}/providers/Microsoft.Network/virtualNetworks$`;
 /** Longest ForeignOrigin message: the foreign part is quoted to at most 200 characters. */
 const MESSAGE_LIMIT = 600;
+/**
+ * Each case is one to three HTTPS round trips on loopback: 10,000 of them outlast the project's
+ * 5-minute test timeout on a busy machine, so the full run gets its own generous one.
+ */
+const CASE_TIMEOUT = FULL ? 60 * 60_000 : undefined;
 
 interface Listener {
   port: number;
@@ -53,7 +58,8 @@ let otherHost: Listener;
 let peering: Peering;
 
 beforeAll(async () => {
-  rig = await startRig({ emulator: { pageSize: 2 } });
+  // A request timeout no loaded machine reaches: a case's verdict must not depend on speed.
+  rig = await startRig({ emulator: { pageSize: 2 }, port: { requestTimeoutMs: 120_000 } });
   own = new URL(rig.emu.endpoint);
   otherPort = await listen("127.0.0.1");
   otherHost = await listen("127.0.0.2");
@@ -191,62 +197,70 @@ function expectRefusedOrOwn(
 }
 
 describe("hostile links in ARM's answers", () => {
-  it("nextLink: the list is complete, or fails as ForeignOrigin; never short, never followed elsewhere", async (context) => {
-    const t = tally(context, "hostile input");
-    const verdicts: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(linkBase(), async (base) => {
-        const fault = rig.emu.injectFault({
-          method: "GET",
-          path: LIST_PATH,
-          count: 1,
-          fault: { type: "linkBase", baseUrl: base },
-        });
-        const { value, error } = await outcome(rig.port.listVnets(SUB));
-        rig.emu.removeFault(fault);
-        if (value)
-          expect(value.map((v) => v.name).sort()).toEqual(Array.from({ length: VNETS }, (_, i) => `v${i}`));
-        expectRefusedOrOwn(base, error, verdicts);
-        t.add({ cases: 1 });
-      }),
-      { numRuns: sample(200, FULL_CASES), seed: 20261206 },
-    );
-    // Not vacuous: the generator reaches both sides of the line.
-    expect(verdicts.foreign).toBeGreaterThan(0);
-    expect((verdicts.own ?? 0) + (verdicts.relative ?? 0)).toBeGreaterThan(0);
-  });
-
-  for (const header of ["Azure-AsyncOperation", "Location"] as const) {
-    it(`${header}: the write is followed on the endpoint's origin or fails as ForeignOrigin; never a success from elsewhere`, async (context) => {
+  it(
+    "nextLink: the list is complete, or fails as ForeignOrigin; never short, never followed elsewhere",
+    async (context) => {
       const t = tally(context, "hostile input");
       const verdicts: Record<string, number> = {};
-      // Header values must be printable: a base Node would refuse to put in a header is not an answer.
-      const headerSafe = linkBase().filter((b) => /^[\x21-\x7e]*$/.test(b));
       await fc.assert(
-        fc.asyncProperty(headerSafe, async (base) => {
+        fc.asyncProperty(linkBase(), async (base) => {
           const fault = rig.emu.injectFault({
-            method: "PUT",
+            method: "GET",
+            path: LIST_PATH,
             count: 1,
-            fault: { type: "linkBase", baseUrl: base, pollByLocation: header === "Location" },
+            fault: { type: "linkBase", baseUrl: base },
           });
-          const { value, error } = await outcome(
-            rig.port.putPeering(vnetId("v0"), peering.name, bodyOf(peering)),
-          );
+          const { value, error } = await outcome(rig.port.listVnets(SUB));
           rig.emu.removeFault(fault);
-          // Let the write ARM accepted finish (its poll may have been refused), so the next case is not busy.
-          await rig.settle();
-          // The emulator's Location answers end in 204 without a body, which the SDK takes as the
-          // result; with Azure-AsyncOperation the result is the peering read back.
-          if (value && header === "Azure-AsyncOperation")
-            expect(value.id.toLowerCase()).toBe(peering.id.toLowerCase());
+          if (value)
+            expect(value.map((v) => v.name).sort()).toEqual(Array.from({ length: VNETS }, (_, i) => `v${i}`));
           expectRefusedOrOwn(base, error, verdicts);
           t.add({ cases: 1 });
         }),
-        { numRuns: sample(100, FULL_CASES), seed: header === "Location" ? 61 : 62 },
+        { numRuns: sample(200, FULL_CASES), seed: 20261206 },
       );
+      // Not vacuous: the generator reaches both sides of the line.
       expect(verdicts.foreign).toBeGreaterThan(0);
       expect((verdicts.own ?? 0) + (verdicts.relative ?? 0)).toBeGreaterThan(0);
-    });
+    },
+    CASE_TIMEOUT,
+  );
+
+  for (const header of ["Azure-AsyncOperation", "Location"] as const) {
+    it(
+      `${header}: the write is followed on the endpoint's origin or fails as ForeignOrigin; never a success from elsewhere`,
+      async (context) => {
+        const t = tally(context, "hostile input");
+        const verdicts: Record<string, number> = {};
+        // Header values must be printable: a base Node would refuse to put in a header is not an answer.
+        const headerSafe = linkBase().filter((b) => /^[\x21-\x7e]*$/.test(b));
+        await fc.assert(
+          fc.asyncProperty(headerSafe, async (base) => {
+            const fault = rig.emu.injectFault({
+              method: "PUT",
+              count: 1,
+              fault: { type: "linkBase", baseUrl: base, pollByLocation: header === "Location" },
+            });
+            const { value, error } = await outcome(
+              rig.port.putPeering(vnetId("v0"), peering.name, bodyOf(peering)),
+            );
+            rig.emu.removeFault(fault);
+            // Let the write ARM accepted finish (its poll may have been refused), so the next case is not busy.
+            await rig.settle();
+            // The emulator's Location answers end in 204 without a body, which the SDK takes as the
+            // result; with Azure-AsyncOperation the result is the peering read back.
+            if (value && header === "Azure-AsyncOperation")
+              expect(value.id.toLowerCase()).toBe(peering.id.toLowerCase());
+            expectRefusedOrOwn(base, error, verdicts);
+            t.add({ cases: 1 });
+          }),
+          { numRuns: sample(100, FULL_CASES), seed: header === "Location" ? 61 : 62 },
+        );
+        expect(verdicts.foreign).toBeGreaterThan(0);
+        expect((verdicts.own ?? 0) + (verdicts.relative ?? 0)).toBeGreaterThan(0);
+      },
+      CASE_TIMEOUT,
+    );
   }
 
   it(`every link was fuzzed with ${FULL ? `at least ${FULL_CASES}` : "its sample of"} cases`, (context) => {
