@@ -59,7 +59,12 @@ let peering: Peering;
 
 beforeAll(async () => {
   // A request timeout no loaded machine reaches: a case's verdict must not depend on speed.
-  rig = await startRig({ emulator: { pageSize: 2 }, port: { requestTimeoutMs: 120_000 } });
+  // Polls at a fixed pace and requests unpaced: ARM's request budget (25 reads a second) would make
+  // 10,000 cases take a quarter of an hour of waiting, and neither is under test here.
+  rig = await startRig({
+    emulator: { pageSize: 2 },
+    port: { requestTimeoutMs: 120_000, learnOperationDurations: false, requestBudget: false },
+  });
   own = new URL(rig.emu.endpoint);
   otherPort = await listen("127.0.0.1");
   otherHost = await listen("127.0.0.2");
