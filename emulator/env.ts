@@ -90,6 +90,8 @@ export interface RequestInfo {
   claims: Record<string, string>;
   /** An injected lroFailure fault for this request. */
   lroFailure?: { code?: string; message?: string };
+  /** An injected linkBase fault asked a write to name its operation in Location only. */
+  pollByLocation?: boolean;
 }
 
 export interface Reply {

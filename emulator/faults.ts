@@ -14,7 +14,18 @@ export type Fault =
   /** Wait this many emulated seconds, then process normally. */
   | { type: "delay"; seconds: number }
   /** Accept the write, then end its long-running operation Failed. */
-  | { type: "lroFailure"; code?: string; message?: string };
+  | { type: "lroFailure"; code?: string; message?: string }
+  /**
+   * Answer normally, but name this base (scheme://host:port, or any hostile prefix) instead of the
+   * emulator's own in the answer's nextLink, Azure-AsyncOperation and Location: a server sending the
+   * client elsewhere, which real ARM never does and a client must not follow.
+   */
+  | {
+      type: "linkBase";
+      baseUrl: string;
+      /** A write answers with Location (operationResults) only, the other polling header ARM uses. */
+      pollByLocation?: boolean;
+    };
 
 export interface FaultRule {
   /** HTTP method(s), case-insensitive; all when omitted. */

@@ -115,7 +115,10 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
-  const url = new URL(req.url ?? "/", "https://emulator.invalid");
+  // Appended, not resolved: a request target such as `//host:port/...` is a path here, where URL
+  // resolution would read an authority from it (and throw on a hostile one).
+  const target = req.url ?? "/";
+  const url = new URL(`https://emulator.invalid${target.startsWith("/") ? "" : "/"}${target}`);
   const requestId = env.rng.guid();
   const correlationId = headerValue(req, "x-ms-correlation-request-id") ?? requestId;
   const common: Record<string, string> = {
@@ -201,7 +204,10 @@ async function handle(
       url,
       apiVersion,
       rawBody,
-      baseUrl: `https://${req.headers.host ?? "127.0.0.1"}`,
+      baseUrl:
+        decision.fault?.type === "linkBase"
+          ? decision.fault.baseUrl
+          : `https://${req.headers.host ?? "127.0.0.1"}`,
       requestId,
       correlationId,
       clientRequestId: headerValue(req, "x-ms-client-request-id") ?? requestId,
@@ -216,6 +222,9 @@ async function handle(
         ver: "1.0",
         ...claims,
       },
+      ...(decision.fault?.type === "linkBase" && decision.fault.pollByLocation
+        ? { pollByLocation: true }
+        : {}),
       ...(decision.fault?.type === "lroFailure"
         ? {
             lroFailure: {

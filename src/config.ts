@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARM_CLOUD_NAMES, DEFAULT_ARM_CLOUD, resolveArmTarget } from "./azure/clouds.js";
 import type { Policy } from "./reconcile/types.js";
 
 /**
@@ -79,7 +80,14 @@ const settingsSchema = z.object({
   MAX_PARALLEL_VNETS: int(500, 1, 2000),
   MAX_ATTEMPTS: int(6, 1, 20),
   // --- Azure Resource Manager
+  /** Which cloud's Resource Manager, token audience and Entra ID authority (src/azure/clouds.ts). */
+  ARM_CLOUD: z
+    .enum(ARM_CLOUD_NAMES)
+    .optional()
+    .transform((v) => v ?? DEFAULT_ARM_CLOUD),
   ARM_ENDPOINT: httpsUrl,
+  /** The explicit opt-in for an ARM_ENDPOINT that is neither loopback nor ARM_CLOUD's own. */
+  ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT: bool(false),
   ARM_CA_FILE: z.string().min(1).optional(),
   AZURE_CLIENT_ID: z.string().regex(GUID, "must be a client id GUID").optional(),
   // --- Functions app: storage (connection string locally, managed identity in Azure), queue, audit, sweep
@@ -241,6 +249,8 @@ export function parseSettings(
       }
     }
   }
+  const arm = resolveArmTarget(s);
+  if ("problem" in arm) problems.push({ setting: arm.setting, problem: arm.problem });
   const emailWanted = s.EMAIL_ENDPOINT || s.EMAIL_CONNECTION_STRING;
   if (emailWanted && (!s.EMAIL_SENDER || s.EMAIL_RECIPIENTS.length === 0)) {
     problems.push({

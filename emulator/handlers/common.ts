@@ -42,9 +42,9 @@ export function startOperation(
     durationSeconds: env.options.lroDurationSeconds,
     ...(failWith ? { failWith } : {}),
   });
-  const headers: Record<string, string> = {
-    "azure-asyncoperation": absolute(req, Operations.asyncOperationPath(op)),
-  };
+  const headers: Record<string, string> = req.pollByLocation
+    ? { location: absolute(req, Operations.operationResultPath(op)) }
+    : { "azure-asyncoperation": absolute(req, Operations.asyncOperationPath(op)) };
   if (req.method === "DELETE") {
     headers.location = absolute(req, Operations.operationResultPath(op));
     headers["retry-after"] = String(env.options.lroRetryAfterSeconds);

@@ -4,8 +4,8 @@ import {
   type VirtualNetworkPeering as SdkPeering,
 } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/core-auth";
-import { isRestError } from "@azure/core-rest-pipeline";
-import { ArmError } from "../reconcile/errors.js";
+import { bearerTokenAuthenticationPolicyName, isRestError } from "@azure/core-rest-pipeline";
+import { ArmError, FOREIGN_ORIGIN } from "../reconcile/errors.js";
 import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { LIST_PEERS_THRESHOLD } from "../reconcile/run.js";
@@ -19,14 +19,24 @@ import type {
   Vnet,
 } from "../reconcile/types.js";
 import { toRouteTable } from "./route-tables.js";
+import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "./clouds.js";
+import { originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
 import { PollPace } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
 
 export interface ArmConnectionOptions {
   credential: TokenCredential;
-  /** ARM endpoint; default the public cloud. The emulator and sovereign clouds set it. */
+  /**
+   * ARM endpoint; default the public cloud's. Every request, including pages and operation polls the
+   * answers name, is pinned to its origin (src/azure/origin-pin.ts).
+   */
   endpoint?: string;
+  /**
+   * The token audience. Default: that of the known cloud the endpoint belongs to (src/azure/clouds.ts),
+   * else the endpoint's own, as the SDK would ask; never another cloud's.
+   */
+  credentialScope?: string;
   /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
   caPem?: string;
   /**
@@ -84,7 +94,6 @@ export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 export class ArmNetworkPort implements NetworkPort {
   private readonly clients = new Map<string, NetworkManagementClient>();
   private readonly putPace: PollPace;
-  private readonly deletePace: PollPace;
   /** Pages the last list of each subscription took (lower-cased id). */
   private readonly listPages = new Map<string, number>();
   private readonly reads: ReadCoalescer;
@@ -106,19 +115,25 @@ export class ArmNetworkPort implements NetworkPort {
       options.firstPollDelayMs ??
       (options.pollIntervalMs === undefined ? DEFAULT_FIRST_POLL_DELAY_MS : intervalMs);
     this.putPace = new PollPace({ intervalMs, learn, firstPollMs });
-    this.deletePace = new PollPace({ intervalMs, learn, firstPollMs });
   }
 
   private client(subscriptionId: string): NetworkManagementClient {
     const key = subscriptionId.toLowerCase();
     let client = this.clients.get(key);
     if (!client) {
-      const { endpoint, caPem, credential, sdkMaxRetries } = this.options;
+      const { caPem, credential, sdkMaxRetries } = this.options;
+      const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
       client = new NetworkManagementClient(credential, subscriptionId, {
-        ...(endpoint ? { endpoint, credentialScopes: ["https://management.azure.com/.default"] } : {}),
+        endpoint,
+        credentialScopes: [this.options.credentialScope ?? audienceFor(endpoint)],
         ...(caPem ? { tlsOptions: { ca: caPem } } : {}),
         ...(sdkMaxRetries !== undefined ? { retryOptions: { maxRetries: sdkMaxRetries } } : {}),
         userAgentOptions: { userAgentPrefix: "vnet-peering-sync" },
+      });
+      // Before the bearer-token policy, so a request to another origin is refused before the token
+      // is attached, and before the retry policy, so the refusal is final (docs/safety.md).
+      client.pipeline.addPolicy(originPinPolicy(endpoint, foreignOriginError), {
+        beforePolicies: [bearerTokenAuthenticationPolicyName],
       });
       const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
       // After the retry policy, so each retry spends a token too (ARM counts every request).
@@ -214,20 +229,6 @@ export class ArmNetworkPort implements NetworkPort {
     return toPeering(result, vnetId);
   }
 
-  async deletePeering(peeringId: string): Promise<void> {
-    const { vnetId, peeringName } = requirePeeringId(peeringId);
-    const parts = requireVnetId(vnetId);
-    await this.longRunning(async (abortSignal) => {
-      const poller = await this.client(parts.subscriptionId).virtualNetworkPeerings.beginDelete(
-        parts.resourceGroup,
-        parts.vnetName,
-        peeringName,
-        { abortSignal },
-      );
-      await this.deletePace.untilDone(poller, abortSignal);
-    });
-  }
-
   /** A long-running write under the operation deadline; past it, a retryable OperationTimedOut. */
   private async longRunning<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     const limitMs = this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
@@ -247,6 +248,28 @@ export class ArmNetworkPort implements NetworkPort {
       throw err;
     }
   }
+}
+
+/** A known cloud's endpoint gets that cloud's audience; anything else, its own origin's. */
+function audienceFor(endpoint: string): string {
+  const origin = new URL(endpoint).origin;
+  const cloud = ARM_CLOUD_NAMES.find((name) => new URL(ARM_CLOUDS[name].endpoint).origin === origin);
+  return cloud ? ARM_CLOUDS[cloud].audience : `${origin}/.default`;
+}
+
+/**
+ * An answer sent the client to another origin. Terminal (src/reconcile/errors.ts): what that answer
+ * led to cannot be trusted, and a list cut short there must fail the run, not be planned on as if the
+ * rest of the VNets were gone.
+ */
+function foreignOriginError(d: ForeignOriginDetails): ArmError {
+  return new ArmError(
+    0,
+    FOREIGN_ORIGIN,
+    `Azure Resource Manager (${d.expected}) named another origin, ${d.foreign}, for a follow-up ${d.method} ` +
+      `(a nextLink or an operation to poll); refused without sending it the token. Nothing it would ` +
+      `have answered was used.`,
+  );
 }
 
 function requireVnetId(id: string) {

@@ -1,12 +1,19 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
+import { ARM_CLOUDS, type ArmCloudName } from "./clouds.js";
+
+export { isLoopbackEndpoint } from "./clouds.js";
 
 /**
  * Managed identity in Azure (a user-assigned one when AZURE_CLIENT_ID is set), the developer's
- * Azure CLI / VS Code login on a laptop: DefaultAzureCredential tries them in that order.
+ * Azure CLI / VS Code login on a laptop: DefaultAzureCredential tries them in that order. A sovereign
+ * cloud signs in at its own Entra ID authority; the public one is the library's default.
  */
-export function azureCredential(managedIdentityClientId?: string): TokenCredential {
-  return new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {});
+export function azureCredential(managedIdentityClientId?: string, cloud?: ArmCloudName): TokenCredential {
+  return new DefaultAzureCredential({
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+    ...(cloud && cloud !== "AzureCloud" ? { authorityHost: ARM_CLOUDS[cloud].authorityHost } : {}),
+  });
 }
 
 /** The local emulator accepts any bearer token; the SDK still insists on sending one over HTTPS. */
@@ -16,9 +23,3 @@ export const emulatorCredential: TokenCredential = {
     expiresOnTimestamp: Date.now() + 60 * 60 * 1000,
   }),
 };
-
-/** An endpoint on this machine can only be the emulator (or a test double): no Azure login needed. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === "127.0.0.1" || host === "localhost" || host === "[::1]" || host === "::1";
-}

@@ -6,6 +6,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import type { Settings } from "../config.js";
 import type { AlertSender, Digest, SendOutcome } from "../alerts/index.js";
 import { AlertSendError, renderEmail } from "../alerts/index.js";
+import { originPinPolicy } from "./origin-pin.js";
 
 /**
  * Email through Azure Communication Services (docs/azure-behaviour.md#email). In Azure: the resource endpoint plus the
@@ -33,18 +34,33 @@ export interface EmailSenderOptions {
 
 export function createEmailSender(options: EmailSenderOptions): AlertSender {
   if (options.recipients.length === 0) throw new Error("email sender: at least one recipient is required");
-  let client: EmailClient;
-  if (options.connectionString) {
-    client = new EmailClient(options.connectionString, options.clientOptions);
-  } else if (options.endpoint) {
-    client = new EmailClient(
-      options.endpoint,
-      options.credential ?? new DefaultAzureCredential(),
-      options.clientOptions,
-    );
-  } else {
-    throw new Error("email sender: set an endpoint or a connection string");
-  }
+  const endpoint = options.connectionString
+    ? endpointOfConnectionString(options.connectionString)
+    : options.endpoint;
+  if (!endpoint) throw new Error("email sender: set an endpoint or a connection string");
+  // The send's operation is polled at whatever URL ACS's answer names (Operation-Location): pinned
+  // to the configured resource, so neither the token nor the access key's signature goes elsewhere,
+  // and no other host can report the send Succeeded (docs/safety.md).
+  const pin = originPinPolicy(
+    endpoint,
+    (d) =>
+      new AlertSendError(
+        "email",
+        `Email (ACS) answer named another origin, ${d.foreign}, to ${d.method}; refused without ` +
+          `sending it the credentials`,
+      ),
+  );
+  const clientOptions: EmailClientOptions = {
+    ...options.clientOptions,
+    additionalPolicies: [
+      ...(options.clientOptions?.additionalPolicies ?? []),
+      // perCall policies come before the authentication policy the EmailClient adds afterwards.
+      { policy: pin, position: "perCall" },
+    ],
+  };
+  const client = options.connectionString
+    ? new EmailClient(options.connectionString, clientOptions)
+    : new EmailClient(endpoint, options.credential ?? new DefaultAzureCredential(), clientOptions);
 
   return {
     channel: "email",
@@ -78,6 +94,17 @@ export function createEmailSender(options: EmailSenderOptions): AlertSender {
       }
     },
   };
+}
+
+/** `endpoint=https://...;accesskey=...`: the resource the connection string names (keys are case-insensitive). */
+function endpointOfConnectionString(connectionString: string): string | undefined {
+  const value = /(?:^|;)\s*endpoint\s*=\s*([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  if (!value) return undefined;
+  try {
+    return new URL(value).href;
+  } catch {
+    throw new Error("email sender: the connection string's endpoint is not a URL");
+  }
 }
 
 /** ACS operation ids are client-chosen; a UUID-shaped id derived from the digest id keeps retries idempotent. */

@@ -58,7 +58,12 @@ Finds VNet peerings that need a sync, a missing reciprocal or a repair, and (app
 Options:
   --subscription <id>     watch this subscription (repeatable; default WATCHED_SUBSCRIPTIONS)
   --scope <resource id>   look only at this subscription, resource group or VNet (repeatable)
-  --endpoint <url>        any ARM-compatible endpoint (default Azure Resource Manager)
+  --cloud <name>          AzureCloud (default), AzureUSGovernment or AzureChinaCloud, as az cloud
+                          list names them: that cloud's Resource Manager, token audience and login
+  --endpoint <url>        another ARM-compatible endpoint (default the cloud's Resource Manager);
+                          one not on this machine gets the identity's token only with:
+  --send-token-to-custom-endpoint
+                          trust --endpoint with the token for the cloud's Resource Manager
   --ca-file <pem>         extra CA certificate for --endpoint
   --emulator [topology]   start the bundled emulator in-process (default: the demo topology)
   --repair-disconnected   re-PUT Disconnected peerings and recreate their other half
@@ -95,7 +100,9 @@ export async function runCli(
       options: {
         subscription: { type: "string", multiple: true, default: [] },
         scope: { type: "string", multiple: true, default: [] },
+        cloud: { type: "string" },
         endpoint: { type: "string" },
+        "send-token-to-custom-endpoint": { type: "boolean", default: false },
         "ca-file": { type: "string" },
         emulator: { type: "string" },
         "repair-disconnected": { type: "boolean", default: false },
@@ -131,7 +138,9 @@ export async function runCli(
   try {
     settings = parseSettings({
       ...io.env,
+      ...(values.cloud ? { ARM_CLOUD: values.cloud } : {}),
       ...(values.endpoint ? { ARM_ENDPOINT: values.endpoint } : {}),
+      ...(values["send-token-to-custom-endpoint"] ? { ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT: "true" } : {}),
       ...(values["ca-file"] ? { ARM_CA_FILE: values["ca-file"] } : {}),
       ...(values.subscription.length ? { WATCHED_SUBSCRIPTIONS: values.subscription.join(",") } : {}),
       ...(values["report-only"] ? { REPORT_ONLY: "true" } : {}),
@@ -322,7 +331,13 @@ function normaliseEmulatorFlag(argv: string[]): string[] {
 function flagNames(message: string): string {
   return message
     .replace("WATCHED_SUBSCRIPTIONS:", "WATCHED_SUBSCRIPTIONS (--subscription):")
+    .replace("ARM_CLOUD:", "ARM_CLOUD (--cloud):")
     .replace("ARM_ENDPOINT:", "ARM_ENDPOINT (--endpoint):")
+    .replace(
+      "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT=true",
+      "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT=true (--send-token-to-custom-endpoint)",
+    )
+    .replace("set ARM_CLOUD=", "set ARM_CLOUD (--cloud) to ")
     .replace("ARM_CA_FILE:", "ARM_CA_FILE (--ca-file):");
 }
 

@@ -1,12 +1,13 @@
 import type { InvocationContext, Timer } from "@azure/functions";
 import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../events/sweep.js";
+import { FOREIGN_ORIGIN } from "../reconcile/errors.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";
 
 /**
  * Timer (SWEEP_SCHEDULE): list every watched subscription, rebuild the peer index, queue a reconcile
  * for each VNet that drifted. A subscription the identity cannot read (403) is recorded and alerted,
- * never fatal: the others are still swept.
+ * never fatal: the others are still swept. One that cannot be read completely is not planned on.
  */
 export async function sweep(
   _timer: Timer | unknown,
@@ -63,6 +64,16 @@ export async function sweep(
   }
   for (const failed of result.failedSubscriptions) {
     logEvent(context, "error", "SubscriptionUnreadable", { runId, correlationId, ...failed });
+    // Other failures pass with time and the next sweep; an answer sending the client to another
+    // origin will not, and someone should know who answered (docs/safety.md, "Where the token goes").
+    if (failed.code === FOREIGN_ORIGIN) {
+      await notifier.notifyFailure({
+        vnetId: `/subscriptions/${failed.subscriptionId}`,
+        error: { code: failed.code, message: failed.message },
+        correlationId,
+        at: r.now().toISOString(),
+      });
+    }
   }
   logEvent(context, "info", "SweepCompleted", {
     runId,

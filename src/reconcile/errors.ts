@@ -32,6 +32,13 @@ const RETRYABLE_CODES = new Set([
   "REQUEST_SEND_ERROR",
 ]);
 
+/**
+ * An ARM answer named another origin for a page or an operation poll, and the client refused to
+ * follow it (src/azure/origin-pin.ts). No retry cures that, though no ARM status came with it.
+ */
+export const FOREIGN_ORIGIN = "ForeignOrigin";
+
 export function isRetryable(err: ArmError): boolean {
+  if (err.code === FOREIGN_ORIGIN) return false;
   return err.status === 429 || err.status >= 500 || err.status === 0 || RETRYABLE_CODES.has(err.code);
 }

@@ -22,7 +22,6 @@ export interface NetworkPort {
     body: PeeringBody,
     options?: { syncRemoteAddressSpace?: boolean },
   ): Promise<Peering>;
-  deletePeering(peeringId: string): Promise<void>;
   /**
    * Every route table of a subscription with its routes and subnet associations (the what-if reads
    * them to warn about routes that miss a new prefix). Optional: a port without it gives no route

@@ -71,7 +71,6 @@ beforeAll(async () => {
     getVnet: (id) => (armCalls.push(id), port.getVnet(id)),
     getPeering: (id) => (armCalls.push(id), port.getPeering(id)),
     putPeering: (v, n, b, o) => (armCalls.push(v), port.putPeering(v, n, b, o)),
-    deletePeering: (id) => (armCalls.push(id), port.deletePeering(id)),
   };
   mem = await memoryRuntime(
     { WATCHED_SUBSCRIPTIONS: WATCHED, AzureWebJobsStorage: STORAGE_CONNECTION_STRING, ...SECRET_ENV },

@@ -66,7 +66,6 @@ function mortal(
     getVnet: (id) => step(`getVnet ${id}`, () => inner.getVnet(id)),
     getPeering: (id) => step(`getPeering ${id}`, () => inner.getPeering(id)),
     putPeering: (v, n, b, o) => step(`putPeering ${v}/${n}`, () => inner.putPeering(v, n, b, o), true),
-    deletePeering: (id) => step(`deletePeering ${id}`, () => inner.deletePeering(id), true),
   };
 }
 

@@ -253,7 +253,6 @@ function counting(inner: NetworkPort, seen: ArmError[]): NetworkPort {
     getVnet: wrap((id) => inner.getVnet(id)),
     getPeering: wrap((id) => inner.getPeering(id)),
     putPeering: wrap((v, n, b, o) => inner.putPeering(v, n, b, o)),
-    deletePeering: wrap((id) => inner.deletePeering(id)),
   };
 }
 
@@ -485,7 +484,6 @@ describe("a VNet deleted in the middle of a run", () => {
             return p;
           },
           putPeering: (v, n, b, o) => inner.putPeering(v, n, b, o),
-          deletePeering: (id) => inner.deletePeering(id),
         }),
       });
       t.add({ cases: 1, faults: 1 });

@@ -86,7 +86,6 @@ function recording(inner: NetworkPort): NetworkPort {
     getVnet: (id) => (note("getVnet", id), inner.getVnet(id)),
     getPeering: (id) => (note("getPeering", id), inner.getPeering(id)),
     putPeering: (v, n, b, o) => (note("putPeering", v), inner.putPeering(v, n, b, o)),
-    deletePeering: (id) => (note("deletePeering", id), inner.deletePeering(id)),
     ...(inner.listRouteTables
       ? { listRouteTables: (s: string) => (note("listRouteTables", s), inner.listRouteTables!(s)) }
       : {}),

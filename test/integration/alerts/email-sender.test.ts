@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildDigest } from "../../../src/alerts/model.js";
 import {
@@ -139,6 +140,45 @@ describe("email sender: ACS reports the send failed", () => {
     await expect(sender().send(digest)).rejects.toThrow(
       "Email (ACS) send operation failed (EmailDroppedAllRecipientsSuppressed)",
     );
+  });
+});
+
+describe("email sender: the send's operation names another origin", () => {
+  it("refuses to poll it on another port: no request reaches it, and the send is not reported Succeeded", async () => {
+    // The foreign host would gladly answer Succeeded for any operation.
+    const foreign = await startSink(acs(() => foreign.origin));
+    sink = await startSink(acs(() => foreign.origin));
+    origin = sink.origin;
+    try {
+      const err = (await sender()
+        .send(digest)
+        .catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(Error);
+      expect(err.message).toContain(`named another origin, ${foreign.origin}`);
+      expect(`${err.message}${err.stack}`).not.toContain(ACCESS_KEY);
+      expect(foreign.requests).toEqual([]);
+      expect(sink.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    } finally {
+      await foreign.close();
+    }
+  });
+
+  it("refuses to poll it on another loopback host, which sees no connection at all", async () => {
+    let connections = 0;
+    const other = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.2", resolve));
+    const foreignOrigin = `http://127.0.0.2:${(other.address() as AddressInfo).port}`;
+    sink = await startSink(acs(() => foreignOrigin));
+    origin = sink.origin;
+    try {
+      await expect(sender().send(digest)).rejects.toThrow(`named another origin, ${foreignOrigin}`);
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
 

@@ -150,7 +150,6 @@ describe("the CLI's input checks", () => {
         putPeering: async () => {
           throw new Error("no writes expected");
         },
-        deletePeering: async () => {},
       },
       subscriptions: [],
       close: async () => {},

@@ -37,6 +37,27 @@ afterEach(async () => {
 });
 
 describe("reconcileVnet", () => {
+  it("a write whose poll names a foreign origin fails terminally (no queue retry), logged and alerted with that origin", async () => {
+    stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
+    const foreign = "https://127.0.0.2:9";
+    stack.emulator.emu.injectFault({ method: "PUT", fault: { type: "linkBase", baseUrl: foreign } });
+
+    // Not thrown: the queue must not retry what no retry can cure.
+    await reconcileVnet(
+      message(HUB),
+      testContext("reconcileVnet", stack.logs, { dequeueCount: 1 }),
+      stack.rt,
+    );
+
+    const failed = logsOf(stack.logs, "ReconcileFailed").map((l) => l.data);
+    expect(failed).toEqual([expect.objectContaining({ errorCode: "ForeignOrigin" })]);
+    expect(String(failed[0]?.message)).toContain(foreign);
+    expect(logsOf(stack.logs, "ReconcileRetry")).toEqual([]);
+    const results = logsOf(stack.logs, "ReconcileAction").map((l) => l.data?.result);
+    expect(results).toEqual(["failed", "failed"]);
+    expect(JSON.stringify(stack.digests)).toContain(foreign);
+  });
+
   it("syncs the peerings that point at a VNet that grew, records the run and indexes the peers", async () => {
     stack.emulator.emu.seed.setAddressSpace(HUB, ["10.0.0.0/16", "10.100.0.0/16"]);
     const context = testContext("reconcileVnet", stack.logs, { dequeueCount: 1 });

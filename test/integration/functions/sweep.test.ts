@@ -71,6 +71,37 @@ describe("sweep", () => {
     expect(JSON.stringify(stack.digests[0])).toContain("SubscriptionInaccessible");
   });
 
+  it("a subscription whose list names a foreign nextLink is not planned on: unreadable, logged and alerted with that origin", async () => {
+    // More VNets than the emulator's page (100): SUB_A's list takes two pages, and the first names a
+    // foreign origin for the second.
+    seedVnets(
+      stack,
+      Array.from(
+        { length: 100 },
+        (_, i) => [`filler${i}`, SUB_A, `10.${100 + (i % 100)}.${i}.0/24`] as const,
+      ),
+    );
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+    stack.emulator.emu.seed.deleteVnet(SPOKE1);
+    const foreign = "https://127.0.0.2:9";
+    stack.emulator.emu.injectFault({
+      method: "GET",
+      path: `/subscriptions/${SUB_A}/providers/Microsoft.Network/virtualNetworks$`,
+      fault: { type: "linkBase", baseUrl: foreign },
+    });
+
+    await sweep({}, testContext("sweep", stack.logs), stack.rt);
+
+    // HUB's peering to the deleted SPOKE1 would be a drift, but nothing of SUB_A is planned on.
+    expect(await queued()).toEqual([]);
+    const unreadable = logsOf(stack.logs, "SubscriptionUnreadable").map((l) => l.data);
+    expect(unreadable).toEqual([expect.objectContaining({ subscriptionId: SUB_A, code: "ForeignOrigin" })]);
+    expect(String(unreadable[0]?.message)).toContain(foreign);
+    const [run] = await stack.rt.audit.listRecentRuns(1);
+    expect(run).toMatchObject({ trigger: "sweep", status: "failed", error: { code: "ForeignOrigin" } });
+    expect(stack.digests.map((d) => JSON.stringify(d)).join()).toContain(foreign);
+  });
+
   it("does not queue a VNet twice when a reconcile for it is already waiting", async () => {
     stack.emulator.emu.seed.peering({ vnetId: LONELY, remoteVnetId: HUB });
     await sweep({}, testContext("sweep", stack.logs), stack.rt);

@@ -27,6 +27,10 @@ export const LOCAL_ONLY_SETTINGS: ReadonlyMap<string, string> = new Map([
     "key-based ACS auth for local tests; in Azure the app sends email with its managed identity via EMAIL_ENDPOINT",
   ],
   ["ARM_CA_FILE", "extra CA for the local HTTPS emulator; Azure Resource Manager has a public certificate"],
+  [
+    "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT",
+    "opt-in for a custom ARM endpoint (CLI, proxies); in Azure the token goes to ARM_CLOUD's own Resource Manager only",
+  ],
 ]);
 
 export const AZURE_SETTINGS: readonly string[] = SETTING_NAMES.filter(
