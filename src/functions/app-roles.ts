@@ -10,6 +10,9 @@ export const APP_ROLES = {
   read: "PeeringSync.Read",
 } as const;
 
+/** The read-only endpoints (status page, a run's status, what-if): either role opens them. */
+export const READ_ROLES: readonly string[] = [APP_ROLES.read, APP_ROLES.resync];
+
 /**
  * The decoded X-MS-CLIENT-PRINCIPAL header App Service Authentication sets: the token's claims, with
  * `role_typ` naming the claim type that carries app roles

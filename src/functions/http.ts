@@ -1,4 +1,4 @@
-import type { HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { isRetryable, type ArmError } from "../reconcile/errors.js";
 import { logEvent, withoutSecrets } from "./telemetry.js";
 
@@ -42,4 +42,29 @@ export function armFailure(err: ArmError): HttpResponseInit {
     };
   }
   return errorResponse(502, err.code, `Azure Resource Manager refused the read: ${message}`);
+}
+
+/**
+ * The JSON body of a request, at most `maxBytes` by its declared length and by its real one, or the
+ * 413 / 400 to answer instead (both name the field `body`).
+ */
+export async function readJsonBody(
+  request: HttpRequest,
+  maxBytes: number,
+): Promise<{ ok: true; body: unknown } | { ok: false; response: HttpResponseInit }> {
+  const tooLarge = {
+    ok: false as const,
+    response: errorResponse(413, "PayloadTooLarge", `The body may be at most ${maxBytes} bytes.`, "body"),
+  };
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return tooLarge;
+  const text = await request.text();
+  if (Buffer.byteLength(text, "utf8") > maxBytes) return tooLarge;
+  try {
+    return { ok: true, body: JSON.parse(text) as unknown };
+  } catch {
+    return {
+      ok: false,
+      response: errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body"),
+    };
+  }
 }

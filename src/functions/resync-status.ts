@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { ActionRecord } from "../events/ports.js";
 import { errorResponse, internalError } from "./http.js";
-import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
+import { READ_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { withoutSecretsIn } from "./telemetry.js";
 
@@ -15,10 +15,7 @@ export async function resyncStatus(
 ): Promise<HttpResponseInit> {
   try {
     const r = rt ?? (await runtime());
-    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
-      APP_ROLES.read,
-      APP_ROLES.resync,
-    ]);
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, READ_ROLES);
     if (unauthorized) return unauthorized;
     const runId = request.params.runId ?? "";
     if (!RUN_ID.test(runId))

@@ -3,7 +3,7 @@ import { toJsonDocument } from "../reconcile/plan-document.js";
 import { checkResyncRequest, refuseBeyondPolicy } from "../events/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
-import { armFailure, errorResponse, internalError } from "./http.js";
+import { armFailure, errorResponse, internalError, readJsonBody } from "./http.js";
 import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { reportRun } from "./metrics.js";
 import { refuseOverLimit } from "./rate-limit.js";
@@ -32,16 +32,9 @@ export async function resync(
     const r = rt ?? (await runtime());
     const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [APP_ROLES.resync]);
     if (unauthorized) return reject(context, unauthorized);
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) return tooLarge();
-    const text = await request.text();
-    if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) return tooLarge();
-    let body: unknown;
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      return reject(context, errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body"));
-    }
+    const read = await readJsonBody(request, MAX_BODY_BYTES);
+    if (!read.ok) return read.response.status === 413 ? read.response : reject(context, read.response);
+    const body = read.body;
 
     const check = checkResyncRequest(body, r.settings.WATCHED_SUBSCRIPTIONS);
     if (!check.ok) {
@@ -121,10 +114,6 @@ export async function resync(
   } catch (err) {
     return internalError(context, err);
   }
-}
-
-function tooLarge(): HttpResponseInit {
-  return errorResponse(413, "PayloadTooLarge", `The body may be at most ${MAX_BODY_BYTES} bytes.`, "body");
 }
 
 function reject(context: InvocationContext, response: HttpResponseInit): HttpResponseInit {

@@ -7,7 +7,7 @@ import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";
 import { buildStatusReport, renderStatusPage, STATUS_PAGE_CSP, type StatusReport } from "../status/index.js";
 import { armFailure, internalError } from "./http.js";
-import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
+import { READ_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";
 
@@ -27,10 +27,7 @@ export async function status(
 ): Promise<HttpResponseInit> {
   try {
     const r = rt ?? (await runtime());
-    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
-      APP_ROLES.read,
-      APP_ROLES.resync,
-    ]);
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, READ_ROLES);
     if (unauthorized) return unauthorized;
     let report: StatusReport;
     try {

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { ArmError } from "../reconcile/errors.js";
 import { parseWhatIfBody, runWhatIf, toMarkdown, WhatIfInputError } from "../what-if/index.js";
-import { armFailure, errorResponse, internalError } from "./http.js";
+import { armFailure, errorResponse, internalError, readJsonBody } from "./http.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { APP_ROLES, refuseWithoutRole } from "./app-roles.js";
+import { READ_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { refuseOverLimit } from "./rate-limit.js";
 import { logEvent, withoutSecretsIn } from "./telemetry.js";
 
@@ -24,21 +24,11 @@ export async function whatIf(
   try {
     const r = rt ?? (await runtime());
     // Read-only, so the page's role is enough (docs/functions.md "HTTP endpoints: who may ask for what").
-    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, [
-      APP_ROLES.read,
-      APP_ROLES.resync,
-    ]);
+    const unauthorized = refuseWithoutRole(request, r.settings.REQUIRE_APP_ROLES, READ_ROLES);
     if (unauthorized) return unauthorized;
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_WHAT_IF_BODY_BYTES) return tooLarge();
-    const text = await request.text();
-    if (Buffer.byteLength(text, "utf8") > MAX_WHAT_IF_BODY_BYTES) return tooLarge();
-    let body: unknown;
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      return errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body");
-    }
+    const read = await readJsonBody(request, MAX_WHAT_IF_BODY_BYTES);
+    if (!read.ok) return read.response;
+    const body = read.body;
     const format = request.query.get("format") ?? "json";
     if (format !== "json" && format !== "markdown")
       return errorResponse(400, "InvalidRequest", "format must be json or markdown.", "format");
@@ -70,13 +60,4 @@ export async function whatIf(
   } catch (err) {
     return internalError(context, err);
   }
-}
-
-function tooLarge(): HttpResponseInit {
-  return errorResponse(
-    413,
-    "PayloadTooLarge",
-    `The body may be at most ${MAX_WHAT_IF_BODY_BYTES} bytes.`,
-    "body",
-  );
 }
