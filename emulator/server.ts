@@ -206,6 +206,14 @@ async function handle(
     }
 
     const token = checkToken(env, route, method, url.pathname, bearer[1]!);
+    const auxiliary = headerValue(req, "x-ms-authorization-auxiliary");
+    if (auxiliary !== undefined)
+      env.tenancy.recordAuxiliary(
+        method,
+        decodeURIComponent(url.pathname),
+        auxiliary,
+        Math.floor(env.clock.now() / 1000),
+      );
     const claims = decodeClaims(bearer[1]!);
     const principal = principalOf(env, bearer[1]!);
     const info: RequestInfo = {
@@ -287,7 +295,8 @@ function checkToken(
   if (!env.tenancy.enforced) return undefined;
   const now = Math.floor(env.clock.now() / 1000);
   const claims = env.tenancy.authenticate(token, route.sub, now);
-  if (route.sub === undefined) return claims;
+  // Anyone may list their own permissions on a scope (an empty list where they have none).
+  if (route.sub === undefined || route.kind === "permissions") return claims;
   const path = decodeURIComponent(pathname).replace(/\/$/, "");
   const verb = method === "GET" || method === "HEAD" ? "read" : "write";
   const subscriptionWide =
@@ -386,6 +395,10 @@ function dispatch(env: Env, req: RequestInfo, route: Route): Reply {
     case "operationResult":
       if (m === "GET") return getOperationResult(env, req, route);
       throw notAllowed("Microsoft.Network/locations/operationResults");
+    case "permissions":
+      if (m === "GET")
+        return { status: 200, body: { value: env.tenancy.permissionsOf(req.token, route.scope) } };
+      throw notAllowed("Microsoft.Authorization/permissions");
     case "unknownType":
       throw errors.invalidResourceType(route.type, req.apiVersion);
     case "noRoute":

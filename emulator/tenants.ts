@@ -49,6 +49,21 @@ export interface TokenClaims {
 }
 
 /** The audience Azure puts in Resource Manager tokens (v1 tokens: the resource URI). */
+/** The actions of each role, as the permissions API lists them (Network Contributor: built-in role definition). */
+const ROLE_ACTIONS: Record<EmulatorRole, readonly string[]> = {
+  "Network Contributor": [
+    "Microsoft.Authorization/*/read",
+    "Microsoft.Network/*",
+    "Microsoft.Resources/subscriptions/resourceGroups/read",
+  ],
+  Reader: ["*/read"],
+  PeerOnly: [
+    "Microsoft.Network/virtualNetworks/read",
+    "Microsoft.Network/virtualNetworks/peer/action",
+    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
+  ],
+};
+
 export const ARM_AUDIENCES = new Set(["https://management.azure.com/", "https://management.azure.com"]);
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -59,8 +74,21 @@ export class Tenancy {
   /** tenant (lower-cased) -> client ids an admin consented to. */
   private readonly consents = new Map<string, Set<string>>();
   readonly roles: RoleAssignment[] = [];
-  /** Every auxiliary header value a peering write carried, in order (tests read them). */
-  readonly auxiliaryHeadersSeen: Array<{ path: string; tenants: string[] }> = [];
+  /**
+   * Every request that carried `x-ms-authorization-auxiliary`, with the tenants of its tokens
+   * ("invalid" for one the emulator did not sign), in order: tests prove who got which token.
+   */
+  readonly auxiliaryHeadersSeen: Array<{ method: string; path: string; tenants: string[] }> = [];
+
+  recordAuxiliary(method: string, path: string, header: string, nowSeconds: number): void {
+    const tokens = parseAuxiliaryHeader(header);
+    this.auxiliaryHeadersSeen.push({
+      method,
+      path,
+      tenants:
+        tokens === "invalid" ? ["invalid"] : tokens.map((t) => this.verify(t, nowSeconds)?.tid ?? "invalid"),
+    });
+  }
 
   constructor(private readonly state: NetworkState) {}
 
@@ -162,6 +190,24 @@ export class Tenancy {
   }
 
   /**
+   * What Microsoft.Authorization/permissions answers at `scope` for the token's application: the
+   * actions of each role it holds there. With tenants off, everything.
+   */
+  permissionsOf(
+    token: TokenClaims | undefined,
+    scope: string,
+  ): Array<{ actions: string[]; notActions: string[] }> {
+    if (!token) return [{ actions: ["*"], notActions: [] }];
+    const target = key(scope);
+    return this.roles
+      .filter((r) => {
+        const s = key(r.scope).replace(/\/$/, "");
+        return key(r.clientId) === key(token.appid) && (target === s || target.startsWith(`${s}/`));
+      })
+      .map((r) => ({ actions: [...ROLE_ACTIONS[r.role]], notActions: [] }));
+  }
+
+  /**
    * The primary token of an ARM call on `subscriptionId`: valid, for Resource Manager, for the
    * subscription's own tenant (Azure's 401 messages, docs/azure-behaviour.md#cross-tenant-tokens).
    */
@@ -205,10 +251,6 @@ export class Tenancy {
     if (aux === "invalid")
       throw invalidToken("The 'x-ms-authorization-auxiliary' header is provided in an invalid format.");
     const auxClaims = aux.map((t) => this.verify(t, input.nowSeconds));
-    this.auxiliaryHeadersSeen.push({
-      path: input.path,
-      tenants: auxClaims.map((c) => c?.tid ?? "invalid"),
-    });
     if (aux.length > 3)
       throw new ArmHttpError(400, {
         code: "InvalidAuxiliaryTokens",

@@ -1,3 +1,4 @@
+import type { TenantAccess } from "./tenants.js";
 import type { Peering, PeeringBody, RouteTable, Vnet } from "./types.js";
 
 /**
@@ -28,4 +29,9 @@ export interface NetworkPort {
    * warnings.
    */
   listRouteTables?(subscriptionId: string): Promise<RouteTable[]>;
+  /**
+   * Cross-tenant setups only (docs/cross-tenant.md): the tenants of these VNets' subscriptions and
+   * what the application may do there, so plans never make a write Azure would refuse.
+   */
+  tenantAccess?(vnetIds: string[], peers: Array<[string, string]>): Promise<TenantAccess>;
 }

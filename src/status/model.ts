@@ -470,6 +470,7 @@ const ALERT_TITLE: Record<ProblemCode, string> = {
   ProvisioningFailed: "Provisioning failed",
   Busy: "Busy",
   SubnetMissing: "Peered subnet missing",
+  CrossTenantAccess: "Cross-tenant access missing",
 };
 
 function codeOf(action: Exclude<Action, { kind: "skip" }>): StatusProblem["code"] {
