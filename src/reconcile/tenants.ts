@@ -10,6 +10,7 @@
  * https://learn.microsoft.com/azure/virtual-network/create-peering-different-subscriptions).
  */
 import { idKey, parseVnetId, subscriptionOf } from "./ids.js";
+import type { NetworkPort } from "./port.js";
 import type { Action, AlertOnlyAction, Plan, Policy, Vnet } from "./types.js";
 
 export interface TenantAccess {
@@ -188,6 +189,9 @@ function sharpen(
   const local = tenantOf(access, alert.vnetId);
   const remote = tenantOf(access, remoteVnetId);
   if (!local || !remote || local === remote) return alert;
+  // Once is enough: a plan may pass through here twice (the CLI's page after a run).
+  if (alert.reason.includes(`another tenant (${remote})`) || alert.reason.includes(`is in tenant ${remote}`))
+    return alert;
   const sub = subscriptionOf(remoteVnetId) ?? "";
   const blocked = tenantBlocked(access, remote);
   if (blocked)
@@ -225,4 +229,22 @@ export function tenantQuestion(snapshot: { vnets: Vnet[] }): [string[], Array<[s
     }
   }
   return [[...ids.values()], pairs];
+}
+
+/**
+ * A plan of `snapshot` as a cross-tenant port sees it: writes Azure would refuse turned into alerts,
+ * and each subscription's tenant (the status page groups by it). Without such a port, unchanged.
+ */
+export async function withTenantAccess(
+  port: NetworkPort,
+  snapshot: { vnets: Vnet[] },
+  planned: Plan,
+  policy: Policy,
+): Promise<{ plan: Plan; tenantOfSubscription?: Record<string, string> }> {
+  if (!port.tenantAccess) return { plan: planned };
+  const access = await port.tenantAccess(...tenantQuestion(snapshot));
+  return {
+    plan: applyTenantAccess(planned, access, policy),
+    tenantOfSubscription: access.tenantOfSubscription,
+  };
 }
