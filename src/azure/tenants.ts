@@ -176,13 +176,14 @@ export class CrossTenantApp {
       return token;
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      const code = /AADSTS700016|AADSTS650052|AADSTS500011|AADSTS90002/.test(text)
-        ? "TenantNotConsented"
-        : "CrossTenantTokenFailed";
+      // Entra's answer decides: no consent there, another sign-in refusal (a configuration error a
+      // human fixes, terminal), or no answer at all (Entra unreachable: status 0, retried).
+      const consent = /AADSTS(700016|650052|500011|90002)\b/.test(text);
+      const refused = /AADSTS\d+/.test(text);
       throw new ArmError(
-        401,
-        code,
-        code === "TenantNotConsented"
+        consent || refused ? 401 : 0,
+        consent ? "TenantNotConsented" : refused ? "CrossTenantSignInFailed" : "CrossTenantTokenFailed",
+        consent
           ? `Tenant ${t} has not consented to application ${this.clientId} (Entra ID refused the token).`
           : `No token for tenant ${t} from application ${this.clientId}: ${firstLine(text)}`,
         undefined,
