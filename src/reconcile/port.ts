@@ -30,8 +30,9 @@ export interface NetworkPort {
    */
   listRouteTables?(subscriptionId: string): Promise<RouteTable[]>;
   /**
-   * Cross-tenant setups only (docs/cross-tenant.md): the tenants of these VNets' subscriptions and
-   * what the application may do there, so plans never make a write Azure would refuse.
+   * Cross-tenant setups only (docs/cross-tenant.md): the tenants of these VNets' subscriptions and,
+   * for each (local, remote) pair of a planned write across tenants, whether the application may
+   * write on the one and peer with the other, so plans never make a write Azure would refuse.
    */
   tenantAccess?(vnetIds: string[], peers: Array<[string, string]>): Promise<TenantAccess>;
 }

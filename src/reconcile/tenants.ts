@@ -217,17 +217,20 @@ function sharpen(
   return alert;
 }
 
-/** What to ask the port: every VNet the snapshot knows of, and every peered pair (local, remote). */
-export function tenantQuestion(snapshot: { vnets: Vnet[] }): [string[], Array<[string, string]>] {
+/**
+ * What to ask the port: every VNet the snapshot knows of (their tenants), and the two ends of every
+ * write the plan makes (their permissions: a converged estate costs no permission read).
+ */
+export function tenantQuestion(
+  snapshot: { vnets: Vnet[] },
+  planned: Plan,
+): [string[], Array<[string, string]>] {
   const ids = new Map<string, string>();
-  const pairs: Array<[string, string]> = [];
   for (const v of snapshot.vnets) {
     ids.set(idKey(v.id), v.id);
-    for (const p of v.peerings) {
-      ids.set(idKey(p.remoteVnetId), p.remoteVnetId);
-      pairs.push([v.id, p.remoteVnetId]);
-    }
+    for (const p of v.peerings) ids.set(idKey(p.remoteVnetId), p.remoteVnetId);
   }
+  const pairs = planned.actions.map(writeEnds).filter((ends): ends is [string, string] => ends !== undefined);
   return [[...ids.values()], pairs];
 }
 
@@ -242,7 +245,7 @@ export async function withTenantAccess(
   policy: Policy,
 ): Promise<{ plan: Plan; tenantOfSubscription?: Record<string, string> }> {
   if (!port.tenantAccess) return { plan: planned };
-  const access = await port.tenantAccess(...tenantQuestion(snapshot));
+  const access = await port.tenantAccess(...tenantQuestion(snapshot, planned));
   return {
     plan: applyTenantAccess(planned, access, policy),
     tenantOfSubscription: access.tenantOfSubscription,

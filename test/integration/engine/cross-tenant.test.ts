@@ -60,6 +60,9 @@ describe("hub in tenant A, spokes in tenant B", () => {
     h.reset();
     await h.run();
     expect(h.writes()).toBe(0);
+    // Converged: one list per watched subscription and nothing else; tenants are cached, and no
+    // permission is read when nothing is to be written.
+    expect(h.emu.count({ method: "GET" })).toBe(2);
   });
 
   it("syncs the hub's peering when a spoke grows, with tenant B's auxiliary token", async () => {
