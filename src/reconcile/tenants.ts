@@ -10,7 +10,6 @@
  * https://learn.microsoft.com/azure/virtual-network/create-peering-different-subscriptions).
  */
 import { idKey, parseVnetId, subscriptionOf } from "./ids.js";
-import type { NetworkPort } from "./port.js";
 import type { Action, AlertOnlyAction, Plan, Policy, Vnet } from "./types.js";
 
 export interface TenantAccess {
@@ -239,7 +238,8 @@ export function tenantQuestion(
  * and each subscription's tenant (the status page groups by it). Without such a port, unchanged.
  */
 export async function withTenantAccess(
-  port: NetworkPort,
+  // Structural, not NetworkPort: port.ts names TenantAccess, and modules here import in one direction.
+  port: { tenantAccess?(vnetIds: string[], peers: Array<[string, string]>): Promise<TenantAccess> },
   snapshot: { vnets: Vnet[] },
   planned: Plan,
   policy: Policy,
