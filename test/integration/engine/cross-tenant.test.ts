@@ -84,17 +84,30 @@ describe("hub in tenant A, spokes in tenant B", () => {
     h.emu.seed.peering({ vnetId: hub, remoteVnetId: spoke(1), name: "hub-to-s1" });
     h.reset();
     const out = await h.run({ repairDisconnected: true });
-    const writes = writesIn(out).map((r) => [r.action.kind, r.result.status]);
-    expect(writes).toContainEqual(["createReciprocal", "succeeded"]);
-    expect(h.writes()).toBe(writes.length);
-    for (const a of h.auxiliaryByWrite()) {
-      const intoB = a.path.toLowerCase().includes(`/subscriptions/${SUB_B}/`);
-      expect(a.tenants).toEqual([intoB ? TENANT_A : TENANT_B]);
-    }
-    expect(h.auxiliaryByWrite()).toHaveLength(h.writes());
+    expect(writesIn(out).map((r) => [r.action.kind, r.action.target, r.result.status])).toEqual([
+      ["createReciprocal", `${spoke(1)}/virtualNetworkPeerings/s1-to-hub`, "succeeded"],
+    ]);
+    expect(h.writes()).toBe(1);
+    expect(h.auxiliaryByWrite()).toEqual([
+      { method: "PUT", path: `${spoke(1)}/virtualNetworkPeerings/s1-to-hub`, tenants: [TENANT_A] },
+    ]);
     h.reset();
     await h.run({ repairDisconnected: true });
     expect(h.writes()).toBe(0);
+  });
+
+  it("creates the missing half in tenant A (the hub) with tenant B's auxiliary token", async () => {
+    const h = await estate();
+    h.emu.seed.deletePeering(`${hub}/virtualNetworkPeerings/hub-to-s2`);
+    h.emu.seed.peering({ vnetId: spoke(2), remoteVnetId: hub, name: "s2-to-hub" });
+    h.reset();
+    const out = await h.run({ repairDisconnected: true });
+    expect(writesIn(out).map((r) => [r.action.kind, r.action.target, r.result.status])).toEqual([
+      ["createReciprocal", `${hub}/virtualNetworkPeerings/hub-to-s2`, "succeeded"],
+    ]);
+    expect(h.auxiliaryByWrite()).toEqual([
+      { method: "PUT", path: `${hub}/virtualNetworkPeerings/hub-to-s2`, tenants: [TENANT_B] },
+    ]);
   });
 
   it("repairs a deleted half (hub side Disconnected) with two writes, each with the other tenant's token", async () => {
