@@ -34,9 +34,16 @@ export interface Estate {
 }
 
 export async function crossTenantEstate(
-  options: { consentB?: boolean; roleOnSpokes?: "Network Contributor" | "Reader"; allowB?: boolean } = {},
+  options: {
+    consentB?: boolean;
+    roleOnSpokes?: "Network Contributor" | "Reader";
+    allowB?: boolean;
+    /** Tenant B's subscription in WATCHED_SUBSCRIPTIONS (default true). */
+    watchB?: boolean;
+  } = {},
 ): Promise<Estate> {
   const e = await startEmulator({ tenantId: TENANT_A, throttle: false });
+  const watched = (options.watchB ?? true) ? [SUB_A, SUB_B] : [SUB_A];
   e.seed.subscription(SUB_A, { tenantId: TENANT_A });
   e.seed.subscription(SUB_B, { tenantId: TENANT_B });
   e.seed.vnet({ subscriptionId: SUB_A, resourceGroup: "rg", name: "hub", addressPrefixes: ["10.0.0.0/16"] });
@@ -54,7 +61,7 @@ export async function crossTenantEstate(
   e.tenancy.assignRole(APP, `/subscriptions/${SUB_A}`, "Network Contributor");
   e.tenancy.assignRole(APP, `/subscriptions/${SUB_B}`, options.roleOnSpokes ?? "Network Contributor");
   const settings = parseSettings({
-    WATCHED_SUBSCRIPTIONS: `${SUB_A},${SUB_B}`,
+    WATCHED_SUBSCRIPTIONS: watched.join(","),
     ARM_ENDPOINT: e.endpoint,
     ARM_CA_FILE: e.caFile,
     AZURE_CLIENT_ID: MI,
@@ -75,7 +82,7 @@ export async function crossTenantEstate(
         { trigger: "cli", correlationId: `t-${++runs}`, scope: [], dryRun: false, ...o },
         {
           port,
-          policy: { ...BASE_POLICY, watchedSubscriptions: [SUB_A, SUB_B] },
+          policy: { ...BASE_POLICY, watchedSubscriptions: watched },
           now: () => new Date("2026-12-06T10:00:00Z"),
           newRunId: () => `run-${runs}`,
           sleep: async () => undefined,

@@ -152,6 +152,23 @@ describe("hub in tenant A, spokes in tenant B, access missing", () => {
     expect(alertsIn(out).some((a) => a.remedy.includes("CROSS_TENANT_ALLOWED_TENANTS"))).toBe(true);
   });
 
+  it("with tenant B consented but its subscription not watched: no write there, the alert names the opt-in", async () => {
+    const h = await estate({ watchB: false });
+    h.emu.seed.setAddressSpace(hub, ["10.0.0.0/16", "10.200.0.0/16"]);
+    h.reset();
+    const out = await h.run();
+    expect(h.writes()).toBe(0);
+    const alerts = alertsIn(out);
+    expect(alerts).toHaveLength(SPOKES);
+    for (const a of alerts) {
+      expect(a.problem).toBe("PeerOutOfScope");
+      expect(a.reason).toContain(
+        `is in tenant ${TENANT_B}, which allows application ${APP}, but its subscription ${SUB_B} is not watched`,
+      );
+      expect(a.remedy).toContain(`add ${SUB_B} to WATCHED_SUBSCRIPTIONS`);
+    }
+  });
+
   it("with only Reader on the spokes: the sync becomes an alert naming the role assignment command", async () => {
     const h = await estate({ roleOnSpokes: "Reader" });
     h.emu.seed.setAddressSpace(hub, ["10.0.0.0/16", "10.200.0.0/16"]);
