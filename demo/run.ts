@@ -4,6 +4,9 @@
  * plan, apply (with Disconnected repair switched on), and plan again to show what is left for people.
  * It ends with a what-if of the hub's next planned resize, as a pull request would carry it: a
  * Terraform plan (`terraform show -json`) adding 10.101.0.0/16 (demo/next-hub-resize.plan.json).
+ * Last, a hub peered with two other Entra tenants (demo/cross-tenant.json, docs/cross-tenant.md): one
+ * consented, where the product syncs and creates reciprocals with auxiliary tokens, one that did not,
+ * which it reports with the admin consent link.
  */
 import { fileURLToPath } from "node:url";
 import { styleText } from "node:util";
@@ -40,11 +43,23 @@ try {
   const nextResize = fileURLToPath(new URL("./next-hub-resize.plan.json", import.meta.url));
   const whatIf = await runCli(["what-if", "--emulator", "--from-terraform-plan", nextResize], io, shared);
 
+  heading("6. peers in other tenants: a partner that consented, and one that did not");
+  const partner = await openEmulatorTarget(fileURLToPath(new URL("./cross-tenant.json", import.meta.url)));
+  let crossTenant: number;
+  try {
+    crossTenant = await runCli(["apply", "--emulator"], io, async () => ({
+      ...partner,
+      close: async () => {},
+    }));
+  } finally {
+    await partner.close();
+  }
+
   process.stdout.write(
     `\nExit codes: plan ${planned} (2 = work found), apply ${applied} (0 = every write succeeded), ` +
-      `re-plan ${replanned} (only reports are left), what-if ${whatIf} (2 = accepted, syncs to follow).\n`,
+      `re-plan ${replanned} (only reports are left), what-if ${whatIf} (2 = accepted, syncs to follow), cross-tenant apply ${crossTenant}.\n`,
   );
-  process.exitCode = applied === 0 ? 0 : 1;
+  process.exitCode = applied === 0 && crossTenant === 0 ? 0 : 1;
 } finally {
   await target.close();
 }

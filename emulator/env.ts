@@ -6,6 +6,7 @@ import type { FaultRule, Faults } from "./faults.js";
 import type { Operations } from "./lro.js";
 import type { Rng } from "./rng.js";
 import type { NetworkState } from "./state.js";
+import type { Tenancy, TokenClaims } from "./tenants.js";
 import type { Throttle, ThrottleOptions } from "./throttle.js";
 import type { Topology } from "./topology-schema.js";
 
@@ -72,6 +73,8 @@ export interface Env {
   faults: Faults;
   throttle: Throttle;
   counters: Counters;
+  /** Entra tenants, applications, consent and roles; checked once an application is registered. */
+  tenancy: Tenancy;
 }
 
 /** One request as the handlers see it. */
@@ -88,6 +91,10 @@ export interface RequestInfo {
   clientIpAddress: string;
   principal: Principal;
   claims: Record<string, string>;
+  /** The verified primary token, when the emulator checks tokens (emulator/tenants.ts). */
+  token?: TokenClaims;
+  /** The raw `x-ms-authorization-auxiliary` header. */
+  auxiliaryHeader?: string;
   /** An injected lroFailure fault for this request. */
   lroFailure?: { code?: string; message?: string };
   /** An injected linkBase fault asked a write to name its operation in Location only. */

@@ -69,6 +69,16 @@ export const errors = {
       "LinkedAuthorizationFailed",
       `The client '${principal.clientId}' with object id '${principal.objectId}' has permission to perform action 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write' on scope '${scope}'; however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/peer/action' on the linked scope(s) '${linkedScope}' (respectively) or the linked scope(s) are invalid.`,
     ),
+  /**
+   * A cross-tenant peering write without an auxiliary token for the remote VNet's tenant: the shape
+   * Azure answers (docs/azure-behaviour.md#linkedauthorizationfailed-across-tenants).
+   */
+  linkedTenantNotAuthorized: (scope: string, currentTenant: string, linkedSubscription: string) =>
+    err(
+      403,
+      "LinkedAuthorizationFailed",
+      `The client has permission to perform action 'Microsoft.Network/virtualNetworks/peer/action' on scope '${scope}', however the current tenant '${currentTenant}' is not authorized to access linked subscription '${linkedSubscription}'.`,
+    ),
   throttled: (
     kind: "read" | "write" | "delete",
     subscriptionId: string,

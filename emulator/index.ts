@@ -15,6 +15,7 @@ import { createRng, deriveSeed } from "./rng.js";
 import { Seeder } from "./seed.js";
 import { createRequestHandler } from "./server.js";
 import { NetworkState } from "./state.js";
+import { Tenancy } from "./tenants.js";
 import { Throttle, defaultThrottleOptions } from "./throttle.js";
 import { generateTls, writeCaFile } from "./tls.js";
 import { loadTopology, readTopology } from "./topology.js";
@@ -36,6 +37,7 @@ export type { ThrottleOptions, BucketSpec } from "./throttle.js";
 export type { LoadedTopology, Topology } from "./topology.js";
 export type { SeedPeering, SeedPeeringSettings, SeedSubnet, SeedVnet } from "./seed.js";
 export type { PeeringSettings, PeeringState, SyncLevel, ProvisioningState } from "./state.js";
+export type { Tenancy, EmulatorRole, RegisteredApp, TokenClaims } from "./tenants.js";
 export { Seeder } from "./seed.js";
 export { topologySchema } from "./topology.js";
 export { vnetIdOf, gatewayIdOf } from "./state.js";
@@ -72,6 +74,16 @@ export interface Emulator {
   resetCounters(): void;
   /** Refill every token bucket. */
   resetThrottling(): void;
+  /**
+   * Entra tenants, applications, consent and role assignments (emulator/tenants.ts). Registering an
+   * application turns token checks on for every ARM call.
+   */
+  readonly tenancy: Tenancy;
+  /**
+   * Mint a token as Entra would: tests stand in for a managed identity's endpoint with it (the
+   * identity's token for `api://AzureADTokenExchange`).
+   */
+  issueToken(claims: { aud: string; tid: string; appid: string; oid: string }): string;
   /** Long-running operations still InProgress. */
   pendingOperations(): number;
   /** Errors the emulator hit while serving (answered as 500): tests assert it stays empty. */
@@ -110,11 +122,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.throttle === false
       ? { ...defaultThrottleOptions(), enabled: false }
       : { ...defaultThrottleOptions(), ...(options.throttle ?? {}) };
+  const state = new NetworkState(rng, { location: resolved.defaultLocation, tenantId: resolved.tenantId });
   const env: Env = {
     options: resolved,
     clock,
     rng,
-    state: new NetworkState(rng, { location: resolved.defaultLocation, tenantId: resolved.tenantId }),
+    state,
+    tenancy: new Tenancy(state),
     ops: new Operations(clock, rng),
     events: new EventBus(clock, createRng(deriveSeed(resolved.seed, "events")), {
       ...defaultEventOptions(),
@@ -167,6 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => env.counters.reset(),
     resetThrottling: () => env.throttle.reset(),
     pendingOperations: () => env.ops.pending(),
+    tenancy: env.tenancy,
+    issueToken: (claims) => env.tenancy.issue(claims, Math.floor(clock.now() / 1000)),
     internalErrors,
     stop: async () => {
       if (stopped) return;

@@ -17,6 +17,7 @@ export type Route =
   | { kind: "routeTable"; sub: string; rg: string; table: string }
   | { kind: "operationStatus"; sub: string; location: string; id: string }
   | { kind: "operationResult"; sub: string; location: string; id: string }
+  | { kind: "permissions"; sub: string; scope: string }
   | { kind: "unknownType"; sub: string; type: string }
   | { kind: "noRoute"; sub?: string };
 
@@ -64,6 +65,13 @@ const patterns: Array<[RegExp, (m: string[]) => Route]> = [
     (m) => ({ kind: "operationResult", sub: m[1]!, location: m[2]!, id: m[3]! }),
   ],
   [
+    new RegExp(
+      `^(${S}(?:/resourceGroups/[^/]+(?:${NET}/virtualNetworks/[^/]+)?)?)/providers/Microsoft\\.Authorization/permissions/?$`,
+      "i",
+    ),
+    (m) => ({ kind: "permissions", sub: m[2]!, scope: m[1]! }),
+  ],
+  [
     new RegExp(`^${S}(?:/resourceGroups/[^/]+)?/providers/([^/]+/[^/]+)(?:/.*)?$`, "i"),
     (m) => ({ kind: "unknownType", sub: m[1]!, type: m[2]! }),
   ],
@@ -90,6 +98,7 @@ export function counterKind(r: Route): ResourceKind {
       return "virtualNetwork";
     case "routeTableList":
       return "routeTable";
+    case "permissions":
     case "unknownType":
     case "noRoute":
       return "unknown";
@@ -126,6 +135,8 @@ export function actionFor(r: Route, method: string): string {
     case "operationStatus":
     case "operationResult":
       return "Microsoft.Network/locations/operations/read";
+    case "permissions":
+      return "Microsoft.Authorization/permissions/read";
     default:
       return `Microsoft.Network/${verb}`;
   }

@@ -1,4 +1,5 @@
 import type { Env } from "./env.js";
+import type { Tenancy } from "./tenants.js";
 import { removePeering } from "./handlers/peerings.js";
 import { removeVnet } from "./handlers/virtual-networks.js";
 import { applyPeeringPut } from "./peering-rules.js";
@@ -53,6 +54,11 @@ export interface SeedRouteTable {
 
 export class Seeder {
   constructor(private readonly env: Env) {}
+
+  /** Tenants, applications, consent and roles (emulator/tenants.ts). */
+  get tenancy(): Tenancy {
+    return this.env.tenancy;
+  }
 
   private vnetOrThrow(vnetId: string): VnetRecord {
     const v = this.env.state.vnet(vnetId);

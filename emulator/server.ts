@@ -22,6 +22,8 @@ import {
   putVnet,
 } from "./handlers/virtual-networks.js";
 import type { Route } from "./routes.js";
+import { isTokenEndpointPath, tokenEndpoint } from "./token-endpoint.js";
+import type { TokenClaims } from "./tenants.js";
 import { actionFor, counterKind, parseRoute, requestClass } from "./routes.js";
 
 /**
@@ -126,6 +128,12 @@ async function handle(
     "x-ms-correlation-request-id": correlationId,
   };
 
+  if (isTokenEndpointPath(url.pathname)) {
+    const rawBody = await readBody(req).catch(() => "");
+    send(res, tokenEndpoint(env, method, url, `https://${req.headers.host ?? "127.0.0.1"}`, rawBody), common);
+    return;
+  }
+
   if (url.pathname.startsWith("/_emulator/")) {
     const rawBody = await readBody(req).catch(() => "");
     send(res, await controlEndpoint(env, control, method, url.pathname, rawBody));
@@ -143,7 +151,7 @@ async function handle(
   try {
     const rawBody = await readBody(req);
     const auth = headerValue(req, "authorization");
-    if (!auth) throw errors.missingAuthorization();
+    if (!auth) throw withTenantChallenge(env, route, errors.missingAuthorization());
     const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!bearer) throw errors.invalidAuthorization();
 
@@ -197,6 +205,15 @@ async function handle(
         );
     }
 
+    const token = checkToken(env, route, method, url.pathname, bearer[1]!);
+    const auxiliary = headerValue(req, "x-ms-authorization-auxiliary");
+    if (auxiliary !== undefined)
+      env.tenancy.recordAuxiliary(
+        method,
+        decodeURIComponent(url.pathname),
+        auxiliary,
+        Math.floor(env.clock.now() / 1000),
+      );
     const claims = decodeClaims(bearer[1]!);
     const principal = principalOf(env, bearer[1]!);
     const info: RequestInfo = {
@@ -222,6 +239,10 @@ async function handle(
         ver: "1.0",
         ...claims,
       },
+      ...(token ? { token } : {}),
+      ...(headerValue(req, "x-ms-authorization-auxiliary") !== undefined
+        ? { auxiliaryHeader: headerValue(req, "x-ms-authorization-auxiliary")! }
+        : {}),
       ...(decision.fault?.type === "linkBase" && decision.fault.pollByLocation
         ? { pollByLocation: true }
         : {}),
@@ -243,6 +264,61 @@ async function handle(
     internalErrors.push(e instanceof Error ? e : new Error(String(e)));
     reply(errorReply(errors.internalServerError()));
   }
+}
+
+/**
+ * A call without a token on a subscription answers 401 with the tenant's authority in
+ * `WWW-Authenticate`, which is how the Azure CLI and PowerShell learn a subscription's tenant
+ * (docs/azure-behaviour.md#tenant-discovery).
+ */
+function withTenantChallenge(env: Env, route: Route, e: ArmHttpError): ArmHttpError {
+  const sub = route.sub;
+  if (sub === undefined || !env.state.subscriptions.has(sub.toLowerCase())) return e;
+  const tenant = env.tenancy.tenantOf(sub);
+  e.headers["www-authenticate"] =
+    `Bearer authorization_uri="https://login.windows.net/${tenant}", error="invalid_token", ` +
+    `error_description="The authentication failed because of missing 'Authorization' header."`;
+  return e;
+}
+
+/**
+ * With tenants on (emulator/tenants.ts): the token must be one the emulator issued, for Resource
+ * Manager and the subscription's tenant, and its application must hold a role on what it touches.
+ */
+function checkToken(
+  env: Env,
+  route: Route,
+  method: string,
+  pathname: string,
+  token: string,
+): TokenClaims | undefined {
+  if (!env.tenancy.enforced) return undefined;
+  const now = Math.floor(env.clock.now() / 1000);
+  const claims = env.tenancy.authenticate(token, route.sub, now);
+  // Anyone may list their own permissions on a scope (an empty list where they have none).
+  if (route.sub === undefined || route.kind === "permissions") return claims;
+  const path = decodeURIComponent(pathname).replace(/\/$/, "");
+  const verb = method === "GET" || method === "HEAD" ? "read" : "write";
+  const subscriptionWide =
+    route.kind === "virtualNetworkList" ||
+    route.kind === "routeTableList" ||
+    route.kind === "operationStatus" ||
+    route.kind === "operationResult" ||
+    route.kind === "noRoute";
+  const allowed = subscriptionWide
+    ? env.tenancy.roles.some(
+        (r) =>
+          r.clientId.toLowerCase() === claims.appid.toLowerCase() &&
+          r.scope.toLowerCase().startsWith(`/subscriptions/${route.sub!.toLowerCase()}`),
+      )
+    : env.tenancy.allows(claims.appid, path, verb);
+  if (!allowed)
+    throw errors.authorizationFailed(
+      { clientId: claims.appid, objectId: claims.oid, tenantId: claims.tid },
+      actionFor(route, method),
+      path,
+    );
+  return claims;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -319,6 +395,10 @@ function dispatch(env: Env, req: RequestInfo, route: Route): Reply {
     case "operationResult":
       if (m === "GET") return getOperationResult(env, req, route);
       throw notAllowed("Microsoft.Network/locations/operationResults");
+    case "permissions":
+      if (m === "GET")
+        return { status: 200, body: { value: env.tenancy.permissionsOf(req.token, route.scope) } };
+      throw notAllowed("Microsoft.Authorization/permissions");
     case "unknownType":
       throw errors.invalidResourceType(route.type, req.apiVersion);
     case "noRoute":

@@ -27,7 +27,11 @@ import { z } from "zod";
  *     { "op": "setSubnets", "vnet": "hub", "subnets": [...] },
  *     { "op": "deletePeering", "vnet": "spoke5", "name": "spoke5-to-hub" },
  *     { "op": "deleteVnet", "vnet": "old" },
- *     { "op": "setTags", "vnet": "hub", "tags": {...} } ]
+ *     { "op": "setTags", "vnet": "hub", "tags": {...} } ],
+ *   "crossTenant"?: {   // tenants on (emulator/tenants.ts): a multi-tenant application and its access
+ *     "appClientId": "<guid>", "homeTenantId": "<guid>", "managedIdentity": "<guid>",
+ *     "consentedTenants"?: ["<guid>"],
+ *     "roles": [{ "scope": "<subscription guid or VNet reference>", "role": "Network Contributor" }] }
  * }
  *
  * A VNet reference is a full resource id, "<resourceGroup>/<vnet>", or a VNet name that is unique in
@@ -143,6 +147,23 @@ export const topologySchema = z
           z.object({ op: z.literal("deleteVnet"), vnet: vnetRef }).strict(),
         ]),
       )
+      .optional(),
+    crossTenant: z
+      .object({
+        appClientId: z.string().min(1),
+        homeTenantId: z.string().min(1),
+        managedIdentity: z.string().min(1),
+        consentedTenants: z.array(z.string().min(1)).optional(),
+        roles: z.array(
+          z
+            .object({
+              scope: z.string().min(1),
+              role: z.enum(["Network Contributor", "Reader", "PeerOnly"]),
+            })
+            .strict(),
+        ),
+      })
+      .strict()
       .optional(),
   })
   .strict();

@@ -13,6 +13,13 @@ export interface LoadedTopology {
   /** Peering name -> resource id (the last one wins if two peerings share a name). */
   peerings: Record<string, string>;
   gateways: Record<string, string>;
+  /** The topology's multi-tenant application, when it turns tenants on. */
+  crossTenant?: {
+    appClientId: string;
+    homeTenantId: string;
+    managedIdentity: string;
+    consentedTenants: string[];
+  };
 }
 
 export async function readTopology(source: Topology | string): Promise<Topology> {
@@ -132,6 +139,28 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
         seed.deleteVnet(vnet);
         break;
     }
+  }
+  if (t.crossTenant) {
+    const c = t.crossTenant;
+    const tenancy = seed.tenancy;
+    tenancy.registerApp({
+      clientId: c.appClientId,
+      homeTenantId: c.homeTenantId,
+      federatedSubjects: [c.managedIdentity],
+    });
+    for (const tenant of c.consentedTenants ?? []) tenancy.consent(tenant, c.appClientId);
+    for (const r of c.roles)
+      tenancy.assignRole(
+        c.appClientId,
+        /^[0-9a-f-]{36}$/i.test(r.scope) ? `/subscriptions/${r.scope}` : resolve(r.scope),
+        r.role,
+      );
+    out.crossTenant = {
+      appClientId: c.appClientId,
+      homeTenantId: c.homeTenantId,
+      managedIdentity: c.managedIdentity,
+      consentedTenants: c.consentedTenants ?? [],
+    };
   }
   // Last, so that the external side could be seeded above: seeding ignores accessibility anyway.
   for (const sub of t.subscriptions)

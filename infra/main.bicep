@@ -118,6 +118,12 @@ param maxParallelVnets int = 500
 @description('Optional. MAX_ATTEMPTS: attempts per ARM write before giving up.')
 param maxAttempts int = 6
 
+@description('Optional. CROSS_TENANT_APP_CLIENT_ID: the multi-tenant application whose federated credential is the app\'s identity (docs/cross-tenant.md; created by scripts/cross-tenant.mjs). Empty = peers in other tenants are reported, never written.')
+param crossTenantAppClientId string = ''
+
+@description('Optional. CROSS_TENANT_ALLOWED_TENANTS: partner tenants whose admins consented to that application.')
+param crossTenantAllowedTenants string[] = []
+
 @description('Optional. RECONCILE_QUEUE: the reconcile queue (its poison queue is <name>-poison).')
 param reconcileQueueName string = 'reconcile'
 
@@ -357,6 +363,10 @@ module functionApp 'modules/function-app.bicep' = {
       // endpoint and token audience from it, so Azure US Government and Azure China need no change.
       ARM_CLOUD: environment().name
       AZURE_CLIENT_ID: identity.outputs.clientId
+      CROSS_TENANT_APP_CLIENT_ID: crossTenantAppClientId
+      // The application lives in the tenant the app is deployed to, with its identity.
+      CROSS_TENANT_HOME_TENANT_ID: empty(crossTenantAppClientId) ? '' : tenant().tenantId
+      CROSS_TENANT_ALLOWED_TENANTS: join(crossTenantAllowedTenants, ',')
       AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
       AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
       AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint

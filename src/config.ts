@@ -90,6 +90,18 @@ const settingsSchema = z.object({
   ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT: bool(false),
   ARM_CA_FILE: z.string().min(1).optional(),
   AZURE_CLIENT_ID: z.string().regex(GUID, "must be a client id GUID").optional(),
+  // --- peers in other Entra tenants (docs/cross-tenant.md): nothing secret
+  /** The multi-tenant application whose federated credential is the managed identity AZURE_CLIENT_ID. */
+  CROSS_TENANT_APP_CLIENT_ID: z.string().regex(GUID, "must be a client id GUID").optional(),
+  /** The tenant the application and the managed identity live in. */
+  CROSS_TENANT_HOME_TENANT_ID: z.string().regex(GUID, "must be a tenant GUID").optional(),
+  /** Tenants whose admins consented; no token is ever asked for another one. */
+  CROSS_TENANT_ALLOWED_TENANTS: z
+    .string()
+    .optional()
+    .transform(list)
+    .pipe(z.array(z.string().regex(GUID, "each entry must be a tenant GUID")))
+    .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
   // --- Functions app: storage (connection string locally, managed identity in Azure), queue, audit, sweep
   AzureWebJobsStorage: z.string().min(1).optional(),
   AzureWebJobsStorage__accountName: z
@@ -249,6 +261,7 @@ export function parseSettings(
       }
     }
   }
+  problems.push(...crossTenantProblems(s));
   const arm = resolveArmTarget(s);
   if ("problem" in arm) problems.push({ setting: arm.setting, problem: arm.problem });
   const emailWanted = s.EMAIL_ENDPOINT || s.EMAIL_CONNECTION_STRING;
@@ -263,6 +276,36 @@ export function parseSettings(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return s;
+}
+
+/** The cross-tenant settings come together: an application needs its home tenant and its identity. */
+function crossTenantProblems(s: Settings): { setting: string; problem: string }[] {
+  const problems: { setting: string; problem: string }[] = [];
+  if (!s.CROSS_TENANT_APP_CLIENT_ID) {
+    for (const setting of ["CROSS_TENANT_HOME_TENANT_ID", "CROSS_TENANT_ALLOWED_TENANTS"] as const)
+      if (s[setting]?.length) problems.push({ setting, problem: "needs CROSS_TENANT_APP_CLIENT_ID" });
+    return problems;
+  }
+  if (!s.CROSS_TENANT_HOME_TENANT_ID)
+    problems.push({
+      setting: "CROSS_TENANT_HOME_TENANT_ID",
+      problem: "is required with CROSS_TENANT_APP_CLIENT_ID: the tenant the application lives in",
+    });
+  if (!s.AZURE_CLIENT_ID)
+    problems.push({
+      setting: "AZURE_CLIENT_ID",
+      problem:
+        "is required with CROSS_TENANT_APP_CLIENT_ID: the user-assigned managed identity the application trusts",
+    });
+  if (
+    s.CROSS_TENANT_HOME_TENANT_ID &&
+    s.CROSS_TENANT_ALLOWED_TENANTS.includes(s.CROSS_TENANT_HOME_TENANT_ID.toLowerCase())
+  )
+    problems.push({
+      setting: "CROSS_TENANT_ALLOWED_TENANTS",
+      problem: "lists the home tenant; list only the other tenants",
+    });
+  return problems;
 }
 
 /** Zod's messages may quote the input; secrets must not leak, so say only what is allowed. */

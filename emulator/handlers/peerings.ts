@@ -103,8 +103,20 @@ export function putPeering(env: Env, req: RequestInfo, r: PeeringRoute): Reply {
   const { remoteVnetId, settings } = parseSettings(body, existing);
   const id = existing?.id ?? `${vnet.id}/virtualNetworkPeerings/${r.peering}`;
   const remoteSub = parseVnetId(remoteVnetId)!.subscriptionId;
-  // An ARM linked-scope check: peer/action on the remote VNet (docs/azure-behaviour.md#permissions).
-  if (!env.state.isAccessible(remoteSub))
+  // An ARM linked-scope check: peer/action on the remote VNet (docs/azure-behaviour.md#permissions),
+  // and with tenants on, an auxiliary token for the remote VNet's tenant (emulator/tenants.ts).
+  if (req.token)
+    env.tenancy.checkLinkedScope({
+      primary: req.token,
+      principal: req.principal,
+      auxiliaryHeader: req.auxiliaryHeader,
+      peeringId: id,
+      remoteVnetId,
+      remoteSubscriptionId: remoteSub,
+      path: req.url.pathname,
+      nowSeconds: Math.floor(env.clock.now() / 1000),
+    });
+  else if (!env.state.isAccessible(remoteSub))
     throw errors.linkedAuthorizationFailed(req.principal, id, remoteVnetId);
   assertNotBusy(env, req, vnet);
   // docs/azure-behaviour.md#sync-is-a-put: syncRemoteAddressSpace is honoured case-insensitively ("True" from PowerShell works);

@@ -155,6 +155,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AZURE_CLIENT_ID'
           value: settings.AZURE_CLIENT_ID
         }
+        {
+          name: 'CROSS_TENANT_APP_CLIENT_ID'
+          value: settings.CROSS_TENANT_APP_CLIENT_ID
+        }
+        {
+          name: 'CROSS_TENANT_HOME_TENANT_ID'
+          value: settings.CROSS_TENANT_HOME_TENANT_ID
+        }
+        {
+          name: 'CROSS_TENANT_ALLOWED_TENANTS'
+          value: settings.CROSS_TENANT_ALLOWED_TENANTS
+        }
         // Identity-based host storage with the account's own service URIs, as Microsoft's Flex quickstart
         // does: __accountName would make the host (and the app) assume core.windows.net, which is wrong in
         // Azure US Government and Azure China

@@ -107,6 +107,15 @@ type peeringSyncSettingsType = {
   @description('Required. Client id of the user-assigned identity the app authenticates with.')
   AZURE_CLIENT_ID: string
 
+  @description('Required. Multi-tenant application for peers in other tenants (docs/cross-tenant.md); empty when not used.')
+  CROSS_TENANT_APP_CLIENT_ID: string
+
+  @description('Required. Tenant of that application; empty when not used.')
+  CROSS_TENANT_HOME_TENANT_ID: string
+
+  @description('Required. Partner tenants that consented, comma-separated; empty when not used.')
+  CROSS_TENANT_ALLOWED_TENANTS: string
+
   @description('Required. Blob service URI of the app\'s storage account (host leases and keys).')
   AzureWebJobsStorage__blobServiceUri: string
 

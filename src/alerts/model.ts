@@ -124,6 +124,7 @@ const PROBLEM_LABEL: Record<ProblemCode, string> = {
   ProvisioningFailed: "provisioning failed",
   Busy: "resource busy",
   SubnetMissing: "subnet missing",
+  CrossTenantAccess: "cross-tenant access missing",
 };
 
 /**
@@ -149,6 +150,8 @@ const DEFAULT_REMEDY: Record<ProblemCode, string> = {
   Busy: "Nothing yet: another operation holds the resource. If this persists, look for a stuck deployment.",
   SubnetMissing:
     "Fix the subnet lists of the subnet-level peering (or re-create the subnets); the product then creates the peering back.",
+  CrossTenantAccess:
+    "Have the other tenant's admin consent to the cross-tenant application and grant it Network Contributor on the VNet (docs/cross-tenant.md).",
 };
 
 export function maxSeverity(severities: Iterable<Severity>): Severity | undefined {

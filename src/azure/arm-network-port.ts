@@ -4,7 +4,11 @@ import {
   type VirtualNetworkPeering as SdkPeering,
 } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/core-auth";
-import { bearerTokenAuthenticationPolicyName, isRestError } from "@azure/core-rest-pipeline";
+import {
+  bearerTokenAuthenticationPolicyName,
+  createPipelineRequest,
+  isRestError,
+} from "@azure/core-rest-pipeline";
 import { ArmError, FOREIGN_ORIGIN } from "../reconcile/errors.js";
 import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
@@ -20,7 +24,8 @@ import type {
 } from "../reconcile/types.js";
 import { toRouteTable } from "./route-tables.js";
 import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "./clouds.js";
-import { originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
+import { auxiliaryTokenPolicy, type AuxiliaryTokenSource } from "./auxiliary-tokens.js";
+import { ORIGIN_PIN_POLICY_NAME, originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
 import { PollPace } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
@@ -75,6 +80,13 @@ export interface ArmConnectionOptions {
    * Default 10 min.
    */
   operationTimeoutMs?: number;
+  /**
+   * Cross-tenant (docs/cross-tenant.md): the credential for calls on one subscription (a token of
+   * that subscription's tenant) instead of `credential`, and where auxiliary tokens for peering
+   * writes into another tenant come from (src/azure/auxiliary-tokens.ts).
+   */
+  credentialFor?: (subscriptionId: string) => TokenCredential;
+  auxiliaryTokens?: AuxiliaryTokenSource;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -121,7 +133,8 @@ export class ArmNetworkPort implements NetworkPort {
     const key = subscriptionId.toLowerCase();
     let client = this.clients.get(key);
     if (!client) {
-      const { caPem, credential, sdkMaxRetries } = this.options;
+      const { caPem, sdkMaxRetries } = this.options;
+      const credential = this.options.credentialFor?.(subscriptionId) ?? this.options.credential;
       const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
       client = new NetworkManagementClient(credential, subscriptionId, {
         endpoint,
@@ -135,6 +148,12 @@ export class ArmNetworkPort implements NetworkPort {
       client.pipeline.addPolicy(originPinPolicy(endpoint, foreignOriginError), {
         beforePolicies: [bearerTokenAuthenticationPolicyName],
       });
+      // After the pin, so a write that never reaches ARM's origin never gets a partner tenant's token.
+      if (this.options.auxiliaryTokens)
+        client.pipeline.addPolicy(auxiliaryTokenPolicy(endpoint, this.options.auxiliaryTokens), {
+          afterPolicies: [ORIGIN_PIN_POLICY_NAME],
+          beforePolicies: [bearerTokenAuthenticationPolicyName],
+        });
       const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
       // After the retry policy, so each retry spends a token too (ARM counts every request).
       if (budget) client.pipeline.addPolicy(requestBudgetPolicy(budget), { afterPhase: "Retry" });
@@ -227,6 +246,36 @@ export class ArmNetworkPort implements NetworkPort {
       return this.putPace.untilDone(poller, abortSignal);
     });
     return toPeering(result, vnetId);
+  }
+
+  /**
+   * The caller's effective permissions at a resource (Microsoft.Authorization permissions API,
+   * https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource), through the
+   * same pinned pipeline and token as every other call on its subscription.
+   */
+  async permissionsAt(resourceId: string): Promise<Array<{ actions: string[]; notActions: string[] }>> {
+    const parts = requireVnetId(resourceId);
+    const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+    const base = endpoint.endsWith("/") ? endpoint.slice(0, -1) : endpoint;
+    return call(async () => {
+      const response = await this.client(parts.subscriptionId).sendRequest(
+        createPipelineRequest({
+          url: `${base}${resourceId}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`,
+          method: "GET",
+        }),
+      );
+      if (response.status !== 200)
+        throw new ArmError(response.status, `Http${response.status}`, "Permissions could not be read.");
+      const body = JSON.parse(response.bodyAsText ?? "{}") as {
+        value?: Array<{ actions?: unknown; notActions?: unknown }>;
+      };
+      const strings = (v: unknown) =>
+        Array.isArray(v) ? v.filter((a): a is string => typeof a === "string") : [];
+      return (body.value ?? []).map((p) => ({
+        actions: strings(p.actions),
+        notActions: strings(p.notActions),
+      }));
+    });
   }
 
   /** A long-running write under the operation deadline; past it, a retryable OperationTimedOut. */

@@ -9,6 +9,7 @@ import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";
 import { focusPlan, readSnapshot, reconcile, type ReconcileOutcome } from "../reconcile/run.js";
+import { withTenantAccess } from "../reconcile/tenants.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { Policy } from "../reconcile/types.js";
 import { buildStatusReport, renderStatusPage } from "../status/index.js";
@@ -278,12 +279,16 @@ async function statusPage(
     snapshot = reread.snapshot;
     plan = focusPlan(planActions(snapshot, policy), snapshot, reread.focus);
   }
+  // Across tenants: the writes Azure would refuse are alerts, and subscriptions group by tenant.
+  const tenants = await withTenantAccess(target.port, snapshot, plan, policy);
+  plan = tenants.plan;
   const run = runRecordOf(outcome.report, outcome.snapshot);
   const report = buildStatusReport({
     snapshot,
     plan,
     generatedAt: outcome.report.finishedAt,
     reportOnly: policy.reportOnly,
+    ...(tenants.tenantOfSubscription ? { tenantOfSubscription: tenants.tenantOfSubscription } : {}),
     ...(command === "apply"
       ? { recentRuns: [run], recentActions: actionRecordsOf(outcome.report, outcome.snapshot) }
       : {}),

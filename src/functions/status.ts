@@ -5,6 +5,7 @@ import type { ActionRecord, AuditStore, RunRecord } from "../events/ports.js";
 import { ArmError } from "../reconcile/errors.js";
 import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";
+import { withTenantAccess } from "../reconcile/tenants.js";
 import { buildStatusReport, renderStatusPage, STATUS_PAGE_CSP, type StatusReport } from "../status/index.js";
 import { armFailure, internalError } from "./http.js";
 import { READ_ROLES, refuseWithoutRole } from "./app-roles.js";
@@ -82,9 +83,12 @@ export async function statusReport(r: Runtime): Promise<StatusReport> {
     ),
     recentActivity(r.audit),
   ]);
+  // Across tenants, the page shows what a run would really do and groups subscriptions by tenant.
+  const tenants = await withTenantAccess(r.port, snapshot, plan(snapshot, r.policy), r.policy);
   return buildStatusReport({
     snapshot,
-    plan: plan(snapshot, r.policy),
+    plan: tenants.plan,
+    ...(tenants.tenantOfSubscription ? { tenantOfSubscription: tenants.tenantOfSubscription } : {}),
     generatedAt: r.now().toISOString(),
     readAt: readAt.toISOString(),
     reportOnly: r.policy.reportOnly,

@@ -1,3 +1,4 @@
+import type { TenantAccess } from "./tenants.js";
 import type { Peering, PeeringBody, RouteTable, Vnet } from "./types.js";
 
 /**
@@ -28,4 +29,10 @@ export interface NetworkPort {
    * warnings.
    */
   listRouteTables?(subscriptionId: string): Promise<RouteTable[]>;
+  /**
+   * Cross-tenant setups only (docs/cross-tenant.md): the tenants of these VNets' subscriptions and,
+   * for each (local, remote) pair of a planned write across tenants, whether the application may
+   * write on the one and peer with the other, so plans never make a write Azure would refuse.
+   */
+  tenantAccess?(vnetIds: string[], peers: Array<[string, string]>): Promise<TenantAccess>;
 }

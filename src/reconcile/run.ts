@@ -5,6 +5,7 @@ import { idKey, parseSubscriptionId, parseVnetId, subscriptionOf } from "./ids.j
 import { plan as planActions } from "./plan.js";
 import { isInScope } from "./scope.js";
 import type { NetworkPort } from "./port.js";
+import { withTenantAccess } from "./tenants.js";
 import type { RunReport, RunTrigger } from "./run-report.js";
 import type { Action, AppliedAction, Peering, Plan, Policy, Snapshot, Vnet } from "./types.js";
 
@@ -50,7 +51,12 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     ...(request.repairDisconnected !== undefined ? { repairDisconnected: request.repairDisconnected } : {}),
   };
   const { snapshot, focus } = await readSnapshot(deps.port, policy, request.scope, deps.maxParallelVnets);
-  const plan = focusPlan(planActions(snapshot, policy), snapshot, focus);
+  const { plan } = await withTenantAccess(
+    deps.port,
+    snapshot,
+    focusPlan(planActions(snapshot, policy), snapshot, focus),
+    policy,
+  );
 
   let results: AppliedAction[];
   if (request.dryRun) {

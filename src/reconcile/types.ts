@@ -128,7 +128,9 @@ export type ProblemCode =
   | "ProvisioningFailed"
   | "Busy"
   /** A subnet named by a subnet-level peering does not exist on its VNet (reciprocal not created). */
-  | "SubnetMissing";
+  | "SubnetMissing"
+  /** A write across Entra tenants that Azure would refuse: tenant not allowed or consented, or role missing (docs/cross-tenant.md). */
+  | "CrossTenantAccess";
 
 export type SkipCode = "OptOutTag" | "ManagedByVirtualNetworkManager" | "OutsideWatchedScope" | "ReportOnly";
 

@@ -62,6 +62,8 @@ export interface StatusInput {
   recentRuns?: readonly RunRecord[];
   /** Actions of recent runs, newest run first (AuditStore.getRun). Only writes are shown. */
   recentActions?: readonly ActionRecord[];
+  /** Lower-case subscription id to its Entra tenant, when peers span tenants (docs/cross-tenant.md). */
+  tenantOfSubscription?: Readonly<Record<string, string>>;
 }
 
 export interface StatusVnet {
@@ -114,6 +116,8 @@ export interface StatusSubscription {
   /** false when it answered 403: its VNets are only known as peers. */
   accessible: boolean;
   vnets: string[];
+  /** Its Entra tenant, known in a cross-tenant setup (docs/cross-tenant.md). */
+  tenantId?: string;
 }
 
 export interface StatusProblem {
@@ -355,10 +359,12 @@ export function buildStatusReport(input: StatusInput): StatusReport {
 
   const subscriptions = new Map<string, StatusSubscription>();
   for (const v of vnets) {
+    const tenantId = input.tenantOfSubscription?.[v.subscriptionId.toLowerCase()];
     const s = subscriptions.get(v.subscriptionId) ?? {
       subscriptionId: v.subscriptionId,
       accessible: !inaccessible.has(v.subscriptionId),
       vnets: [],
+      ...(tenantId ? { tenantId } : {}),
     };
     s.vnets.push(v.id);
     subscriptions.set(v.subscriptionId, s);
@@ -470,6 +476,7 @@ const ALERT_TITLE: Record<ProblemCode, string> = {
   ProvisioningFailed: "Provisioning failed",
   Busy: "Busy",
   SubnetMissing: "Peered subnet missing",
+  CrossTenantAccess: "Cross-tenant access missing",
 };
 
 function codeOf(action: Exclude<Action, { kind: "skip" }>): StatusProblem["code"] {
@@ -658,6 +665,9 @@ function byVnetOrder(a: StatusVnet, b: StatusVnet): number {
   );
 }
 
+/** Grouped by tenant (unknown last), then by subscription. */
 function bySubscription(a: StatusSubscription, b: StatusSubscription): number {
-  return a.subscriptionId.localeCompare(b.subscriptionId);
+  const ta = a.tenantId ?? "\uffff";
+  const tb = b.tenantId ?? "\uffff";
+  return ta.localeCompare(tb) || a.subscriptionId.localeCompare(b.subscriptionId);
 }

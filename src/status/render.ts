@@ -426,7 +426,16 @@ function vnetsSection(report: StatusReport, anchors: Map<string, string>): strin
       peeringsOf.set(idKey(h.vnetId), list);
     }
   }
+  // In a cross-tenant setup the subscriptions come grouped by tenant, each tenant with its heading.
+  const byTenant = report.topology.subscriptions.some((s) => s.tenantId !== undefined);
+  const h = byTenant ? "h4" : "h3";
+  let lastTenant: string | undefined;
   const groups = report.topology.subscriptions.map((sub) => {
+    let tenantHeading = "";
+    if (byTenant && sub.tenantId !== lastTenant) {
+      lastTenant = sub.tenantId;
+      tenantHeading = `<h3>${sub.tenantId ? `Tenant <code>${esc(sub.tenantId)}</code>` : "Tenant unknown"}</h3>`;
+    }
     const rows = sub.vnets.map((id) => {
       const v = byId.get(idKey(id))!;
       const peerings = peeringsOf.get(idKey(id)) ?? [];
@@ -443,7 +452,7 @@ function vnetsSection(report: StatusReport, anchors: Map<string, string>): strin
       ].filter(Boolean);
       return `<tr id="${anchors.get(idKey(id))}" tabindex="-1"><th scope="row" data-label="VNet"><span class="vname">${esc(v.name)}</span><span class="rg">${esc(v.resourceGroup)}</span>${flags.length ? `<span class="flags">${esc(flags.join(" · "))}</span>` : ""}</th><td data-label="Address space">${v.addressPrefixes.length ? esc(v.addressPrefixes.join(", ")) : "-"}</td><td data-label="Peerings">${list}</td></tr>`;
     });
-    return `<h3>Subscription <code>${esc(sub.subscriptionId)}</code>${sub.accessible ? "" : " (not readable)"}</h3><div class="table-wrap"><table class="vnets"><thead><tr><th scope="col">VNet</th><th scope="col">Address space</th><th scope="col">Peerings (name → remote: state, sync level)</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+    return `${tenantHeading}<${h}>Subscription <code>${esc(sub.subscriptionId)}</code>${sub.accessible ? "" : " (not readable)"}</${h}><div class="table-wrap"><table class="vnets"><thead><tr><th scope="col">VNet</th><th scope="col">Address space</th><th scope="col">Peerings (name → remote: state, sync level)</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   });
   return `<section id="vnets" aria-labelledby="vnets-h"><h2 id="vnets-h">VNets and peerings</h2>${groups.join("")}</section>`;
 }

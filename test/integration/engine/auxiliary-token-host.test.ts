@@ -1,0 +1,89 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bodyOf } from "../../../src/reconcile/body.js";
+import { ArmError } from "../../../src/reconcile/errors.js";
+import { crossTenantEstate, type Estate, spoke, TENANT_A } from "../../support/cross-tenant-estate.js";
+
+/**
+ * A partner tenant's token (the auxiliary one) goes only to the configured ARM origin: a write into
+ * the other tenant whose operation is named on another host or port is refused before anything is
+ * sent there, and no read, page or poll ever carries an auxiliary token. The foreign hosts are a
+ * second loopback address and another port, bare listeners that count connections.
+ */
+interface Listener {
+  base: string;
+  connections: number;
+  server: Server;
+}
+
+async function listen(host: string): Promise<Listener> {
+  const server = createServer();
+  const listener: Listener = { base: "", connections: 0, server };
+  server.on("connection", (socket: Socket) => {
+    listener.connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("no address");
+  listener.base = `https://${host}:${address.port}`;
+  return listener;
+}
+
+let otherHost: Listener;
+let otherPort: Listener;
+beforeAll(async () => {
+  otherHost = await listen("127.0.0.2");
+  otherPort = await listen("127.0.0.1");
+});
+afterAll(async () => {
+  for (const l of [otherHost, otherPort]) await new Promise((resolve) => l.server.close(resolve));
+});
+
+let h: Estate | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+describe("the auxiliary token goes only to the configured ARM origin", () => {
+  for (const which of ["another host", "another port"] as const) {
+    for (const pollByLocation of [false, true]) {
+      it(`a cross-tenant write whose ${pollByLocation ? "Location" : "Azure-AsyncOperation"} names ${which} is refused, nothing sent there`, async () => {
+        h = await crossTenantEstate();
+        const foreign = which === "another host" ? otherHost : otherPort;
+        const peering = (await h.port.getPeering(`${spoke(1)}/virtualNetworkPeerings/s1-to-hub`))!;
+        h.reset();
+        h.emu.injectFault({
+          method: "PUT",
+          count: 1,
+          fault: { type: "linkBase", baseUrl: foreign.base, ...(pollByLocation ? { pollByLocation } : {}) },
+        });
+        const err = await h.port
+          .putPeering(spoke(1), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(err).toBeInstanceOf(ArmError);
+        expect((err as ArmError).code).toBe("ForeignOrigin");
+        expect(foreign.connections, "the foreign host was never contacted").toBe(0);
+        // The PUT itself, to ARM, carried exactly the home tenant's token as auxiliary; nothing else did.
+        expect(h.emu.tenancy.auxiliaryHeadersSeen).toEqual([
+          { method: "PUT", path: `${spoke(1)}/virtualNetworkPeerings/s1-to-hub`, tenants: [TENANT_A] },
+        ]);
+      });
+    }
+  }
+
+  it("reads, pages and operation polls of a converging run carry no auxiliary token", async () => {
+    h = await crossTenantEstate();
+    h.emu.seed.setAddressSpace(spoke(2), ["10.1.2.0/24", "10.2.2.0/24"]);
+    h.reset();
+    await h.run();
+    const seen = h.emu.tenancy.auxiliaryHeadersSeen;
+    expect(seen.length).toBe(1);
+    expect(seen.every((s) => s.method === "PUT")).toBe(true);
+    expect(h.emu.count({ method: "GET" })).toBeGreaterThan(1);
+  });
+});
