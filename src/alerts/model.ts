@@ -1,3 +1,4 @@
+import type { FailureNotice } from "../reconcile/errors.js";
 import { parsePeeringId, parseSubscriptionId, parseVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { Action, AppliedAction, ProblemCode, SyncAction } from "../reconcile/types.js";
@@ -510,20 +511,7 @@ export function metaOf(report: RunReport): DigestMeta {
   };
 }
 
-/** A message the queue gave up on (poison) or a run that threw: no RunReport, only a VNet and an error. */
-export interface ReconcileFailure {
-  vnetId: string;
-  /** The last error, already normalised (code + message). */
-  error: { code: string; message: string };
-  /** How many attempts were made (the queue's dequeueCount). */
-  attempts?: number;
-  /** Invocation / message id, for log correlation. */
-  correlationId: string;
-  /** ISO time from the injected clock. */
-  at: string;
-}
-
-export function failureItem(failure: ReconcileFailure, secrets: readonly string[] = []): AlertItem {
+export function failureItem(failure: FailureNotice, secrets: readonly string[] = []): AlertItem {
   const message = redact(failure.error.message, secrets);
   // A failure whose target is a whole subscription, not a VNet.
   const subscription = parseSubscriptionId(failure.vnetId);
@@ -547,11 +535,7 @@ export function failureItem(failure: ReconcileFailure, secrets: readonly string[
  * A whole subscription could not be read (the sweep's SubscriptionInaccessible): no VNet, no queue
  * message to set aside; the other subscriptions were swept and the next sweep tries this one again.
  */
-function subscriptionFailureItem(
-  failure: ReconcileFailure,
-  subscription: string,
-  message: string,
-): AlertItem {
+function subscriptionFailureItem(failure: FailureNotice, subscription: string, message: string): AlertItem {
   const code = failure.error.code || "Error";
   const denied = /^(SubscriptionInaccessible|AuthorizationFailed|Forbidden)$/i.test(code);
   return {
@@ -571,13 +555,13 @@ function subscriptionFailureItem(
 }
 
 /** The alert for a poison message / exhausted retries. Always error severity, never filtered. */
-export function buildFailureDigest(failure: ReconcileFailure, options: DigestOptions = {}): Digest {
+export function buildFailureDigest(failure: FailureNotice, options: DigestOptions = {}): Digest {
   const digest = digestFrom([failureItem(failure, options.secrets)], failureMeta(failure), options);
   // digestFrom returns undefined only for zero items.
   return digest!;
 }
 
-export function failureMeta(failure: ReconcileFailure): DigestMeta {
+export function failureMeta(failure: FailureNotice): DigestMeta {
   return {
     id: `failure-${failure.correlationId}`,
     runId: failure.correlationId,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ClassifiedError, ErrorInfo, FailureNotice } from "../reconcile/errors.js";
 import { decodeResourceId, isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { ActionKind, Snapshot, Vnet } from "../reconcile/types.js";
@@ -112,7 +113,7 @@ export interface ActionRecord {
   skip?: string;
   result: "succeeded" | "failed" | "skipped";
   detail?: string;
-  error?: { code: string; message: string; retryable: boolean };
+  error?: ClassifiedError;
   before?: PeeringStateRecord;
   after?: PeeringStateRecord;
 }
@@ -133,7 +134,7 @@ export interface RunRecord {
   summary?: Record<string, number>;
   inaccessibleSubscriptions?: string[];
   /** Why the run failed as a whole (it threw), or the first failed action. */
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface VnetFailure {
@@ -142,7 +143,7 @@ export interface VnetFailure {
   correlationId: string;
   at: string;
   attempt?: number;
-  error: { code: string; message: string; retryable: boolean };
+  error: ClassifiedError;
 }
 
 /** Every run and every action, readable by the resync status call and the status page. */
@@ -164,14 +165,8 @@ export interface AuditStore {
   lastFailure(vnetId: string): Promise<VnetFailure | undefined>;
 }
 
-/** A message the queue gave up on, or a run that threw: only a VNet and an error. */
-export interface FailureNotice {
-  vnetId: string;
-  error: { code: string; message: string };
-  attempts?: number;
-  correlationId: string;
-  at: string;
-}
+/** The one failure shape (src/reconcile/errors.ts), re-exported for the ports that take it. */
+export type { FailureNotice } from "../reconcile/errors.js";
 
 /** Tells humans. Implementations never throw (an alert must not fail or retry a reconcile). */
 export interface Notifier {

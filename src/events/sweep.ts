@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { ArmError } from "../reconcile/errors.js";
+import { ArmError, type ErrorInfo } from "../reconcile/errors.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { idKey } from "../reconcile/ids.js";
 import type { Policy, Snapshot, Vnet } from "../reconcile/types.js";
@@ -19,7 +19,7 @@ export interface SweepResult {
   /** Answered 401/403: reported, never fatal. */
   inaccessibleSubscriptions: string[];
   /** Failed for another reason (throttled, ARM down): the next sweep tries again. */
-  failedSubscriptions: { subscriptionId: string; code: string; message: string }[];
+  failedSubscriptions: ({ subscriptionId: string } & ErrorInfo)[];
   drifts: Drift[];
   enqueued: string[];
   deduplicated: string[];

@@ -1,3 +1,4 @@
+import type { ErrorInfo } from "./errors.js";
 import type { Action, ActionResult } from "./types.js";
 
 /**
@@ -17,7 +18,7 @@ export interface JsonAction {
   dependsOn?: string;
   result?: "succeeded" | "failed" | "skipped";
   detail?: string;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface JsonDocument {

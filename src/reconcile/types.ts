@@ -1,3 +1,4 @@
+import type { ClassifiedError } from "./errors.js";
 /**
  * Our own model of VNets and peerings. The Azure adapter (src/azure/) maps the SDK's all-optional
  * models into these once; nothing in src/reconcile/ sees an SDK type.
@@ -206,7 +207,7 @@ export type ActionResult =
   | { status: "succeeded"; after?: Peering }
   /** `inFlight`: skipped because someone else's write on it (or on its mirror) is still running. */
   | { status: "skipped"; why: string; inFlight?: true }
-  | { status: "failed"; error: { code: string; message: string; retryable: boolean } };
+  | { status: "failed"; error: ClassifiedError };
 
 export interface AppliedAction {
   action: Action;

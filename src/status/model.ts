@@ -1,3 +1,4 @@
+import type { ErrorInfo } from "../reconcile/errors.js";
 import type { ActionRecord, RunRecord } from "../events/ports.js";
 import { idKey, parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
 import type {
@@ -167,7 +168,7 @@ export interface StatusRun {
   finishedAt?: string;
   vnetsRead?: number;
   summary?: Record<string, number>;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface StatusAction {
@@ -179,7 +180,7 @@ export interface StatusAction {
   result: ActionRecord["result"];
   reason: string;
   detail?: string;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface StatusSummary {
