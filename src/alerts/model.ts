@@ -1,8 +1,22 @@
 import type { FailureNotice } from "../reconcile/errors.js";
 import { parsePeeringId, parseSubscriptionId, parseVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
-import type { Action, AppliedAction, ProblemCode, SyncAction } from "../reconcile/types.js";
+import type { Action, AppliedAction, SyncAction } from "../reconcile/types.js";
+import {
+  PEER_PERMISSION_HINT,
+  PROBLEMS,
+  PROBLEM_CODES,
+  farEndOf,
+  lastSegment,
+  problemName,
+  problemTitle,
+  vnetName,
+} from "../reconcile/vocabulary.js";
 import { redact } from "./redact.js";
+
+const PROBLEM_NAMES: Partial<Record<string, string>> = Object.fromEntries(
+  PROBLEM_CODES.map((code) => [code, problemName(code)]),
+);
 
 /**
  * The alert model: what one reconcile run (or one failed message) has to tell a human.
@@ -115,43 +129,6 @@ export interface DigestOptions {
   secrets?: readonly string[];
 }
 
-const PROBLEM_LABEL: Record<ProblemCode, string> = {
-  AddressSpaceOverlap: "address space overlap",
-  GatewayRuleViolation: "gateway rule violation",
-  PeerInaccessible: "peer not accessible",
-  PeerOutOfScope: "peer outside the watched scope",
-  PeerVnetMissing: "peer VNet missing",
-  Disconnected: "Disconnected peering",
-  ProvisioningFailed: "provisioning failed",
-  Busy: "resource busy",
-  SubnetMissing: "subnet missing",
-};
-
-/**
- * Default remedies, used when the planner gave none; also the permission wording for
- * PeerInaccessible (docs/azure-behaviour.md#permissions: peering A to B needs
- * virtualNetworkPeerings/write on A and virtualNetworks/peer/action on B; Network Contributor has both).
- */
-const PEER_PERMISSION_HINT =
-  "Grant the app's identity `Microsoft.Network/virtualNetworks/read` and `Microsoft.Network/virtualNetworks/peer/action` on the remote VNet (and `Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write` on the local one); Network Contributor covers all of them.";
-
-const DEFAULT_REMEDY: Record<ProblemCode, string> = {
-  AddressSpaceOverlap:
-    "Change one VNet's address space so the prefixes no longer overlap, then the peering can sync.",
-  GatewayRuleViolation:
-    "Fix the gateway flags by hand: only one peering per VNet may use remote gateways, and not when the VNet has its own gateway.",
-  PeerInaccessible: PEER_PERMISSION_HINT,
-  PeerOutOfScope:
-    "Add the peer's subscription to WATCHED_SUBSCRIPTIONS (and SYNC_SCOPE) or manage that side of the peering by hand.",
-  PeerVnetMissing: "Delete the peering that points at the deleted VNet, or recreate the VNet.",
-  Disconnected:
-    "Recreate the missing half of the peering, or delete this one; set REPAIR_DISCONNECTED=true to let the product do it.",
-  ProvisioningFailed: "Look at the peering in the portal and re-save it or delete and recreate it.",
-  Busy: "Nothing yet: another operation holds the resource. If this persists, look for a stuck deployment.",
-  SubnetMissing:
-    "Fix the subnet lists of the subnet-level peering (or re-create the subnets); the product then creates the peering back.",
-};
-
 export function maxSeverity(severities: Iterable<Severity>): Severity | undefined {
   let best: Severity | undefined;
   for (const s of severities) if (best === undefined || SEVERITY_RANK[s] > SEVERITY_RANK[best]) best = s;
@@ -170,22 +147,13 @@ export function locate(action: Pick<Action, "vnetId" | "target">, remoteVnetId?:
   const vnet = parseVnetId(action.vnetId);
   const peering = parsePeeringId(action.target);
   return {
-    ...(remoteVnetId ? { remoteVnetId, remoteVnetName: nameOf(remoteVnetId) } : {}),
+    ...(remoteVnetId ? { remoteVnetId, remoteVnetName: vnetName(remoteVnetId) } : {}),
     vnetId: action.vnetId,
     vnetName: vnet?.vnetName ?? lastSegment(action.vnetId),
     ...(vnet ? { resourceGroup: vnet.resourceGroup, subscriptionId: vnet.subscriptionId } : {}),
     targetId: action.target,
     ...(peering ? { peeringName: peering.peeringName } : {}),
   };
-}
-
-function lastSegment(id: string): string {
-  const parts = id.split("/").filter((p) => p.length > 0);
-  return parts[parts.length - 1] ?? id;
-}
-
-function nameOf(vnetId: string): string {
-  return parseVnetId(vnetId)?.vnetName ?? lastSegment(vnetId);
 }
 
 /**
@@ -225,19 +193,6 @@ function failureTodo(code: string, message: string, retryable: boolean): string 
   return "Read the error, fix the cause in Azure, then run a resync (or wait for the next sweep).";
 }
 
-function remoteOf(action: Action): string | undefined {
-  switch (action.kind) {
-    case "sync":
-    case "resetDisconnected":
-    case "alertOnly":
-      return action.remoteVnetId;
-    case "createReciprocal":
-      return action.body.remoteVnetId;
-    case "skip":
-      return undefined;
-  }
-}
-
 const KIND_VERB: Record<Action["kind"], string> = {
   sync: "sync the peering",
   createReciprocal: "create the missing reciprocal peering",
@@ -252,7 +207,7 @@ export function itemFor(
   clean: (s: string) => string = (s) => s,
 ): AlertItem | undefined {
   const { action, result } = applied;
-  const where = locate(action, remoteOf(action));
+  const where = locate(action, farEndOf(action));
   if (action.kind === "skip") return undefined;
 
   if (result.status === "failed") {
@@ -273,7 +228,7 @@ export function itemFor(
   }
 
   if (action.kind === "alertOnly") {
-    const remedy = action.remedy.trim() ? clean(action.remedy) : DEFAULT_REMEDY[action.problem];
+    const remedy = action.remedy.trim() ? clean(action.remedy) : PROBLEMS[action.problem].remedy;
     // The planner's remedy may not name the permission; the human needs the exact action to grant.
     const todo =
       action.problem === "PeerInaccessible" && !/peer\/action/i.test(remedy)
@@ -285,7 +240,7 @@ export function itemFor(
       severity: "warning",
       key: problemKey(action.problem, action.target),
       code: action.problem,
-      title: `${capitalise(PROBLEM_LABEL[action.problem])}: ${peeringLabel(where)}`,
+      title: `${problemTitle(action.problem)}: ${peeringLabel(where)}`,
       what:
         clean(action.reason) + (overlaps.length > 0 ? ` Overlapping prefixes: ${overlaps.join("; ")}.` : ""),
       where,
@@ -300,7 +255,7 @@ export function itemFor(
   switch (action.kind) {
     case "sync": {
       const gained = gainedPrefixes(action);
-      const remote = nameOf(action.remoteVnetId);
+      const remote = vnetName(action.remoteVnetId);
       return {
         category: "fixed",
         severity: "info",
@@ -339,17 +294,13 @@ export function itemFor(
         title: `Reset Disconnected ${peeringLabel(where)}`,
         what: clean(action.reason),
         where,
-        done: `Re-saved the peering (back to Initiated) so its partner with ${nameOf(action.remoteVnetId)} can reconnect.`,
+        done: `Re-saved the peering (back to Initiated) so its partner with ${vnetName(action.remoteVnetId)} can reconnect.`,
       };
   }
 }
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Every alert item a run produced, before filtering and dedupe. */
@@ -415,7 +366,7 @@ function highlightsOf(items: readonly AlertItem[]): string[] {
   const attention = byCategory("needsAttention");
   if (attention.length > 0) {
     lines.push(
-      `${plural(attention.length, "problem")} need${attention.length === 1 ? "s" : ""} a human: ${countCodes(attention, PROBLEM_LABEL)}.`,
+      `${plural(attention.length, "problem")} need${attention.length === 1 ? "s" : ""} a human: ${countCodes(attention, PROBLEM_NAMES)}.`,
     );
   }
   const resolved = byCategory("resolved");

@@ -1,5 +1,6 @@
 import { idKey } from "../reconcile/ids.js";
 import type { RunReport } from "../reconcile/run-report.js";
+import { flatCounts } from "../reconcile/vocabulary.js";
 import type { Peering, Snapshot } from "../reconcile/types.js";
 import type { ActionRecord, PeeringStateRecord, RunRecord } from "./ports.js";
 
@@ -33,13 +34,9 @@ export function runRecordOf(
   };
 }
 
+/** Counts per kind and result, as the vocabulary counts them (src/reconcile/vocabulary.ts). */
 export function summaryOf(report: Pick<RunReport, "results">): Record<string, number> {
-  const summary: Record<string, number> = {};
-  for (const { action, result } of report.results) {
-    summary[action.kind] = (summary[action.kind] ?? 0) + 1;
-    summary[result.status] = (summary[result.status] ?? 0) + 1;
-  }
-  return summary;
+  return flatCounts(report.results);
 }
 
 export function actionRecordsOf(report: RunReport, snapshot: Snapshot | undefined): ActionRecord[] {

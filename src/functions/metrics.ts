@@ -1,7 +1,8 @@
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { RunReport } from "../reconcile/run-report.js";
+import { countsByKindAndResult } from "../reconcile/vocabulary.js";
 import type { InvocationContext } from "@azure/functions";
-import type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
+import type { ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
 import { logRun, withoutSecrets } from "./telemetry.js";
 
 export type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
@@ -43,13 +44,7 @@ export function actionTelemetryOf(report: RunReport): ActionTelemetry[] {
 }
 
 export function runTelemetryOf(report: RunReport, writes: number): RunTelemetry {
-  const byResult: Record<ActionStatus, number> = { succeeded: 0, skipped: 0, failed: 0 };
-  const counts: RunTelemetry["counts"] = {};
-  for (const { action, result } of report.results) {
-    byResult[result.status] += 1;
-    const ofKind = (counts[action.kind] ??= {});
-    ofKind[result.status] = (ofKind[result.status] ?? 0) + 1;
-  }
+  const { byResult, byKind: counts } = countsByKindAndResult(report.results);
   return {
     runId: report.runId,
     correlationId: withoutSecrets(report.correlationId),

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from "../reconcile/errors.js";
 import type { ActionRecord, RunRecord } from "../events/ports.js";
 import { idKey, parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
+import { displayName, farEndOf, isWriteKind, problemTitle } from "../reconcile/vocabulary.js";
 import type {
   Action,
   ActionKind,
@@ -214,7 +215,6 @@ export interface StatusReport {
 export const HUB_MIN_NEIGHBOURS = 3;
 export const MAX_HUBS = 12;
 const MAX_RECENT_ACTIONS = 50;
-const WRITE_KINDS = new Set(["sync", "createReciprocal", "resetDisconnected"]);
 
 export function buildStatusReport(input: StatusInput): StatusReport {
   const { snapshot, plan } = input;
@@ -224,11 +224,8 @@ export function buildStatusReport(input: StatusInput): StatusReport {
   const peeringsById = new Map<string, Peering>();
   for (const v of snapshot.vnets) for (const p of v.peerings) peeringsById.set(idKey(p.id), p);
 
-  const nameOf = (id: string) => read.get(idKey(id))?.name ?? parseVnetId(id)?.vnetName ?? id;
-  const whereOf = (target: string) => {
-    const peering = parsePeeringId(target);
-    return peering ? `${nameOf(peering.vnetId)}/${peering.peeringName}` : nameOf(target);
-  };
+  const known = (id: string) => read.get(idKey(id))?.name;
+  const nameOf = (id: string) => displayName(id, known);
 
   // Edges: every peering of a read VNet, grouped by the unordered pair of VNets it joins.
   const edges = new Map<string, StatusPeering[]>();
@@ -249,7 +246,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
     if (action.kind === "skip") {
       skipped.push({
         target: action.target,
-        where: whereOf(action.target),
+        where: nameOf(action.target),
         skip: action.skip,
         reason: action.reason,
       });
@@ -265,7 +262,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
       title: titleOf(action),
       handling: action.kind === "alertOnly" || reportOnly ? "human" : "automatic",
       target: action.target,
-      where: whereOf(action.target),
+      where: nameOf(action.target),
       vnetId: action.vnetId,
       ...(remote ? { remoteVnetId: remote, edgeKey: pairKey(action.vnetId, remote) } : {}),
       reason: action.reason,
@@ -369,14 +366,14 @@ export function buildStatusReport(input: StatusInput): StatusReport {
   for (const e of statusEdges) byHealth[e.health]++;
 
   const recentActions = (input.recentActions ?? [])
-    .filter((a) => WRITE_KINDS.has(a.kind))
+    .filter((a) => isWriteKind(a.kind))
     .slice(0, MAX_RECENT_ACTIONS)
     .map((a): StatusAction => ({
       runId: a.runId,
       at: a.at,
       kind: a.kind,
       target: a.target,
-      where: whereOf(a.target),
+      where: nameOf(a.target),
       result: a.result,
       reason: a.reason,
       ...(a.detail ? { detail: a.detail } : {}),
@@ -452,26 +449,12 @@ function servicesOf(v: Vnet): StatusVnet["services"] {
   };
 }
 
-/** The VNet on the other side of the action's peering, when there is one. */
+/** The VNet on the other side of the action's peering; for a problem, from the peering read if need be. */
 function remoteOf(action: Action, peerings: Map<string, Peering>): string | undefined {
-  if (action.kind === "sync" || action.kind === "resetDisconnected") return action.remoteVnetId;
-  if (action.kind === "createReciprocal") return action.body.remoteVnetId;
-  if (action.kind === "alertOnly")
-    return action.remoteVnetId ?? peerings.get(idKey(action.target))?.remoteVnetId;
-  return undefined;
+  const named = farEndOf(action);
+  if (named !== undefined || action.kind !== "alertOnly") return named;
+  return peerings.get(idKey(action.target))?.remoteVnetId;
 }
-
-const ALERT_TITLE: Record<ProblemCode, string> = {
-  AddressSpaceOverlap: "Address spaces overlap",
-  GatewayRuleViolation: "Gateway rule violated",
-  PeerInaccessible: "Peer not readable",
-  PeerOutOfScope: "Peer outside the watched scope",
-  PeerVnetMissing: "Remote VNet deleted",
-  Disconnected: "Disconnected",
-  ProvisioningFailed: "Provisioning failed",
-  Busy: "Busy",
-  SubnetMissing: "Peered subnet missing",
-};
 
 function codeOf(action: Exclude<Action, { kind: "skip" }>): StatusProblem["code"] {
   switch (action.kind) {
@@ -495,7 +478,7 @@ function titleOf(action: Exclude<Action, { kind: "skip" }>): string {
     case "resetDisconnected":
       return "Disconnected (repair planned)";
     case "alertOnly":
-      return ALERT_TITLE[action.problem];
+      return problemTitle(action.problem);
   }
 }
 

@@ -145,7 +145,7 @@ describe("status model: problems", () => {
       where: "hub/hub-to-grown",
     });
     expect(byCode.MissingReciprocal).toMatchObject({ handling: "automatic", where: "hub/hub-to-lone" });
-    expect(byCode.AddressSpaceOverlap).toMatchObject({ handling: "human", title: "Address spaces overlap" });
+    expect(byCode.AddressSpaceOverlap).toMatchObject({ handling: "human", title: "Address space overlap" });
     expect(byCode.AddressSpaceOverlap!.remedy).toMatch(/overlap/);
     // People first.
     expect(r.problems[0]!.handling).toBe("human");
