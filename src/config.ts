@@ -285,6 +285,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * The values of the secret settings (SECRET_SETTINGS), collected once for every redaction: telemetry,
+ * alerts, the status page and the CLI all take them from here.
+ */
+export function secretValues(settings: Partial<Settings>): string[] {
+  return [...SECRET_SETTINGS]
+    .map((name) => (settings as Record<string, unknown>)[name])
+    .filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
 export function policyFrom(settings: Settings, overrides: Partial<Policy> = {}): Policy {
   return {
     watchedSubscriptions: settings.WATCHED_SUBSCRIPTIONS,

@@ -1,5 +1,5 @@
 import type { Settings } from "../config.js";
-import { SECRET_SETTINGS } from "../config.js";
+import { secretValues } from "../config.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { ChannelResult } from "./dispatch.js";
 import { dispatch } from "./dispatch.js";
@@ -61,12 +61,8 @@ export interface Alerting {
   afterFailure(failure: FailureNotice): Promise<AlertOutcome>;
 }
 
-/** Secret values from the settings, for redaction (names from config.ts's SECRET_SETTINGS). */
-export function secretsOf(settings: Partial<Settings>): string[] {
-  return [...SECRET_SETTINGS]
-    .map((name) => (settings as Record<string, unknown>)[name])
-    .filter((v): v is string => typeof v === "string" && v.length > 0);
-}
+/** Secret values from the settings, for redaction: config.ts's secretValues, the one collection. */
+export const secretsOf = secretValues;
 
 export function createAlerting(settings: AlertSettings, deps: AlertingDeps): Alerting {
   const now = deps.now ?? Date.now;

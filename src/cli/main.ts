@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ConfigError, parseSettings, policyFrom, type Settings } from "../config.js";
-import { createAlerting, redact, redactData, secretsOf, type Alerting } from "../alerts/index.js";
+import { ConfigError, parseSettings, policyFrom, secretValues, type Settings } from "../config.js";
+import { createAlerting, redact, redactData, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
@@ -154,7 +154,7 @@ export async function runCli(
     throw err;
   }
   // Taken out of the data before any output renders it (table, JSON, HTML, messages).
-  const secrets = secretsOf(settings);
+  const secrets = secretValues(settings);
   const scope: string[] = [];
   for (const raw of values.scope) {
     const checked = checkScopeId(raw);

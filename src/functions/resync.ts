@@ -43,7 +43,7 @@ export async function resync(
       return reject(context, errorResponse(400, "InvalidJson", "The body must be a JSON object.", "body"));
     }
 
-    const check = checkResyncRequest(body, r.settings.WATCHED_SUBSCRIPTIONS);
+    const check = checkResyncRequest(body, r.policy.watchedSubscriptions);
     if (!check.ok) {
       return reject(
         context,

@@ -8,7 +8,7 @@ import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { functionsStorage } from "../azure/functions-storage.js";
 import { TablePeerIndex } from "../azure/peer-index-table.js";
 import { StorageMessageQueue } from "../azure/reconcile-queue.js";
-import { parseSettings, policyFrom, SECRET_SETTINGS, type Settings } from "../config.js";
+import { parseSettings, policyFrom, secretValues, type Settings } from "../config.js";
 import type {
   AuditStore,
   DedupeMarkers,
@@ -37,6 +37,8 @@ export const TABLES = {
 export interface Runtime {
   settings: Settings;
   policy: Policy;
+  /** The secret settings' values, collected once (config.ts's secretValues), for every redaction. */
+  secrets: readonly string[];
   port: NetworkPort;
   reconcileQueue: MessageQueue<ReconcileMessage>;
   resyncQueue: MessageQueue<ResyncMessage>;
@@ -71,9 +73,8 @@ export async function createRuntime(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const settings = parseSettings(env, { requireSubscriptions: true, requireStorage: true });
-  redactInTelemetry(
-    [...SECRET_SETTINGS].map((name) => settings[name as keyof Settings] as string | undefined),
-  );
+  const secrets = secretValues(settings);
+  redactInTelemetry(secrets);
   const storage = functionsStorage(settings);
   const overrides = options.overrides ?? {};
   const port = overrides.port ?? (await createNetworkPort(settings));
@@ -92,6 +93,7 @@ export async function createRuntime(
   return {
     settings,
     policy: policyFrom(settings),
+    secrets,
     port,
     reconcileQueue: StorageMessageQueue.on<ReconcileMessage>(storage.queueService, settings.RECONCILE_QUEUE),
     resyncQueue: StorageMessageQueue.on<ResyncMessage>(storage.queueService, RESYNC_QUEUE),

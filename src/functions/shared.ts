@@ -1,5 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import type { z } from "zod";
+import type { EnqueueDeps } from "../events/intake.js";
 import type { JobDeps } from "../events/reconcile-job.js";
 import type { Runtime } from "./runtime.js";
 
@@ -42,7 +43,10 @@ export function dequeueCount(context: InvocationContext): number {
   return Number.isFinite(n) && n > 0 ? n : 1;
 }
 
-/** The engine's dependencies for one invocation; `writes` counts ARM writes for telemetry. */
+/**
+ * The engine's dependencies for one invocation, assembled here for every caller in the app (the queue
+ * workers and POST /api/resync's dry run); `writes` counts ARM writes for telemetry.
+ */
 export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writes: number }): JobDeps {
   return {
     port: rt.port,
@@ -64,5 +68,19 @@ export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writ
         );
       }
     },
+  };
+}
+
+/**
+ * What queueing a reconcile needs, assembled here for every caller (the event trigger and the sweep),
+ * from the runtime as it is at the call: a test that swaps a part of the runtime swaps it here too.
+ */
+export function enqueueDeps(rt: Runtime): EnqueueDeps {
+  return {
+    queue: rt.reconcileQueue,
+    dedupe: rt.dedupe,
+    now: rt.now,
+    dedupeWindowSeconds: rt.settings.DEDUPE_WINDOW_SECONDS,
+    delaySeconds: rt.settings.RECONCILE_DELAY_SECONDS,
   };
 }
