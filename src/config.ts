@@ -295,6 +295,11 @@ export function secretValues(settings: Partial<Settings>): string[] {
     .filter((v): v is string => typeof v === "string" && v.length > 0);
 }
 
+/** The engine's bounds from the settings, for every caller of reconcile() (the app and the CLI). */
+export function engineLimits(settings: Settings): { maxParallelVnets: number; maxAttempts: number } {
+  return { maxParallelVnets: settings.MAX_PARALLEL_VNETS, maxAttempts: settings.MAX_ATTEMPTS };
+}
+
 export function policyFrom(settings: Settings, overrides: Partial<Policy> = {}): Policy {
   return {
     watchedSubscriptions: settings.WATCHED_SUBSCRIPTIONS,

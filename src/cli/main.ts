@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ConfigError, parseSettings, policyFrom, secretValues, type Settings } from "../config.js";
+import {
+  ConfigError,
+  engineLimits,
+  parseSettings,
+  policyFrom,
+  secretValues,
+  type Settings,
+} from "../config.js";
 import { createAlerting, redact, redactData, type Alerting } from "../alerts/index.js";
 import { createNetworkPort } from "../azure/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
@@ -199,8 +206,7 @@ export async function runCli(
         now: () => new Date(),
         newRunId: randomUUID,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        maxParallelVnets: settings.MAX_PARALLEL_VNETS,
-        maxAttempts: settings.MAX_ATTEMPTS,
+        ...engineLimits(settings),
       },
     );
     if (values.output === "html") {

@@ -1,5 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import type { z } from "zod";
+import { engineLimits } from "../config.js";
 import type { EnqueueDeps } from "../events/intake.js";
 import type { JobDeps } from "../events/reconcile-job.js";
 import type { Runtime } from "./runtime.js";
@@ -54,8 +55,7 @@ export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writ
     now: rt.now,
     newRunId: rt.newId,
     sleep: rt.sleep,
-    maxParallelVnets: rt.settings.MAX_PARALLEL_VNETS,
-    maxAttempts: rt.settings.MAX_ATTEMPTS,
+    ...engineLimits(rt.settings),
     audit: rt.audit,
     peerIndex: rt.peerIndex,
     notifier: rt.notifier,
