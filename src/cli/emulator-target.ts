@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { startEmulator, type Emulator } from "../../emulator/index.js";
-import { ArmNetworkPort } from "../azure/arm-network-port.js";
+import { ArmNetworkPort } from "../azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../azure/credentials.js";
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { Target } from "./main.js";

@@ -9,9 +9,9 @@ import {
   type Settings,
 } from "../config.js";
 import { createAlerting, redact, redactData, type Alerting } from "../alerts/index.js";
-import { createNetworkPort } from "../azure/create-port.js";
+import { createNetworkPort } from "../azure/arm/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
-import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
+import { actionRecordsOf, runRecordOf } from "../app/audit-records.js";
 import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";

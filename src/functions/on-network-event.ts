@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
-import { enqueueReconciles } from "../events/intake.js";
-import { readNetworkEvents } from "../events/resource-event.js";
-import { reconcileTargets } from "../events/targets.js";
+import { enqueueReconciles } from "../app/intake.js";
+import { readNetworkEvents } from "../app/resource-event.js";
+import { reconcileTargets } from "../app/targets.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { enqueueDeps } from "./shared.js";
 import { logEvent } from "./telemetry.js";

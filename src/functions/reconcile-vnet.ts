@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
-import { MAX_REQUEUES, MAX_REQUEUE_DELAY_SECONDS, reconcileMessageSchema } from "../events/ports.js";
-import { runReconcileJob } from "../events/reconcile-job.js";
+import { MAX_REQUEUES, MAX_REQUEUE_DELAY_SECONDS, reconcileMessageSchema } from "../app/ports.js";
+import { runReconcileJob } from "../app/reconcile-job.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";

@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
-import { resyncMessageSchema } from "../events/ports.js";
-import { runReconcileJob } from "../events/reconcile-job.js";
-import { narrowedRepair } from "../events/resync-request.js";
+import { resyncMessageSchema } from "../app/ports.js";
+import { runReconcileJob } from "../app/reconcile-job.js";
+import { narrowedRepair } from "../app/resync-request.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toJsonDocument } from "../reconcile/plan-document.js";
-import { checkResyncRequest, refuseBeyondPolicy } from "../events/resync-request.js";
+import { checkResyncRequest, refuseBeyondPolicy } from "../app/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError } from "./http.js";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createAlerting, type AlertLogger, type AlertSender, type AlertStateStore } from "../alerts/index.js";
-import { TableAlertStateStore } from "../azure/alert-state-table.js";
-import { TableAuditStore } from "../azure/audit-table.js";
-import { createNetworkPort } from "../azure/create-port.js";
-import { TableDedupeMarkers } from "../azure/dedupe-table.js";
+import { TableAlertStateStore } from "../azure/storage/alert-state-table.js";
+import { TableAuditStore } from "../azure/storage/audit-table.js";
+import { createNetworkPort } from "../azure/arm/create-port.js";
+import { TableDedupeMarkers } from "../azure/storage/dedupe-table.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
-import { functionsStorage } from "../azure/functions-storage.js";
-import { TablePeerIndex } from "../azure/peer-index-table.js";
-import { StorageMessageQueue } from "../azure/reconcile-queue.js";
+import { functionsStorage } from "../azure/storage/functions-storage.js";
+import { TablePeerIndex } from "../azure/storage/peer-index-table.js";
+import { StorageMessageQueue } from "../azure/storage/reconcile-queue.js";
 import { parseSettings, policyFrom, secretValues, type Settings } from "../config.js";
 import type {
   AuditStore,
@@ -17,7 +17,7 @@ import type {
   PeerIndex,
   ReconcileMessage,
   ResyncMessage,
-} from "../events/ports.js";
+} from "../app/ports.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
 import { noMetrics, type Metrics } from "./metrics.js";

@@ -1,8 +1,8 @@
 import type { InvocationContext } from "@azure/functions";
 import type { z } from "zod";
 import { engineLimits } from "../config.js";
-import type { EnqueueDeps } from "../events/intake.js";
-import type { JobDeps } from "../events/reconcile-job.js";
+import type { EnqueueDeps } from "../app/intake.js";
+import type { JobDeps } from "../app/reconcile-job.js";
 import type { Runtime } from "./runtime.js";
 
 /** Thrown to make the queue retry a message (the re-run re-reads ARM, so it is idempotent). */

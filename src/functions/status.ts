@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { redactData } from "../alerts/redact.js";
-import type { ActionRecord, AuditStore, RunRecord } from "../events/ports.js";
+import type { ActionRecord, AuditStore, RunRecord } from "../app/ports.js";
 import { ArmError } from "../reconcile/errors.js";
 import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";

@@ -1,5 +1,5 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../events/sweep.js";
+import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../app/sweep.js";
 import { FOREIGN_ORIGIN } from "../reconcile/errors.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { enqueueDeps } from "./shared.js";

@@ -34,7 +34,7 @@ const RETRYABLE_CODES = new Set([
 
 /**
  * An ARM answer named another origin for a page or an operation poll, and the client refused to
- * follow it (src/azure/origin-pin.ts). No retry cures that, though no ARM status came with it.
+ * follow it (src/azure/arm/origin-pin.ts). No retry cures that, though no ARM status came with it.
  */
 export const FOREIGN_ORIGIN = "ForeignOrigin";
 

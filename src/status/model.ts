@@ -1,5 +1,5 @@
 import type { ErrorInfo } from "../reconcile/errors.js";
-import type { ActionRecord, RunRecord } from "../events/ports.js";
+import type { ActionRecord, RunRecord } from "../app/ports.js";
 import { idKey, parsePeeringId, parseVnetId, subscriptionOf } from "../reconcile/ids.js";
 import { displayName, farEndOf, isWriteKind, problemTitle } from "../reconcile/vocabulary.js";
 import type {

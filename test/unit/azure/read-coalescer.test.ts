@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReadCoalescer } from "../../../src/azure/read-coalescer.js";
+import { ReadCoalescer } from "../../../src/azure/arm/read-coalescer.js";
 import type { Vnet } from "../../../src/reconcile/types.js";
 import { vnet } from "../../support/builders.js";
 

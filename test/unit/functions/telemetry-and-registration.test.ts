@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { InvocationContext } from "@azure/functions";
 import type * as AzureFunctions from "@azure/functions";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { StorageMessageQueue } from "../../../src/azure/reconcile-queue.js";
+import { StorageMessageQueue } from "../../../src/azure/storage/reconcile-queue.js";
 import { SETTING_NAMES, parseSettings, secretValues } from "../../../src/config.js";
 import { RESYNC_QUEUE, createRuntime } from "../../../src/functions/runtime.js";
 import { logEvent, logRun, withoutSecrets } from "../../../src/functions/telemetry.js";

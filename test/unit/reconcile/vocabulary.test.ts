@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectItems } from "../../../src/alerts/model.js";
-import { summaryOf } from "../../../src/events/audit-records.js";
+import { summaryOf } from "../../../src/app/audit-records.js";
 import { runTelemetryOf } from "../../../src/functions/metrics.js";
 import { shortName, summaryLine } from "../../../src/cli/render.js";
 import { summarize } from "../../../src/reconcile/plan-document.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toVnet } from "../../../src/azure/arm-network-port.js";
-import type { ActionRecord, RunRecord } from "../../../src/events/ports.js";
+import { toVnet } from "../../../src/azure/arm/arm-network-port.js";
+import type { ActionRecord, RunRecord } from "../../../src/app/ports.js";
 import { plan } from "../../../src/reconcile/plan.js";
 import type { Vnet } from "../../../src/reconcile/types.js";
 import {

@@ -5,10 +5,10 @@ import {
 } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/core-auth";
 import { bearerTokenAuthenticationPolicyName, isRestError } from "@azure/core-rest-pipeline";
-import { ArmError, FOREIGN_ORIGIN } from "../reconcile/errors.js";
-import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../reconcile/ids.js";
-import type { NetworkPort } from "../reconcile/port.js";
-import { LIST_PEERS_THRESHOLD } from "../reconcile/run.js";
+import { ArmError, FOREIGN_ORIGIN } from "../../reconcile/errors.js";
+import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../../reconcile/ids.js";
+import type { NetworkPort } from "../../reconcile/port.js";
+import { LIST_PEERS_THRESHOLD } from "../../reconcile/run.js";
 import type {
   Peering,
   PeeringBody,
@@ -17,9 +17,9 @@ import type {
   Subnet,
   SyncLevel,
   Vnet,
-} from "../reconcile/types.js";
+} from "../../reconcile/types.js";
 import { toRouteTable } from "./route-tables.js";
-import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "./clouds.js";
+import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "../clouds.js";
 import { originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
 import { PollPace } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
@@ -29,7 +29,7 @@ export interface ArmConnectionOptions {
   credential: TokenCredential;
   /**
    * ARM endpoint; default the public cloud's. Every request, including pages and operation polls the
-   * answers name, is pinned to its origin (src/azure/origin-pin.ts).
+   * answers name, is pinned to its origin (src/azure/arm/origin-pin.ts).
    */
   endpoint?: string;
   /**
@@ -41,7 +41,7 @@ export interface ArmConnectionOptions {
   caPem?: string;
   /**
    * LRO polling interval (default the SDK's 2 s). Status polls are held back until a write is likely
-   * done (src/azure/poll-pace.ts); this is the interval before that is learned and after it has passed.
+   * done (src/azure/arm/poll-pace.ts); this is the interval before that is learned and after it has passed.
    */
   pollIntervalMs?: number;
   /** Learn how long writes take and hold status polls back until then (default true). */
@@ -53,13 +53,13 @@ export interface ArmConnectionOptions {
   firstPollDelayMs?: number;
   /**
    * Answer many VNet and peering reads of one subscription asked for together from one list of it,
-   * when that takes fewer requests (src/azure/read-coalescer.ts). Default on; `false` reads one by one.
+   * when that takes fewer requests (src/azure/arm/read-coalescer.ts). Default on; `false` reads one by one.
    */
   coalesceReads?: false | { windowMs?: number; minVnets?: number };
   /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
   sdkMaxRetries?: number;
   /**
-   * Requests per subscription are paced to ARM's token buckets (src/azure/request-budget.ts); every
+   * Requests per subscription are paced to ARM's token buckets (src/azure/arm/request-budget.ts); every
    * HTTP attempt, poll and page takes a token. Default ARM_REQUEST_BUDGET; `false` sends at once.
    */
   requestBudget?: RequestBudget | false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readNetworkEvents } from "../../../src/events/resource-event.js";
+import { readNetworkEvents } from "../../../src/app/resource-event.js";
 import { FIXTURE_SUBSCRIPTION, HUB, fixture, fixtureEvent } from "./fixtures.js";
 
 const WATCHED = [FIXTURE_SUBSCRIPTION];

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/core-auth";
-import type { Settings } from "../config.js";
-import type { NetworkPort } from "../reconcile/port.js";
+import type { Settings } from "../../config.js";
+import type { NetworkPort } from "../../reconcile/port.js";
 import { ArmNetworkPort } from "./arm-network-port.js";
-import { resolveArmTarget } from "./clouds.js";
-import { azureCredential, emulatorCredential } from "./credentials.js";
+import { resolveArmTarget } from "../clouds.js";
+import { azureCredential, emulatorCredential } from "../credentials.js";
 
 /**
  * The ARM port as the settings describe it: ARM_CLOUD's Resource Manager by default, the emulator on

@@ -4,7 +4,7 @@ import {
   narrowedRepair,
   refuseBeyondPolicy,
   type ResyncRequest,
-} from "../../../src/events/resync-request.js";
+} from "../../../src/app/resync-request.js";
 import type { Policy } from "../../../src/reconcile/types.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";

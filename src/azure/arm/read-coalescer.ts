@@ -1,5 +1,5 @@
-import { idKey } from "../reconcile/ids.js";
-import type { Vnet } from "../reconcile/types.js";
+import { idKey } from "../../reconcile/ids.js";
+import type { Vnet } from "../../reconcile/types.js";
 
 /**
  * Reads of many VNets of one subscription that are asked for at the same moment (apply re-reading

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll } from "vitest";
-import { TableAuditStore } from "../../../src/azure/audit-table.js";
-import { TableDedupeMarkers } from "../../../src/azure/dedupe-table.js";
-import { TablePeerIndex } from "../../../src/azure/peer-index-table.js";
+import { TableAuditStore } from "../../../src/azure/storage/audit-table.js";
+import { TableDedupeMarkers } from "../../../src/azure/storage/dedupe-table.js";
+import { TablePeerIndex } from "../../../src/azure/storage/peer-index-table.js";
 import type { Azurite } from "../../support/azurite.js";
 import { startAzurite } from "../../support/azurite.js";
-import { auditContract } from "../../unit/events/audit-contract.js";
-import { dedupeContract } from "../../unit/events/dedupe-contract.js";
-import { peerIndexContract } from "../../unit/events/peer-index-contract.js";
+import { auditContract } from "../../unit/app/audit-contract.js";
+import { dedupeContract } from "../../unit/app/dedupe-contract.js";
+import { peerIndexContract } from "../../unit/app/peer-index-contract.js";
 
 let azurite: Azurite;
 beforeAll(async () => {

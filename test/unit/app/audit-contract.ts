@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actionRecordsOf } from "../../../src/events/audit-records.js";
-import type { AuditStore, RunRecord, VnetFailure } from "../../../src/events/ports.js";
+import { actionRecordsOf } from "../../../src/app/audit-records.js";
+import type { AuditStore, RunRecord, VnetFailure } from "../../../src/app/ports.js";
 import {
   createdReciprocal,
   failedSync,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureOf, judge, type JobEnd } from "../../../src/events/reconcile-job.js";
+import { failureOf, judge, type JobEnd } from "../../../src/app/reconcile-job.js";
 import type { ReconcileOutcome } from "../../../src/reconcile/run.js";
 
 // failureOf reads only the report's run id and the failure lists.

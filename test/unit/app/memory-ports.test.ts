@@ -3,7 +3,7 @@ import { auditContract } from "./audit-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { peerIndexContract } from "./peer-index-contract.js";
 
-// The twins the reliability suite runs on; test/integration/events/table-ports.test.ts runs the same
+// The twins the reliability suite runs on; test/integration/app/table-ports.test.ts runs the same
 // contracts on the Table Storage adapters.
 peerIndexContract("in-memory", async () => new MemoryPeerIndex());
 dedupeContract("in-memory", async () => new MemoryDedupe());

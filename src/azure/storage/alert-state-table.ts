@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TableEntityResult } from "@azure/data-tables";
 import { RestError, TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
-import type { AlertLocation, AlertStateStore, OpenProblem, Severity } from "../alerts/index.js";
+import type { AlertLocation, AlertStateStore, OpenProblem, Severity } from "../../alerts/index.js";
 
 /**
  * Open alert problems in Azure Table Storage (one row per problem), so dedupe survives restarts and is

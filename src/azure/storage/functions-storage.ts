@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { RestError, TableClient } from "@azure/data-tables";
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { QueueServiceClient } from "@azure/storage-queue";
-import type { Settings } from "../config.js";
+import type { Settings } from "../../config.js";
 
 /**
  * The Functions app's storage account, for our own queues and tables. Same settings as the Functions

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerIndex } from "../../../src/events/ports.js";
+import type { PeerIndex } from "../../../src/app/ports.js";
 import type { Vnet } from "../../../src/reconcile/types.js";
 import { SUB_A, SUB_B, peering, vnet } from "../../support/builders.js";
 

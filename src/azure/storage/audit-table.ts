@@ -1,8 +1,8 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
-import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
-import type { ActionRecord, AuditStore, RunRecord, VnetFailure } from "../events/ports.js";
-import type { RunReport } from "../reconcile/run-report.js";
-import type { Snapshot } from "../reconcile/types.js";
+import { actionRecordsOf, runRecordOf } from "../../app/audit-records.js";
+import type { ActionRecord, AuditStore, RunRecord, VnetFailure } from "../../app/ports.js";
+import type { RunReport } from "../../reconcile/run-report.js";
+import type { Snapshot } from "../../reconcile/types.js";
 import { clip, isStatus, keyOf, lazyTable } from "./functions-storage.js";
 
 /**

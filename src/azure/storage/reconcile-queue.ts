@@ -1,5 +1,5 @@
 import type { QueueClient, QueueServiceClient } from "@azure/storage-queue";
-import type { MessageQueue } from "../events/ports.js";
+import type { MessageQueue } from "../../app/ports.js";
 
 /** A queue message may be 64 KiB; with Base64 that leaves 48 KiB of JSON. */
 const MAX_MESSAGE_CHARS = 64 * 1024;

@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import type { DedupeMarkers } from "../events/ports.js";
+import type { DedupeMarkers } from "../../app/ports.js";
 import { isStatus, keyOf, lazyTable } from "./functions-storage.js";
 
 const PARTITION = "queued";

@@ -1,6 +1,6 @@
 import type { RouteTable as SdkRouteTable } from "@azure/arm-network";
-import type { RouteTable } from "../reconcile/types.js";
-import { subscriptionOf } from "../reconcile/ids.js";
+import type { RouteTable } from "../../reconcile/types.js";
+import { subscriptionOf } from "../../reconcile/ids.js";
 
 /**
  * The SDK's all-optional route table as the what-if reads it (RouteTables_ListAll,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DedupeMarkers } from "../../../src/events/ports.js";
+import type { DedupeMarkers } from "../../../src/app/ports.js";
 import { vnet } from "../../support/builders.js";
 
 /**

@@ -1,8 +1,8 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import pLimit from "p-limit";
-import type { PeerIndex } from "../events/ports.js";
-import { idKey, subscriptionOf } from "../reconcile/ids.js";
-import type { Vnet } from "../reconcile/types.js";
+import type { PeerIndex } from "../../app/ports.js";
+import { idKey, subscriptionOf } from "../../reconcile/ids.js";
+import type { Vnet } from "../../reconcile/types.js";
 import { isStatus, keyOf, lazyTable } from "./functions-storage.js";
 
 type PeerEntity = {

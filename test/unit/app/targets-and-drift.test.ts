@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { driftedVnets } from "../../../src/events/drift.js";
-import { reconcileTargets } from "../../../src/events/targets.js";
+import { driftedVnets } from "../../../src/app/drift.js";
+import { reconcileTargets } from "../../../src/app/targets.js";
 import { SUB_B, SUB_OTHER, connectedPair, peering, policy, resize, vnet } from "../../support/builders.js";
 
 describe("reconcile targets of a change", () => {
