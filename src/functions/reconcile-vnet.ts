@@ -61,7 +61,14 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
 
   const at = r.now().toISOString();
   const { error, runId } = failure;
-  await r.audit.recordFailure({ vnetId, runId, correlationId, at, attempt, error });
+  await r.audit.recordFailure({
+    vnetId,
+    ...(runId !== undefined ? { runId } : {}),
+    correlationId,
+    at,
+    attempt,
+    error,
+  });
   const fields = { vnetId, runId, correlationId, attempt, errorCode: error.code };
   if (next.kind === "retry" && next.after === undefined) {
     logEvent(context, "warn", "ReconcileRetry", fields);
