@@ -7,6 +7,12 @@ import tseslint from "typescript-eslint";
  * "outside src/". test/unit/lint/layers.test.ts proves every block fails a cross-layer import.
  */
 const OUTSIDE_SRC = { regex: "^(\\.\\./){2}", message: "src/ does not import emulator/, test/ or bench/." };
+const OUTSIDE_SRC_DEEP = {
+  regex: "^(\\.\\./){3}",
+  message: "src/ does not import emulator/, test/ or bench/.",
+};
+const AZURE_ADAPTERS =
+  "src/azure/ holds adapters: it implements ports and is used by src/functions/ and src/cli/, never the reverse.";
 const AZURE_SDK = {
   regex: "^@azure/",
   message: "Only src/azure/ talks to Azure SDKs (docs/architecture.md#layers).",
@@ -44,29 +50,39 @@ export const layerRules = [
   layer(
     ["src/alerts/**/*.ts"],
     "src/alerts/ imports only src/reconcile/ and src/config.ts.",
-    "^\\.\\./(events|azure|functions|cli|status)/",
+    "^\\.\\./(app|azure|functions|cli|status)/",
     OUTSIDE_SRC,
     AZURE_SDK,
   ),
   layer(
-    ["src/events/**/*.ts"],
-    "src/events/ imports only src/reconcile/ (and @azure/eventgrid to parse events).",
+    ["src/app/**/*.ts"],
+    "src/app/ imports only src/reconcile/ (and @azure/eventgrid to parse events).",
     "^\\.\\./(alerts|azure|functions|cli|status|config)[/.]",
     OUTSIDE_SRC,
     { regex: "^@azure/(?!eventgrid$)", message: AZURE_SDK.message },
   ),
   layer(
     ["src/status/**/*.ts"],
-    "src/status/ imports only src/reconcile/ and src/events/.",
+    "src/status/ imports only src/reconcile/ and src/app/.",
     "^\\.\\./(alerts|azure|functions|cli|config)[/.]",
     OUTSIDE_SRC,
     AZURE_SDK,
   ),
+  layer(["src/azure/*.ts"], AZURE_ADAPTERS, "^\\.\\./(functions|cli|status)/", OUTSIDE_SRC),
+  // One folder deeper: `../../` is src/, `../../../` outside it.
   layer(
-    ["src/azure/**/*.ts"],
-    "src/azure/ holds adapters: it implements ports and is used by src/functions/ and src/cli/, never the reverse.",
-    "^\\.\\./(functions|cli|status)/",
-    OUTSIDE_SRC,
+    ["src/azure/arm/**/*.ts"],
+    `${AZURE_ADAPTERS} src/azure/arm/ is the ARM client; it does not use the storage adapters.`,
+    "^(\\.\\./){2}(functions|cli|status)/",
+    "^\\.\\./storage/",
+    OUTSIDE_SRC_DEEP,
+  ),
+  layer(
+    ["src/azure/storage/**/*.ts"],
+    `${AZURE_ADAPTERS} src/azure/storage/ holds the Storage adapters; they do not use the ARM client.`,
+    "^(\\.\\./){2}(functions|cli|status)/",
+    "^\\.\\./arm/",
+    OUTSIDE_SRC_DEEP,
   ),
   layer(
     ["src/functions/**/*.ts"],

@@ -106,11 +106,14 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
       vnetId: from,
       remoteVnetId: to,
       ...(p.name ? { name: p.name } : {}),
-      settings: p.settings ?? {},
+      settings: definedOnly(p.settings ?? {}),
     });
     out.peerings[idAB.split("/").pop()!] = idAB;
     if (p.reverse === false) continue;
-    const mirrored = { ...mirrorSettings(p.settings ?? {}), ...(p.reverse?.settings ?? {}) };
+    const mirrored = {
+      ...mirrorSettings(definedOnly(p.settings ?? {})),
+      ...definedOnly(p.reverse?.settings ?? {}),
+    };
     const idBA = seed.peering({
       vnetId: to,
       remoteVnetId: from,
@@ -166,4 +169,11 @@ export function loadTopology(seed: Seeder, input: unknown): LoadedTopology {
   for (const sub of t.subscriptions)
     if (sub.accessible === false) seed.setSubscriptionAccessible(sub.id, false);
   return out;
+}
+
+/** A topology file's absent setting parses as `undefined`; the seed wants it left out, not set to that. */
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

@@ -328,6 +328,21 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * The values of the secret settings (SECRET_SETTINGS), collected once for every redaction: telemetry,
+ * alerts, the status page and the CLI all take them from here.
+ */
+export function secretValues(settings: Partial<Settings>): string[] {
+  return [...SECRET_SETTINGS]
+    .map((name) => (settings as Record<string, unknown>)[name])
+    .filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
+/** The engine's bounds from the settings, for every caller of reconcile() (the app and the CLI). */
+export function engineLimits(settings: Settings): { maxParallelVnets: number; maxAttempts: number } {
+  return { maxParallelVnets: settings.MAX_PARALLEL_VNETS, maxAttempts: settings.MAX_ATTEMPTS };
+}
+
 export function policyFrom(settings: Settings, overrides: Partial<Policy> = {}): Policy {
   return {
     watchedSubscriptions: settings.WATCHED_SUBSCRIPTIONS,

@@ -1,5 +1,5 @@
-import { ArmNetworkPort, DEFAULT_FIRST_POLL_DELAY_MS } from "../../src/azure/arm-network-port.js";
-import { ARM_REQUEST_BUDGET, type RequestBudget } from "../../src/azure/request-budget.js";
+import { ArmNetworkPort, DEFAULT_FIRST_POLL_DELAY_MS } from "../../src/azure/arm/arm-network-port.js";
+import { ARM_REQUEST_BUDGET, type RequestBudget } from "../../src/azure/arm/request-budget.js";
 import { emulatorCredential } from "../../src/azure/credentials.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
 import { PEERING_PUT_SECONDS } from "../../src/what-if/estimate.js";

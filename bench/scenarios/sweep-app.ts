@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
-import type { DedupeMarkers, MessageQueue, PeerIndex, ReconcileMessage } from "../../src/events/ports.js";
-import { sweepSubscriptions } from "../../src/events/sweep.js";
+import type { DedupeMarkers, MessageQueue, PeerIndex, ReconcileMessage } from "../../src/app/ports.js";
+import { sweepSubscriptions } from "../../src/app/sweep.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";

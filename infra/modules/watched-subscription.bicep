@@ -35,7 +35,7 @@ param deploymentSuffix string
 //   (precautionary: Azure/azure-xplat-cli#2051 shows a principal with only resource rights
 //   failing with "can't access 'Microsoft.Network/locations/operations/read'"). Both are read-only.
 // Not included: virtualNetworkGateways/read. Whether a VNet has a gateway is derived from the VNet read
-// itself (GatewaySubnet ip configurations that point at a virtualNetworkGateway, src/azure/arm-network-port.ts).
+// itself (GatewaySubnet ip configurations that point at a virtualNetworkGateway, src/azure/arm/arm-network-port.ts).
 // Not included: resourceGroups/read (VNets are listed per subscription) and anything on subnets or NICs.
 var peeringSyncActions = [
   'Microsoft.Network/virtualNetworks/read'

@@ -1,9 +1,10 @@
 import type { Settings } from "../config.js";
-import { SECRET_SETTINGS } from "../config.js";
+import { secretValues } from "../config.js";
 import type { RunReport } from "../reconcile/run-report.js";
 import type { ChannelResult } from "./dispatch.js";
 import { dispatch } from "./dispatch.js";
-import type { AlertItem, Digest, DigestMeta, DigestOptions, ReconcileFailure } from "./model.js";
+import type { FailureNotice } from "../reconcile/errors.js";
+import type { AlertItem, Digest, DigestMeta, DigestOptions } from "./model.js";
 import { collectItems, digestFrom, failureItem, failureMeta, filterItems, metaOf } from "./model.js";
 import { describeSendError, redactData } from "./redact.js";
 import type { AlertLogger, AlertSender, Fetch, Now, RetryPolicy, Sleep } from "./sender.js";
@@ -57,15 +58,11 @@ export interface Alerting {
    */
   afterRun(report: RunReport, options?: { willRetry?: boolean }): Promise<AlertOutcome>;
   /** Call when a queue message is given up on (poison) or a run threw before producing a report. Never throws. */
-  afterFailure(failure: ReconcileFailure): Promise<AlertOutcome>;
+  afterFailure(failure: FailureNotice): Promise<AlertOutcome>;
 }
 
-/** Secret values from the settings, for redaction (names from config.ts's SECRET_SETTINGS). */
-export function secretsOf(settings: Partial<Settings>): string[] {
-  return [...SECRET_SETTINGS]
-    .map((name) => (settings as Record<string, unknown>)[name])
-    .filter((v): v is string => typeof v === "string" && v.length > 0);
-}
+/** Secret values from the settings, for redaction: config.ts's secretValues, the one collection. */
+export const secretsOf = secretValues;
 
 export function createAlerting(settings: AlertSettings, deps: AlertingDeps): Alerting {
   const now = deps.now ?? Date.now;

@@ -19,7 +19,7 @@ export interface OpenProblem {
   lastAlertedAt: string;
 }
 
-/** The port. Adapters: InMemoryAlertStateStore (CLI, tests), TableAlertStateStore (src/azure/alert-state-table.ts). */
+/** The port. Adapters: InMemoryAlertStateStore (CLI, tests), TableAlertStateStore (src/azure/storage/alert-state-table.ts). */
 export interface AlertStateStore {
   listOpen(): Promise<OpenProblem[]>;
   /** Insert or replace by key. */

@@ -11,7 +11,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { Settings } from "../config.js";
-import type { ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
+import type { ActionTelemetry, Metrics, RunTelemetry } from "../app/ports.js";
 import { azureCredential } from "./credentials.js";
 
 /**

@@ -6,7 +6,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import type { Settings } from "../config.js";
 import type { AlertSender, Digest, SendOutcome } from "../alerts/index.js";
 import { AlertSendError, renderEmail } from "../alerts/index.js";
-import { originPinPolicy } from "./origin-pin.js";
+import { originPinPolicy } from "./arm/origin-pin.js";
 
 /**
  * Email through Azure Communication Services (docs/azure-behaviour.md#email). In Azure: the resource endpoint plus the

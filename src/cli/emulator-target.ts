@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { startEmulator, type Emulator } from "../../emulator/index.js";
 import type { LoadedTopology } from "../../emulator/index.js";
-import { ArmNetworkPort } from "../azure/arm-network-port.js";
-import { createNetworkPort } from "../azure/create-port.js";
+import { ArmNetworkPort } from "../azure/arm/arm-network-port.js";
+import { createNetworkPort } from "../azure/arm/create-port.js";
 import { emulatorCredential } from "../azure/credentials.js";
 import { subscriptionOf } from "../reconcile/ids.js";
 import { parseSettings } from "../config.js";

@@ -1,10 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ConfigError, parseSettings, policyFrom, type Settings } from "../config.js";
-import { createAlerting, redact, redactData, secretsOf, type Alerting } from "../alerts/index.js";
-import { createNetworkPort } from "../azure/create-port.js";
+import {
+  ConfigError,
+  engineLimits,
+  parseSettings,
+  policyFrom,
+  secretValues,
+  type Settings,
+} from "../config.js";
+import { createAlerting, redact, redactData, type Alerting } from "../alerts/index.js";
+import { createNetworkPort } from "../azure/arm/create-port.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
-import { actionRecordsOf, runRecordOf } from "../events/audit-records.js";
+import { actionRecordsOf, runRecordOf } from "../app/audit-records.js";
 import { checkScopeId, subscriptionOf } from "../reconcile/ids.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { plan as planActions } from "../reconcile/plan.js";
@@ -155,7 +162,7 @@ export async function runCli(
     throw err;
   }
   // Taken out of the data before any output renders it (table, JSON, HTML, messages).
-  const secrets = secretsOf(settings);
+  const secrets = secretValues(settings);
   const scope: string[] = [];
   for (const raw of values.scope) {
     const checked = checkScopeId(raw);
@@ -200,8 +207,7 @@ export async function runCli(
         now: () => new Date(),
         newRunId: randomUUID,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        maxParallelVnets: settings.MAX_PARALLEL_VNETS,
-        maxAttempts: settings.MAX_ATTEMPTS,
+        ...engineLimits(settings),
       },
     );
     if (values.output === "html") {

@@ -1,6 +1,6 @@
 import { styleText } from "node:util";
-import { parsePeeringId, parseVnetId } from "../reconcile/ids.js";
 import { summarize } from "../reconcile/plan-document.js";
+import { displayName } from "../reconcile/vocabulary.js";
 import type { Action, ActionResult, AppliedAction } from "../reconcile/types.js";
 import { printable } from "./terminal.js";
 
@@ -9,9 +9,7 @@ export { toJsonDocument } from "../reconcile/plan-document.js";
 
 /** `hub-vnet/hub-to-spoke1` for a peering, `hub-vnet` for a VNet: what people call them. */
 export function shortName(id: string): string {
-  const peering = parsePeeringId(id);
-  if (peering) return `${parseVnetId(peering.vnetId)?.vnetName ?? peering.vnetId}/${peering.peeringName}`;
-  return parseVnetId(id)?.vnetName ?? id;
+  return displayName(id);
 }
 
 type Style = Parameters<typeof styleText>[0];

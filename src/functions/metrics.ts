@@ -1,16 +1,17 @@
 import { subscriptionOf } from "../reconcile/ids.js";
 import type { RunReport } from "../reconcile/run-report.js";
+import { countsByKindAndResult } from "../reconcile/vocabulary.js";
 import type { InvocationContext } from "@azure/functions";
-import type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
+import type { ActionTelemetry, Metrics, RunTelemetry } from "../app/ports.js";
 import { logRun, withoutSecrets } from "./telemetry.js";
 
-export type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../events/ports.js";
-export { noMetrics } from "../events/ports.js";
+export type { ActionStatus, ActionTelemetry, Metrics, RunTelemetry } from "../app/ports.js";
+export { noMetrics } from "../app/ports.js";
 
 /**
  * Application Insights custom events and metrics (per action (kind, result) and per run, so
  * users can build Azure Monitor alerts and workbooks on them; nothing secret in them), built from a
- * run report for the Metrics port (src/events/ports.ts, with the other ports).
+ * run report for the Metrics port (src/app/ports.ts, with the other ports).
  * src/azure/app-insights-metrics.ts is the adapter (and the only importer of the OpenTelemetry SDK).
  * Without APPLICATIONINSIGHTS_CONNECTION_STRING the runtime uses `noMetrics`.
  *
@@ -43,13 +44,7 @@ export function actionTelemetryOf(report: RunReport): ActionTelemetry[] {
 }
 
 export function runTelemetryOf(report: RunReport, writes: number): RunTelemetry {
-  const byResult: Record<ActionStatus, number> = { succeeded: 0, skipped: 0, failed: 0 };
-  const counts: RunTelemetry["counts"] = {};
-  for (const { action, result } of report.results) {
-    byResult[result.status] += 1;
-    const ofKind = (counts[action.kind] ??= {});
-    ofKind[result.status] = (ofKind[result.status] ?? 0) + 1;
-  }
+  const { byResult, byKind: counts } = countsByKindAndResult(report.results);
   return {
     runId: report.runId,
     correlationId: withoutSecrets(report.correlationId),

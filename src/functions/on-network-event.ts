@@ -1,8 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
-import { enqueueReconciles } from "../events/intake.js";
-import { readNetworkEvents } from "../events/resource-event.js";
-import { reconcileTargets } from "../events/targets.js";
+import { enqueueReconciles } from "../app/intake.js";
+import { readNetworkEvents } from "../app/resource-event.js";
+import { reconcileTargets } from "../app/targets.js";
 import { runtime, type Runtime } from "./runtime.js";
+import { enqueueDeps } from "./shared.js";
 import { logEvent } from "./telemetry.js";
 
 /**
@@ -16,8 +17,9 @@ export async function onNetworkEvent(
   context: InvocationContext,
   rt?: Runtime,
 ): Promise<void> {
-  const { settings, policy, peerIndex, reconcileQueue, dedupe, now } = rt ?? (await runtime());
-  for (const verdict of await readNetworkEvents(event, settings.WATCHED_SUBSCRIPTIONS)) {
+  const r = rt ?? (await runtime());
+  const { policy, peerIndex } = r;
+  for (const verdict of await readNetworkEvents(event, policy.watchedSubscriptions)) {
     if (verdict.kind === "malformed") {
       logEvent(context, "warn", "NetworkEventMalformed", {
         eventId: verdict.eventId,
@@ -36,13 +38,7 @@ export async function onNetworkEvent(
     const { enqueued, deduplicated } = await enqueueReconciles(
       targets,
       { cause: "event", correlationId: change.eventId },
-      {
-        queue: reconcileQueue,
-        dedupe,
-        now,
-        dedupeWindowSeconds: settings.DEDUPE_WINDOW_SECONDS,
-        delaySeconds: settings.RECONCILE_DELAY_SECONDS,
-      },
+      enqueueDeps(r),
     );
     logEvent(context, "info", "NetworkEventAccepted", {
       eventId: change.eventId,

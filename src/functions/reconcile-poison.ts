@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import { reconcileMessageSchema } from "../events/ports.js";
+import { reconcileMessageSchema } from "../app/ports.js";
 import { readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";

@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
-import { MAX_REQUEUES, MAX_REQUEUE_DELAY_SECONDS, reconcileMessageSchema } from "../events/ports.js";
-import { failureOf, runReconcileJob } from "../events/reconcile-job.js";
+import { MAX_REQUEUES, MAX_REQUEUE_DELAY_SECONDS, reconcileMessageSchema } from "../app/ports.js";
+import { runReconcileJob } from "../app/reconcile-job.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
@@ -34,13 +34,10 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
     deps,
     { canRequeue: requeues < MAX_REQUEUES },
   );
-  if (job.kind === "finished") {
-    await reportRun(context, r.metrics, job.outcome.report, counter.writes);
-  }
-  const failure = failureOf(job);
-  // A retried message re-runs anyway; otherwise look again once the write in flight has had time.
-  if (job.kind === "finished" && job.requeueAfter !== undefined && !failure?.error.retryable) {
-    const delaySeconds = Math.min(MAX_REQUEUE_DELAY_SECONDS, job.requeueAfter * 2 ** requeues);
+  const { next, failure, outcome } = job;
+  if (outcome) await reportRun(context, r.metrics, outcome.report, counter.writes);
+  if (next.kind === "retry" && next.after !== undefined) {
+    const delaySeconds = Math.min(MAX_REQUEUE_DELAY_SECONDS, next.after * 2 ** requeues);
     await r.reconcileQueue.send(
       { ...message.value, requeues: requeues + 1, enqueuedAt: r.now().toISOString() },
       { delaySeconds },
@@ -50,29 +47,36 @@ export async function reconcileVnet(item: unknown, context: InvocationContext, r
       correlationId,
       requeues: requeues + 1,
       delaySeconds,
-      inFlight: job.outcome.inFlight,
+      inFlight: outcome?.inFlight,
     });
-  } else if (job.kind === "finished" && requeues >= MAX_REQUEUES && job.outcome.inFlight.length > 0) {
+  } else if (outcome && requeues >= MAX_REQUEUES && outcome.inFlight.length > 0) {
     logEvent(context, "warn", "ReconcileRequeueLimit", {
       vnetId,
       correlationId,
       requeues,
-      inFlight: job.outcome.inFlight,
+      inFlight: outcome.inFlight,
     });
   }
   if (!failure) return;
 
   const at = r.now().toISOString();
   const { error, runId } = failure;
-  await r.audit.recordFailure({ vnetId, runId, correlationId, at, attempt, error });
+  await r.audit.recordFailure({
+    vnetId,
+    ...(runId !== undefined ? { runId } : {}),
+    correlationId,
+    at,
+    attempt,
+    error,
+  });
   const fields = { vnetId, runId, correlationId, attempt, errorCode: error.code };
-  if (error.retryable) {
+  if (next.kind === "retry" && next.after === undefined) {
     logEvent(context, "warn", "ReconcileRetry", fields);
     throw new RetryLaterError(`reconcile of ${vnetId}: ${failure.summary}`, { cause: failure.cause });
   }
   logEvent(context, "error", "ReconcileFailed", { ...fields, message: error.message });
   // A run that finished already told people about its failed actions in its digest.
-  if (job.kind === "threw") {
+  if (!outcome) {
     await deps.notifier.notifyFailure({ vnetId, error, attempts: attempt, correlationId, at });
   }
 }

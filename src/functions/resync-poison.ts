@@ -1,5 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
-import { resyncMessageSchema } from "../events/ports.js";
+import { resyncMessageSchema } from "../app/ports.js";
 import { readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { logEvent } from "./telemetry.js";

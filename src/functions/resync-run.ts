@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
-import { resyncMessageSchema } from "../events/ports.js";
-import { runReconcileJob } from "../events/reconcile-job.js";
-import { narrowedRepair } from "../events/resync-request.js";
+import { resyncMessageSchema } from "../app/ports.js";
+import { runReconcileJob } from "../app/reconcile-job.js";
+import { narrowedRepair } from "../app/resync-request.js";
 import { reportRun } from "./metrics.js";
 import { RetryLaterError, dequeueCount, jobDeps, readQueueItem } from "./shared.js";
 import { runtime, type Runtime } from "./runtime.js";
@@ -55,33 +55,40 @@ export async function resyncRun(item: unknown, context: InvocationContext, rt?: 
     { ...jobDeps(r, context, counter), newRunId: () => runId },
   );
   const attempt = dequeueCount(context);
-  if (job.kind === "threw") {
-    const error = { code: job.error.code, message: job.error.message };
+  const { next, failure, outcome } = job;
+  const retryNow = next.kind === "retry" && next.after === undefined;
+  if (!outcome) {
+    // The run threw before it could record itself: this record is all the caller polls.
+    const error = { code: failure!.error.code, message: failure!.error.message };
     await r.audit.putRun({
       ...base,
-      status: job.error.retryable ? "queued" : "failed",
+      status: retryNow ? "queued" : "failed",
       finishedAt: r.now().toISOString(),
       error,
     });
-    if (job.error.retryable) {
-      logEvent(context, "warn", "ReconcileRetry", { runId, correlationId, attempt, errorCode: error.code });
-      throw new RetryLaterError(`resync run ${runId} failed: ${error.code}`, { cause: job.cause });
+  } else {
+    await reportRun(context, r.metrics, outcome.report, counter.writes);
+    // A finished run recorded itself `failed` with its terminal actions; a retried one waits again.
+    if (retryNow && failure) {
+      const { code, message } = failure.error;
+      await r.audit.putRun({ ...base, status: "queued", error: { code, message } });
     }
+  }
+  if (!failure) return;
+  const errorCode = failure.error.code;
+  if (retryNow) {
+    logEvent(context, "warn", "ReconcileRetry", { runId, correlationId, attempt, errorCode });
+    throw new RetryLaterError(
+      outcome ? `resync run ${runId}: ${failure.summary}` : `resync run ${runId} failed: ${errorCode}`,
+      { cause: failure.cause },
+    );
+  }
+  if (!outcome) {
     logEvent(context, "error", "ReconcileFailed", {
       runId,
       correlationId,
-      errorCode: error.code,
-      message: error.message,
+      errorCode,
+      message: failure.error.message,
     });
-    return;
-  }
-  await reportRun(context, r.metrics, job.outcome.report, counter.writes);
-  const retry = job.retryable[0];
-  if (retry) {
-    await r.audit.putRun({ ...base, status: "queued", error: retry });
-    logEvent(context, "warn", "ReconcileRetry", { runId, correlationId, attempt, errorCode: retry.code });
-    throw new RetryLaterError(
-      `resync run ${runId}: ${job.retryable.length} action(s) failed and may succeed later`,
-    );
   }
 }

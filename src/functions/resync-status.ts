@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import type { ActionRecord } from "../events/ports.js";
+import type { ActionRecord } from "../app/ports.js";
 import { errorResponse, internalError } from "./http.js";
 import { READ_ROLES, refuseWithoutRole } from "./app-roles.js";
 import { runtime, type Runtime } from "./runtime.js";

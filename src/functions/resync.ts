@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { toJsonDocument } from "../reconcile/plan-document.js";
-import { checkResyncRequest, refuseBeyondPolicy } from "../events/resync-request.js";
+import { checkResyncRequest, refuseBeyondPolicy } from "../app/resync-request.js";
 import { ArmError } from "../reconcile/errors.js";
 import { reconcile } from "../reconcile/run.js";
 import { armFailure, errorResponse, internalError, readJsonBody } from "./http.js";
@@ -36,7 +36,7 @@ export async function resync(
     if (!read.ok) return read.response.status === 413 ? read.response : reject(context, read.response);
     const body = read.body;
 
-    const check = checkResyncRequest(body, r.settings.WATCHED_SUBSCRIPTIONS);
+    const check = checkResyncRequest(body, r.policy.watchedSubscriptions);
     if (!check.ok) {
       return reject(
         context,

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createAlerting, type AlertLogger, type AlertSender, type AlertStateStore } from "../alerts/index.js";
-import { TableAlertStateStore } from "../azure/alert-state-table.js";
-import { TableAuditStore } from "../azure/audit-table.js";
-import { createNetworkPort } from "../azure/create-port.js";
-import { TableDedupeMarkers } from "../azure/dedupe-table.js";
+import { TableAlertStateStore } from "../azure/storage/alert-state-table.js";
+import { TableAuditStore } from "../azure/storage/audit-table.js";
+import { createNetworkPort } from "../azure/arm/create-port.js";
+import { TableDedupeMarkers } from "../azure/storage/dedupe-table.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
-import { functionsStorage } from "../azure/functions-storage.js";
-import { TablePeerIndex } from "../azure/peer-index-table.js";
-import { StorageMessageQueue } from "../azure/reconcile-queue.js";
-import { parseSettings, policyFrom, SECRET_SETTINGS, type Settings } from "../config.js";
+import { functionsStorage } from "../azure/storage/functions-storage.js";
+import { TablePeerIndex } from "../azure/storage/peer-index-table.js";
+import { StorageMessageQueue } from "../azure/storage/reconcile-queue.js";
+import { parseSettings, policyFrom, secretValues, type Settings } from "../config.js";
 import type {
   AuditStore,
   DedupeMarkers,
@@ -17,7 +17,7 @@ import type {
   PeerIndex,
   ReconcileMessage,
   ResyncMessage,
-} from "../events/ports.js";
+} from "../app/ports.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
 import { noMetrics, type Metrics } from "./metrics.js";
@@ -37,6 +37,8 @@ export const TABLES = {
 export interface Runtime {
   settings: Settings;
   policy: Policy;
+  /** The secret settings' values, collected once (config.ts's secretValues), for every redaction. */
+  secrets: readonly string[];
   port: NetworkPort;
   reconcileQueue: MessageQueue<ReconcileMessage>;
   resyncQueue: MessageQueue<ResyncMessage>;
@@ -71,9 +73,8 @@ export async function createRuntime(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const settings = parseSettings(env, { requireSubscriptions: true, requireStorage: true });
-  redactInTelemetry(
-    [...SECRET_SETTINGS].map((name) => settings[name as keyof Settings] as string | undefined),
-  );
+  const secrets = secretValues(settings);
+  redactInTelemetry(secrets);
   const storage = functionsStorage(settings);
   const overrides = options.overrides ?? {};
   const port = overrides.port ?? (await createNetworkPort(settings));
@@ -92,6 +93,7 @@ export async function createRuntime(
   return {
     settings,
     policy: policyFrom(settings),
+    secrets,
     port,
     reconcileQueue: StorageMessageQueue.on<ReconcileMessage>(storage.queueService, settings.RECONCILE_QUEUE),
     resyncQueue: StorageMessageQueue.on<ResyncMessage>(storage.queueService, RESYNC_QUEUE),

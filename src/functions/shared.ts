@@ -1,6 +1,8 @@
 import type { InvocationContext } from "@azure/functions";
 import type { z } from "zod";
-import type { JobDeps } from "../events/reconcile-job.js";
+import { engineLimits } from "../config.js";
+import type { EnqueueDeps } from "../app/intake.js";
+import type { JobDeps } from "../app/reconcile-job.js";
 import type { Runtime } from "./runtime.js";
 
 /** Thrown to make the queue retry a message (the re-run re-reads ARM, so it is idempotent). */
@@ -42,7 +44,10 @@ export function dequeueCount(context: InvocationContext): number {
   return Number.isFinite(n) && n > 0 ? n : 1;
 }
 
-/** The engine's dependencies for one invocation; `writes` counts ARM writes for telemetry. */
+/**
+ * The engine's dependencies for one invocation, assembled here for every caller in the app (the queue
+ * workers and POST /api/resync's dry run); `writes` counts ARM writes for telemetry.
+ */
 export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writes: number }): JobDeps {
   return {
     port: rt.port,
@@ -50,8 +55,7 @@ export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writ
     now: rt.now,
     newRunId: rt.newId,
     sleep: rt.sleep,
-    maxParallelVnets: rt.settings.MAX_PARALLEL_VNETS,
-    maxAttempts: rt.settings.MAX_ATTEMPTS,
+    ...engineLimits(rt.settings),
     audit: rt.audit,
     peerIndex: rt.peerIndex,
     notifier: rt.notifier,
@@ -64,5 +68,19 @@ export function jobDeps(rt: Runtime, context: InvocationContext, counter: { writ
         );
       }
     },
+  };
+}
+
+/**
+ * What queueing a reconcile needs, assembled here for every caller (the event trigger and the sweep),
+ * from the runtime as it is at the call: a test that swaps a part of the runtime swaps it here too.
+ */
+export function enqueueDeps(rt: Runtime): EnqueueDeps {
+  return {
+    queue: rt.reconcileQueue,
+    dedupe: rt.dedupe,
+    now: rt.now,
+    dedupeWindowSeconds: rt.settings.DEDUPE_WINDOW_SECONDS,
+    delaySeconds: rt.settings.RECONCILE_DELAY_SECONDS,
   };
 }

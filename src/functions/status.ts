@@ -1,7 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { redactData } from "../alerts/redact.js";
-import { SECRET_SETTINGS } from "../config.js";
-import type { ActionRecord, AuditStore, RunRecord } from "../events/ports.js";
+import type { ActionRecord, AuditStore, RunRecord } from "../app/ports.js";
 import { ArmError } from "../reconcile/errors.js";
 import { plan } from "../reconcile/plan.js";
 import { readSnapshot } from "../reconcile/run.js";
@@ -43,11 +42,10 @@ export async function status(
       problems: report.problems.length,
       json: wantsJson(request),
     });
-    const secrets = [...SECRET_SETTINGS].map((name) => r.settings[name as keyof typeof r.settings]);
     // The page shows ARM and audit data, and an error message quoted from either could carry
     // anything: secrets are taken out of the data before it is rendered, so no escaping (HTML, JSON)
     // can hide one from the redaction.
-    const safe = redactData(report, secrets as (string | undefined)[]);
+    const safe = redactData(report, r.secrets);
     const headers = {
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",

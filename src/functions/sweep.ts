@@ -1,7 +1,8 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../events/sweep.js";
+import { inaccessibleSubscriptionNotice, sweepSubscriptions } from "../app/sweep.js";
 import { FOREIGN_ORIGIN } from "../reconcile/errors.js";
 import { runtime, type Runtime } from "./runtime.js";
+import { enqueueDeps } from "./shared.js";
 import { logEvent } from "./telemetry.js";
 
 /**
@@ -23,11 +24,7 @@ export async function sweep(
     policy: r.policy,
     peerIndex: r.peerIndex,
     maxParallel: r.settings.MAX_PARALLEL_VNETS,
-    queue: r.reconcileQueue,
-    dedupe: r.dedupe,
-    now: r.now,
-    dedupeWindowSeconds: r.settings.DEDUPE_WINDOW_SECONDS,
-    delaySeconds: r.settings.RECONCILE_DELAY_SECONDS,
+    ...enqueueDeps(r),
   });
   // The status page shows this read until it is STATUS_REFRESH_SECONDS old: no second read for it.
   if (result.snapshot) r.statusSnapshots.offer(result.snapshot, started);

@@ -1,6 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { redact, redactData } from "../alerts/redact.js";
 import type { RunReport } from "../reconcile/run-report.js";
+import { flatCounts } from "../reconcile/vocabulary.js";
 
 /**
  * Structured log lines (the custom events and metrics for alerts and workbooks are ./metrics.ts):
@@ -88,11 +89,7 @@ export function logRun(context: InvocationContext, report: RunReport, writes: nu
         : {}),
     });
   }
-  const counts: Record<string, number> = {};
-  for (const { action, result } of report.results) {
-    counts[action.kind] = (counts[action.kind] ?? 0) + 1;
-    counts[result.status] = (counts[result.status] ?? 0) + 1;
-  }
+  const counts = flatCounts(report.results);
   logEvent(context, "info", "ReconcileRun", {
     runId: report.runId,
     correlationId: report.correlationId,

@@ -3,6 +3,7 @@ import { bodyOf } from "./body.js";
 import { ArmError, isRetryable } from "./errors.js";
 import { idKey, parsePeeringId, sameId } from "./ids.js";
 import type { NetworkPort } from "./port.js";
+import { isWrite } from "./vocabulary.js";
 import type {
   Action,
   ActionResult,
@@ -37,13 +38,7 @@ export type ApplyEvent =
   | { type: "retry"; action: Action; attempt: number; delayMs: number; error: ArmError }
   | { type: "done"; applied: AppliedAction };
 
-const WRITE_KINDS = new Set<Action["kind"]>(["sync", "createReciprocal", "resetDisconnected"]);
-
-export function isWrite(
-  action: Action,
-): action is SyncAction | CreateReciprocalAction | ResetDisconnectedAction {
-  return WRITE_KINDS.has(action.kind);
-}
+export { isWrite } from "./vocabulary.js";
 
 /**
  * Carries out a plan. Each write re-reads its target first, so a stale plan never overwrites a newer

@@ -34,11 +34,39 @@ const RETRYABLE_CODES = new Set([
 
 /**
  * An ARM answer named another origin for a page or an operation poll, and the client refused to
- * follow it (src/azure/origin-pin.ts). No retry cures that, though no ARM status came with it.
+ * follow it (src/azure/arm/origin-pin.ts). No retry cures that, though no ARM status came with it.
  */
 export const FOREIGN_ORIGIN = "ForeignOrigin";
 
 export function isRetryable(err: ArmError): boolean {
   if (err.code === FOREIGN_ORIGIN) return false;
   return err.status === 429 || err.status >= 500 || err.status === 0 || RETRYABLE_CODES.has(err.code);
+}
+
+/** What went wrong, in the words of whoever answered (ARM, storage, the runtime): one shape everywhere. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+/** An error with its verdict: `retryable` as isRetryable (or the application layer) decided it. */
+export interface ClassifiedError extends ErrorInfo {
+  retryable: boolean;
+}
+
+/**
+ * A failure with no run report to tell it: a run that threw, a queue message set aside (poison), a
+ * subscription the sweep could not read (`vnetId` is then `/subscriptions/<id>`). The one failure shape
+ * the workers hand to the Notifier, which alerts from it.
+ */
+export interface FailureNotice {
+  vnetId: string;
+  /** The last error, already normalised. */
+  error: ErrorInfo;
+  /** How many attempts were made (the queue's dequeueCount). */
+  attempts?: number;
+  /** Invocation or message id, for log correlation. */
+  correlationId: string;
+  /** ISO time from the injected clock. */
+  at: string;
 }

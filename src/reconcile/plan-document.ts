@@ -1,4 +1,6 @@
+import type { ErrorInfo } from "./errors.js";
 import type { Action, ActionResult } from "./types.js";
+import { flatCounts } from "./vocabulary.js";
 
 /**
  * The plan document: what the CLI prints with `--output json` and what POST /api/resync answers for
@@ -17,7 +19,7 @@ export interface JsonAction {
   dependsOn?: string;
   result?: "succeeded" | "failed" | "skipped";
   detail?: string;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface JsonDocument {
@@ -50,20 +52,9 @@ export function toJsonDocument(items: readonly { action: Action; result?: Action
   return { actions, summary: summarize(items) };
 }
 
-/** Actions counted by kind, and by result once applied. */
+/** Actions counted by kind (every kind, zero or not), and by result once applied. */
 export function summarize(
   items: readonly { action: Action; result?: ActionResult }[],
 ): Record<string, number> {
-  const summary: Record<string, number> = {
-    sync: 0,
-    createReciprocal: 0,
-    resetDisconnected: 0,
-    alertOnly: 0,
-    skip: 0,
-  };
-  for (const { action, result } of items) {
-    summary[action.kind] = (summary[action.kind] ?? 0) + 1;
-    if (result) summary[result.status] = (summary[result.status] ?? 0) + 1;
-  }
-  return summary;
+  return flatCounts(items, { allKinds: true });
 }

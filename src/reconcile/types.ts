@@ -1,3 +1,5 @@
+import type { ClassifiedError } from "./errors.js";
+import type { ProblemCode } from "./problems.js";
 /**
  * Our own model of VNets and peerings. The Azure adapter (src/azure/) maps the SDK's all-optional
  * models into these once; nothing in src/reconcile/ sees an SDK type.
@@ -117,20 +119,8 @@ export interface Policy {
   optOutTag: { name: string; value: string };
 }
 
-/** Problems a human must act on; stable codes (alerts, dedupe and the status page key on them). */
-export type ProblemCode =
-  | "AddressSpaceOverlap"
-  | "GatewayRuleViolation"
-  | "PeerInaccessible"
-  | "PeerOutOfScope"
-  | "PeerVnetMissing"
-  | "Disconnected"
-  | "ProvisioningFailed"
-  | "Busy"
-  /** A subnet named by a subnet-level peering does not exist on its VNet (reciprocal not created). */
-  | "SubnetMissing"
-  /** A write across Entra tenants that Azure would refuse: tenant not allowed or consented, or role missing (docs/cross-tenant.md). */
-  | "CrossTenantAccess";
+/** Problem codes, with their names and remedies, live in the vocabulary (src/reconcile/problems.ts). */
+export type { ProblemCode } from "./problems.js";
 
 export type SkipCode = "OptOutTag" | "ManagedByVirtualNetworkManager" | "OutsideWatchedScope" | "ReportOnly";
 
@@ -208,7 +198,7 @@ export type ActionResult =
   | { status: "succeeded"; after?: Peering }
   /** `inFlight`: skipped because someone else's write on it (or on its mirror) is still running. */
   | { status: "skipped"; why: string; inFlight?: true }
-  | { status: "failed"; error: { code: string; message: string; retryable: boolean } };
+  | { status: "failed"; error: ClassifiedError };
 
 export interface AppliedAction {
   action: Action;

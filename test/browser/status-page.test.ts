@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmulatorTarget } from "../../src/cli/emulator-target.js";
 import type { Target } from "../../src/cli/main.js";
 import { parseSettings, policyFrom } from "../../src/config.js";
-import { actionRecordsOf, runRecordOf } from "../../src/events/audit-records.js";
+import { actionRecordsOf, runRecordOf } from "../../src/app/audit-records.js";
 import { plan as planActions } from "../../src/reconcile/plan.js";
 import { readSnapshot, reconcile } from "../../src/reconcile/run.js";
 import type { Action, Policy } from "../../src/reconcile/types.js";

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmulatorTarget } from "../../src/cli/emulator-target.js";
 import type { Target } from "../../src/cli/main.js";
-import { parseSettings, policyFrom } from "../../src/config.js";
+import { parseSettings, policyFrom, secretValues } from "../../src/config.js";
 import type { Runtime } from "../../src/functions/runtime.js";
 import { RateLimiter } from "../../src/functions/rate-limit.js";
 import { SnapshotCache } from "../../src/functions/snapshot-cache.js";
@@ -63,6 +63,7 @@ beforeAll(async () => {
   const rt = {
     settings,
     policy: policyFrom(settings),
+    secrets: secretValues(settings),
     port: target.port,
     audit: new MemoryAudit(),
     now,

@@ -11,7 +11,7 @@ import { resync } from "../../src/functions/resync.js";
 import { status } from "../../src/functions/status.js";
 import { sweep } from "../../src/functions/sweep.js";
 import { RetryLaterError } from "../../src/functions/shared.js";
-import type { AuditStore } from "../../src/events/ports.js";
+import type { AuditStore } from "../../src/app/ports.js";
 import type { Runtime } from "../../src/functions/runtime.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
 import { testContext, type LogLine } from "../support/queue-harness.js";

@@ -11,7 +11,7 @@ import { FULL, sample, tally } from "./support/tally.js";
  * Fuzzing the links ARM's answers name, which the SDK follows: a list's `nextLink`, a write's
  * `Azure-AsyncOperation` and `Location`. Whatever the link, the ARM client either follows it on the
  * configured endpoint's own origin or refuses it as a terminal `ForeignOrigin` naming where it
- * pointed (src/azure/origin-pin.ts); a list is complete or fails, never short; nothing ever connects
+ * pointed (src/azure/arm/origin-pin.ts); a list is complete or fails, never short; nothing ever connects
  * to another host or port. The foreign hosts are listeners on another port of 127.0.0.1 and on
  * 127.0.0.2 that count connections; the emulator's linkBase fault puts each generated base into its
  * answer in place of its own origin.

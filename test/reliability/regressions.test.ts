@@ -1,8 +1,8 @@
 import { EventGridDeserializer } from "@azure/eventgrid";
 import { describe, expect, it, vi } from "vitest";
-import { reconcileMessageSchema, resyncMessageSchema } from "../../src/events/ports.js";
-import { readNetworkEvents } from "../../src/events/resource-event.js";
-import { checkResyncRequest } from "../../src/events/resync-request.js";
+import { reconcileMessageSchema, resyncMessageSchema } from "../../src/app/ports.js";
+import { readNetworkEvents } from "../../src/app/resource-event.js";
+import { checkResyncRequest } from "../../src/app/resync-request.js";
 import { ArmError, isRetryable } from "../../src/reconcile/errors.js";
 import { HANG_SECONDS, HANG_TIMEOUT_MS, startRig } from "./support/estate.js";
 import { WATCHED, vnetId } from "./support/hostile.js";

@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator } from "../../emulator/index.js";
-import { createNetworkPort } from "../../src/azure/create-port.js";
+import { createNetworkPort } from "../../src/azure/arm/create-port.js";
 import { parseSettings } from "../../src/config.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
 import { reconcile, type ReconcileOutcome } from "../../src/reconcile/run.js";

@@ -1,4 +1,4 @@
-import { ArmNetworkPort } from "../../src/azure/arm-network-port.js";
+import { ArmNetworkPort } from "../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../src/azure/credentials.js";
 import type { ApplyEvent } from "../../src/reconcile/apply.js";
 import { reconcile, type ReconcileOutcome, type ReconcileRequest } from "../../src/reconcile/run.js";

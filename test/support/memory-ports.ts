@@ -1,4 +1,4 @@
-import { actionRecordsOf, runRecordOf } from "../../src/events/audit-records.js";
+import { actionRecordsOf, runRecordOf } from "../../src/app/audit-records.js";
 import type {
   ActionRecord,
   AuditStore,
@@ -6,14 +6,14 @@ import type {
   PeerIndex,
   RunRecord,
   VnetFailure,
-} from "../../src/events/ports.js";
+} from "../../src/app/ports.js";
 import { idKey, subscriptionOf } from "../../src/reconcile/ids.js";
 import type { RunReport } from "../../src/reconcile/run-report.js";
 import type { Snapshot, Vnet } from "../../src/reconcile/types.js";
 
 /**
  * In-memory twins of the Table Storage adapters in src/azure/. Tests that run thousands of inputs use
- * them instead of Azurite; test/unit/events/*-contract.ts runs one contract against each twin and its
+ * them instead of Azurite; test/unit/app/*-contract.ts runs one contract against each twin and its
  * adapter, so what these do is what production does. Resource ids compare case-insensitively, as ARM's
  * do (docs/azure-behaviour.md#resource-ids).
  */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { format } from "node:util";
 import { InvocationContext, type LogLevel } from "@azure/functions";
 import type { QueueClient, QueueServiceClient } from "@azure/storage-queue";
-import { decodeQueueMessage } from "../../src/azure/reconcile-queue.js";
+import { decodeQueueMessage } from "../../src/azure/storage/reconcile-queue.js";
 import { recordLogLine } from "./secrets.js";
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TableAlertStateStore, rowKeyOf } from "../../../src/azure/alert-state-table.js";
+import { TableAlertStateStore, rowKeyOf } from "../../../src/azure/storage/alert-state-table.js";
 import type { Azurite } from "../../support/azurite.js";
 import { startAzurite } from "../../support/azurite.js";
 import { alertStateContract } from "../../unit/alerts/alert-state-contract.js";

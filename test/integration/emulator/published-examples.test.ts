@@ -1,6 +1,6 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { toPeering, toSdkPeering } from "../../../src/azure/arm-network-port.js";
+import { toPeering, toSdkPeering } from "../../../src/azure/arm/arm-network-port.js";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { startTestEmulator, type TestEmulator } from "../../support/emulator.js";
 import { API, peer, raw } from "./helpers.js";

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
-import { createNetworkPort } from "../../../src/azure/create-port.js";
+import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
+import { createNetworkPort } from "../../../src/azure/arm/create-port.js";
 import { parseSettings } from "../../../src/config.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 

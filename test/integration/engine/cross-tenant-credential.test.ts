@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
-import { CrossTenantApp } from "../../../src/azure/tenants.js";
+import { CrossTenantApp } from "../../../src/azure/arm/tenants.js";
 import { ArmError, isRetryable } from "../../../src/reconcile/errors.js";
 
 /**

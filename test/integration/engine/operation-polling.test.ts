@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
+import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
+import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
-import type { RequestBudget } from "../../../src/azure/request-budget.js";
+import type { RequestBudget } from "../../../src/azure/arm/request-budget.js";
 import { reconcile } from "../../../src/reconcile/run.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { BASE_POLICY } from "../../support/engine.js";

@@ -3,7 +3,7 @@ import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { emulatorPort } from "../../../src/cli/emulator-target.js";
-import type { ActionRecord, RunRecord } from "../../../src/events/ports.js";
+import type { ActionRecord, RunRecord } from "../../../src/app/ports.js";
 import { resync } from "../../../src/functions/resync.js";
 import { resyncStatus } from "../../../src/functions/resync-status.js";
 import { status } from "../../../src/functions/status.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { MessageQueue, ReconcileMessage } from "../../../src/events/ports.js";
+import type { MessageQueue, ReconcileMessage } from "../../../src/app/ports.js";
 import { reconcileVnet } from "../../../src/functions/reconcile-vnet.js";
 import type { Runtime } from "../../../src/functions/runtime.js";
 import { testContext } from "../../support/queue-harness.js";

@@ -1,7 +1,7 @@
 import type { AlertSender, Digest } from "../../../src/alerts/index.js";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
+import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
-import { functionsStorage } from "../../../src/azure/functions-storage.js";
+import { functionsStorage } from "../../../src/azure/storage/functions-storage.js";
 import { createRuntime, RESYNC_QUEUE, type Runtime } from "../../../src/functions/runtime.js";
 import { reconcileVnet } from "../../../src/functions/reconcile-vnet.js";
 import { resyncRun } from "../../../src/functions/resync-run.js";
@@ -9,7 +9,7 @@ import { startAzurite, type Azurite } from "../../support/azurite.js";
 import { startTestEmulator, type TestEmulator } from "../../support/emulator.js";
 import { QueueHarness, type LogLine } from "../../support/queue-harness.js";
 import type { EmulatorOptions } from "../../../emulator/index.js";
-import { decodeQueueMessage } from "../../../src/azure/reconcile-queue.js";
+import { decodeQueueMessage } from "../../../src/azure/storage/reconcile-queue.js";
 
 /** Two watched subscriptions (A, B) and one that is not watched. */
 export const SUB_A = "aaaaaaaa-0000-4000-8000-000000000001";

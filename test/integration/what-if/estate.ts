@@ -209,7 +209,7 @@ export async function applyAddressSpace(
   vnet.addressSpace = { addressPrefixes: prefixes };
   for (const s of vnet.subnets ?? [])
     if (s.name && subnetPrefixes[s.name]) {
-      s.addressPrefix = subnetPrefixes[s.name];
+      s.addressPrefix = subnetPrefixes[s.name]!;
       delete s.addressPrefixes;
     }
   try {

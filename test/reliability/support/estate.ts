@@ -1,4 +1,8 @@
-import { ArmNetworkPort, toVnet, type ArmConnectionOptions } from "../../../src/azure/arm-network-port.js";
+import {
+  ArmNetworkPort,
+  toVnet,
+  type ArmConnectionOptions,
+} from "../../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
 import type { ApplyEvent } from "../../../src/reconcile/apply.js";
 import type { NetworkPort } from "../../../src/reconcile/port.js";

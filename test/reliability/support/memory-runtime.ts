@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FailureNotice, MessageQueue, Notifier } from "../../../src/events/ports.js";
+import type { FailureNotice, MessageQueue, Notifier } from "../../../src/app/ports.js";
 import { createRuntime, type Runtime } from "../../../src/functions/runtime.js";
 import type { NetworkPort } from "../../../src/reconcile/port.js";
 import type { RunReport } from "../../../src/reconcile/run-report.js";

@@ -3,7 +3,7 @@ import { buildDigest, buildFailureDigest } from "../../../src/alerts/model.js";
 import { redact } from "../../../src/alerts/redact.js";
 import { renderEmail } from "../../../src/alerts/render-email.js";
 import { renderTeamsMessage } from "../../../src/alerts/render-teams.js";
-import { inaccessibleSubscriptionNotice } from "../../../src/events/sweep.js";
+import { inaccessibleSubscriptionNotice } from "../../../src/app/sweep.js";
 import {
   bigReport,
   createdReciprocal,

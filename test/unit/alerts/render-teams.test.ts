@@ -5,7 +5,7 @@ import { buildDigest, buildFailureDigest, digestFrom, metaOf } from "../../../sr
 import { InMemoryAlertStateStore, applyLifecycle } from "../../../src/alerts/state.js";
 import type { CardElement } from "../../../src/alerts/render-teams.js";
 import { TEAMS_MAX_BYTES, byteLength, renderTeamsMessage } from "../../../src/alerts/render-teams.js";
-import { inaccessibleSubscriptionNotice } from "../../../src/events/sweep.js";
+import { inaccessibleSubscriptionNotice } from "../../../src/app/sweep.js";
 import type { ProblemCode } from "../../../src/reconcile/types.js";
 import { adaptiveCardProblems } from "./adaptive-card-check.js";
 import {

@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { AUXILIARY_HEADER, auxiliaryTokenPolicy } from "../../../src/azure/auxiliary-tokens.js";
+import { AUXILIARY_HEADER, auxiliaryTokenPolicy } from "../../../src/azure/arm/auxiliary-tokens.js";
 
 /**
  * Which requests get an auxiliary token: only a PUT of a peering, to the pinned ARM origin, whose

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ArmNetworkPort } from "../../../src/azure/arm-network-port.js";
+import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
 
 /**
  * docs/safety.md: the product never deletes, and its role grants no delete. A delete method on the

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PollPace, type OperationPoller } from "../../../src/azure/poll-pace.js";
+import { PollPace, type OperationPoller } from "../../../src/azure/arm/poll-pace.js";
 
 describe("PollPace", () => {
   it("polls at the interval until enough writes have finished", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ReadCoalescer } from "../../../src/azure/read-coalescer.js";
+import { ReadCoalescer } from "../../../src/azure/arm/read-coalescer.js";
 import type { Vnet } from "../../../src/reconcile/types.js";
 import { vnet } from "../../support/builders.js";
 
 const SUB = "00000000-0000-4000-8000-0000000000c1";
 
-function rig(options: { pages?: number; minVnets?: number; listFails?: Error } = {}) {
+function rig(options: { pages?: number | undefined; minVnets?: number; listFails?: Error } = {}) {
   const calls = { lists: 0, gets: [] as string[] };
   const estate: Vnet[] = Array.from({ length: 30 }, (_, i) =>
     vnet(`v${i}`, { subscriptionId: SUB, addressPrefixes: [`10.${i}.0.0/16`] }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TokenBucket } from "../../../src/azure/request-budget.js";
+import { TokenBucket } from "../../../src/azure/arm/request-budget.js";
 
 describe("TokenBucket (ARM's throttling, spent on our side)", () => {
   beforeEach(() => void vi.useFakeTimers());

@@ -6,8 +6,8 @@
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { describe, expect, it } from "vitest";
-import { functionsStorage, storageServiceUris } from "../../../src/azure/functions-storage.js";
-import { TableAlertStateStore } from "../../../src/azure/alert-state-table.js";
+import { functionsStorage, storageServiceUris } from "../../../src/azure/storage/functions-storage.js";
+import { TableAlertStateStore } from "../../../src/azure/storage/alert-state-table.js";
 
 // Never asked for a token: building clients makes no request.
 const noToken: TokenCredential = {

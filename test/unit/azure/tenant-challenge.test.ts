@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tenantFromChallenge } from "../../../src/azure/tenants.js";
+import { tenantFromChallenge } from "../../../src/azure/arm/tenants.js";
 
 /** The tenant in ARM's 401 challenge (docs/azure-behaviour.md#tenant-discovery); anything else is no tenant. */
 const T = "72f988bf-86f1-41af-91ab-2d7cd011db47";

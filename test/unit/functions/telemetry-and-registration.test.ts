@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { InvocationContext } from "@azure/functions";
 import type * as AzureFunctions from "@azure/functions";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { StorageMessageQueue } from "../../../src/azure/reconcile-queue.js";
-import { SETTING_NAMES, parseSettings } from "../../../src/config.js";
+import { StorageMessageQueue } from "../../../src/azure/storage/reconcile-queue.js";
+import { SETTING_NAMES, parseSettings, secretValues } from "../../../src/config.js";
 import { RESYNC_QUEUE, createRuntime } from "../../../src/functions/runtime.js";
-import { logEvent, logRun } from "../../../src/functions/telemetry.js";
+import { logEvent, logRun, withoutSecrets } from "../../../src/functions/telemetry.js";
 import type { NetworkPort } from "../../../src/reconcile/port.js";
 import type { RunReport } from "../../../src/reconcile/run-report.js";
 import { connectedPair, vnet } from "../../support/builders.js";
@@ -221,6 +221,27 @@ describe("registration (src/index.ts)", () => {
       resolveBinding(String(get("reconcileVnet").options.queueName), env),
     );
     expect(nameOf(rt.resyncQueue)).toBe(get("resyncRun").options.queueName);
+  });
+
+  it("the runtime hands out the secret values collected once, which the status page and telemetry redact", async () => {
+    const env = {
+      WATCHED_SUBSCRIPTIONS: "00000000-0000-4000-8000-000000000001",
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      TEAMS_WEBHOOK_URL: "https://example.webhook.office.com/webhookb2/secret-path",
+      ALERT_WEBHOOK_URL: "https://hooks.example.com/peering",
+      ALERT_WEBHOOK_SECRET: "hook-secret-value",
+    };
+    const rt = await createRuntime(env, { overrides: { port: {} as NetworkPort } });
+    expect([...rt.secrets].sort()).toEqual(
+      [
+        "UseDevelopmentStorage=true",
+        "hook-secret-value",
+        "https://example.webhook.office.com/webhookb2/secret-path",
+        "https://hooks.example.com/peering",
+      ].sort(),
+    );
+    expect(rt.secrets).toEqual(secretValues(rt.settings));
+    expect(withoutSecrets("posting to hook-secret-value failed")).not.toContain("hook-secret-value");
   });
 
   it("every %SETTING% a binding names is a setting, set in local.settings.sample.json (the host cannot see config defaults)", () => {

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { reconcileMessageSchema } from "../../../src/events/ports.js";
-import { readNetworkEvents } from "../../../src/events/resource-event.js";
-import { checkResyncRequest } from "../../../src/events/resync-request.js";
+import { reconcileMessageSchema } from "../../../src/app/ports.js";
+import { readNetworkEvents } from "../../../src/app/resource-event.js";
+import { checkResyncRequest } from "../../../src/app/resync-request.js";
 import { readQueueItem } from "../../../src/functions/shared.js";
 import { checkScopeId, isValidName, parseVnetId, vnetIdOf } from "../../../src/reconcile/ids.js";
-import { FIXTURE_SUBSCRIPTION, fixtureEvent } from "../events/fixtures.js";
+import { FIXTURE_SUBSCRIPTION, fixtureEvent } from "../app/fixtures.js";
 
 /**
  * Every name ARM's naming rules accept goes through every entry point of the app, as written and

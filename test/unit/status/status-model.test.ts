@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toVnet } from "../../../src/azure/arm-network-port.js";
-import type { ActionRecord, RunRecord } from "../../../src/events/ports.js";
+import { toVnet } from "../../../src/azure/arm/arm-network-port.js";
+import type { ActionRecord, RunRecord } from "../../../src/app/ports.js";
 import { plan } from "../../../src/reconcile/plan.js";
 import type { Vnet } from "../../../src/reconcile/types.js";
 import {
@@ -145,7 +145,7 @@ describe("status model: problems", () => {
       where: "hub/hub-to-grown",
     });
     expect(byCode.MissingReciprocal).toMatchObject({ handling: "automatic", where: "hub/hub-to-lone" });
-    expect(byCode.AddressSpaceOverlap).toMatchObject({ handling: "human", title: "Address spaces overlap" });
+    expect(byCode.AddressSpaceOverlap).toMatchObject({ handling: "human", title: "Address space overlap" });
     expect(byCode.AddressSpaceOverlap!.remedy).toMatch(/overlap/);
     // People first.
     expect(r.problems[0]!.handling).toBe("human");

@@ -1,0 +1,492 @@
+import {
+  NetworkManagementClient,
+  type VirtualNetwork as SdkVnet,
+  type VirtualNetworkPeering as SdkPeering,
+} from "@azure/arm-network";
+import type { TokenCredential } from "@azure/core-auth";
+import {
+  bearerTokenAuthenticationPolicyName,
+  createPipelineRequest,
+  isRestError,
+} from "@azure/core-rest-pipeline";
+import { ArmError, FOREIGN_ORIGIN } from "../../reconcile/errors.js";
+import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../../reconcile/ids.js";
+import type { NetworkPort } from "../../reconcile/port.js";
+import { LIST_PEERS_THRESHOLD } from "../../reconcile/run.js";
+import type {
+  Peering,
+  PeeringBody,
+  PeeringState,
+  RouteTable,
+  Subnet,
+  SyncLevel,
+  Vnet,
+} from "../../reconcile/types.js";
+import { toRouteTable } from "./route-tables.js";
+import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "../clouds.js";
+import { auxiliaryTokenPolicy, type AuxiliaryTokenSource } from "./auxiliary-tokens.js";
+import { ORIGIN_PIN_POLICY_NAME, originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
+import { PollPace } from "./poll-pace.js";
+import { ReadCoalescer } from "./read-coalescer.js";
+import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
+
+export interface ArmConnectionOptions {
+  credential: TokenCredential;
+  /**
+   * ARM endpoint; default the public cloud's. Every request, including pages and operation polls the
+   * answers name, is pinned to its origin (src/azure/arm/origin-pin.ts).
+   */
+  endpoint?: string;
+  /**
+   * The token audience. Default: that of the known cloud the endpoint belongs to (src/azure/clouds.ts),
+   * else the endpoint's own, as the SDK would ask; never another cloud's.
+   */
+  credentialScope?: string;
+  /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
+  caPem?: string;
+  /**
+   * LRO polling interval (default the SDK's 2 s). Status polls are held back until a write is likely
+   * done (src/azure/arm/poll-pace.ts); this is the interval before that is learned and after it has passed.
+   */
+  pollIntervalMs?: number;
+  /** Learn how long writes take and hold status polls back until then (default true). */
+  learnOperationDurations?: boolean;
+  /**
+   * The first status poll of a write, before any write has finished to learn from. Default 10 s
+   * (NRP's former `Retry-After: 10`, docs/azure-behaviour.md#long-running-operations) when pollIntervalMs is unset, else pollIntervalMs.
+   */
+  firstPollDelayMs?: number;
+  /**
+   * Answer many VNet and peering reads of one subscription asked for together from one list of it,
+   * when that takes fewer requests (src/azure/arm/read-coalescer.ts). Default on; `false` reads one by one.
+   */
+  coalesceReads?: false | { windowMs?: number; minVnets?: number };
+  /** Retries the SDK pipeline itself makes on 429-with-Retry-After, 5xx and network errors. */
+  sdkMaxRetries?: number;
+  /**
+   * Requests per subscription are paced to ARM's token buckets (src/azure/arm/request-budget.ts); every
+   * HTTP attempt, poll and page takes a token. Default ARM_REQUEST_BUDGET; `false` sends at once.
+   */
+  requestBudget?: RequestBudget | false;
+  /**
+   * How long one HTTP request to ARM may take (each page, each poll, each retry) before it is
+   * abandoned as a retryable `RequestTimeout`. The SDK's own default is no limit: a hung connection
+   * would hold a Function until the host kills it. Default 60 s.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long a long-running write (the PUT and its polling) may take before it is abandoned as a
+   * retryable `OperationTimedOut`. ARM keeps running it: the next attempt re-reads the peering first.
+   * Default 10 min.
+   */
+  operationTimeoutMs?: number;
+  /**
+   * Cross-tenant (docs/cross-tenant.md): the credential for calls on one subscription (a token of
+   * that subscription's tenant) instead of `credential`, and where auxiliary tokens for peering
+   * writes into another tenant come from (src/azure/auxiliary-tokens.ts).
+   */
+  credentialFor?: (subscriptionId: string) => TokenCredential;
+  auxiliaryTokens?: AuxiliaryTokenSource;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** The SDK's own default poll interval (docs/azure-behaviour.md#sdk-and-transport: updateIntervalInMs, 2000 ms). */
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+/**
+ * NRP used to answer peering operation polls with `Retry-After: 10` (docs/azure-behaviour.md#long-running-operations); today it sends none.
+ * Unconfirmed how long a peering PUT takes in every region: 10 s is the service's own old hint.
+ */
+export const DEFAULT_FIRST_POLL_DELAY_MS = 10_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * The NetworkPort on @azure/arm-network: the only file that speaks the SDK's all-optional models.
+ * It maps them once into our precise types and maps failures into ArmError.
+ */
+export class ArmNetworkPort implements NetworkPort {
+  private readonly clients = new Map<string, NetworkManagementClient>();
+  private readonly putPace: PollPace;
+  /** Pages the last list of each subscription took (lower-cased id). */
+  private readonly listPages = new Map<string, number>();
+  private readonly reads: ReadCoalescer;
+
+  constructor(private readonly options: ArmConnectionOptions) {
+    const coalesce = options.coalesceReads ?? {};
+    const tuning = coalesce === false ? {} : coalesce;
+    this.reads = new ReadCoalescer({
+      windowMs: tuning.windowMs ?? 5,
+      // readSnapshot's bar for listing instead of reading peers one by one: below it a list rarely pays.
+      minVnets: tuning.minVnets ?? LIST_PEERS_THRESHOLD,
+      list: (sub) => this.listVnets(sub),
+      pagesOf: (sub) => (coalesce === false ? undefined : this.listPages.get(idKey(sub))),
+    });
+    const intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const learn = options.learnOperationDurations ?? true;
+    // An explicit interval (tests, the emulator) means "poll at that pace" from the first poll on.
+    const firstPollMs =
+      options.firstPollDelayMs ??
+      (options.pollIntervalMs === undefined ? DEFAULT_FIRST_POLL_DELAY_MS : intervalMs);
+    this.putPace = new PollPace({ intervalMs, learn, firstPollMs });
+  }
+
+  private client(subscriptionId: string): NetworkManagementClient {
+    const key = subscriptionId.toLowerCase();
+    let client = this.clients.get(key);
+    if (!client) {
+      const { caPem, sdkMaxRetries } = this.options;
+      const credential = this.options.credentialFor?.(subscriptionId) ?? this.options.credential;
+      const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+      client = new NetworkManagementClient(credential, subscriptionId, {
+        endpoint,
+        credentialScopes: [this.options.credentialScope ?? audienceFor(endpoint)],
+        ...(caPem ? { tlsOptions: { ca: caPem } } : {}),
+        ...(sdkMaxRetries !== undefined ? { retryOptions: { maxRetries: sdkMaxRetries } } : {}),
+        userAgentOptions: { userAgentPrefix: "vnet-peering-sync" },
+      });
+      // Before the bearer-token policy, so a request to another origin is refused before the token
+      // is attached, and before the retry policy, so the refusal is final (docs/safety.md).
+      client.pipeline.addPolicy(originPinPolicy(endpoint, foreignOriginError), {
+        beforePolicies: [bearerTokenAuthenticationPolicyName],
+      });
+      // After the pin, so a write that never reaches ARM's origin never gets a partner tenant's token.
+      if (this.options.auxiliaryTokens)
+        client.pipeline.addPolicy(auxiliaryTokenPolicy(endpoint, this.options.auxiliaryTokens), {
+          afterPolicies: [ORIGIN_PIN_POLICY_NAME],
+          beforePolicies: [bearerTokenAuthenticationPolicyName],
+        });
+      const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
+      // After the retry policy, so each retry spends a token too (ARM counts every request).
+      if (budget) client.pipeline.addPolicy(requestBudgetPolicy(budget), { afterPhase: "Retry" });
+      const timeout = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      client.pipeline.addPolicy({
+        name: "vnetPeeringSyncRequestTimeout",
+        sendRequest: (request, next) => {
+          if (!(request.timeout > 0)) request.timeout = timeout;
+          return next(request);
+        },
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  async listVnets(subscriptionId: string): Promise<Vnet[]> {
+    return call(async () => {
+      const vnets: Vnet[] = [];
+      let pages = 0;
+      for await (const page of this.client(subscriptionId).virtualNetworks.listAll().byPage()) {
+        pages++;
+        for (const vnet of page) vnets.push(toVnet(vnet));
+      }
+      this.listPages.set(idKey(subscriptionId), pages);
+      return vnets;
+    });
+  }
+
+  /** Every route table of a subscription (the what-if's route warnings). */
+  async listRouteTables(subscriptionId: string): Promise<RouteTable[]> {
+    return call(async () => {
+      const tables: RouteTable[] = [];
+      for await (const t of this.client(subscriptionId).routeTables.listAll()) tables.push(toRouteTable(t));
+      return tables;
+    });
+  }
+
+  async getVnet(vnetId: string): Promise<Vnet | undefined> {
+    const parts = requireVnetId(vnetId);
+    return this.reads.read(
+      parts.subscriptionId,
+      vnetId,
+      () =>
+        orUndefinedOn404(() =>
+          this.client(parts.subscriptionId).virtualNetworks.get(parts.resourceGroup, parts.vnetName),
+        ).then((vnet) => (vnet ? toVnet(vnet) : undefined)),
+      (vnet) => vnet,
+    );
+  }
+
+  async getPeering(peeringId: string): Promise<Peering | undefined> {
+    const { vnetId, peeringName } = requirePeeringId(peeringId);
+    const parts = requireVnetId(vnetId);
+    return this.reads.read(
+      parts.subscriptionId,
+      vnetId,
+      async () => {
+        const peering = await orUndefinedOn404(() =>
+          this.client(parts.subscriptionId).virtualNetworkPeerings.get(
+            parts.resourceGroup,
+            parts.vnetName,
+            peeringName,
+          ),
+        );
+        return peering ? toPeering(peering, vnetId) : undefined;
+      },
+      (vnet) => vnet?.peerings.find((p) => sameId(p.id, peeringId)),
+    );
+  }
+
+  async putPeering(
+    vnetId: string,
+    peeringName: string,
+    body: PeeringBody,
+    options: { syncRemoteAddressSpace?: boolean } = {},
+  ): Promise<Peering> {
+    const parts = requireVnetId(vnetId);
+    const result = await this.longRunning(async (abortSignal) => {
+      const poller = await this.client(parts.subscriptionId).virtualNetworkPeerings.beginCreateOrUpdate(
+        parts.resourceGroup,
+        parts.vnetName,
+        peeringName,
+        toSdkPeering(body),
+        {
+          abortSignal,
+          ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
+        },
+      );
+      return this.putPace.untilDone(poller, abortSignal);
+    });
+    return toPeering(result, vnetId);
+  }
+
+  /**
+   * The caller's effective permissions at a resource (Microsoft.Authorization permissions API,
+   * https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource), through the
+   * same pinned pipeline and token as every other call on its subscription.
+   */
+  async permissionsAt(resourceId: string): Promise<Array<{ actions: string[]; notActions: string[] }>> {
+    const parts = requireVnetId(resourceId);
+    const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+    const base = endpoint.endsWith("/") ? endpoint.slice(0, -1) : endpoint;
+    return call(async () => {
+      const response = await this.client(parts.subscriptionId).sendRequest(
+        createPipelineRequest({
+          url: `${base}${resourceId}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`,
+          method: "GET",
+        }),
+      );
+      if (response.status !== 200)
+        throw new ArmError(response.status, `Http${response.status}`, "Permissions could not be read.");
+      const body = JSON.parse(response.bodyAsText ?? "{}") as {
+        value?: Array<{ actions?: unknown; notActions?: unknown }>;
+      };
+      const strings = (v: unknown) =>
+        Array.isArray(v) ? v.filter((a): a is string => typeof a === "string") : [];
+      return (body.value ?? []).map((p) => ({
+        actions: strings(p.actions),
+        notActions: strings(p.notActions),
+      }));
+    });
+  }
+
+  /** A long-running write under the operation deadline; past it, a retryable OperationTimedOut. */
+  private async longRunning<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const limitMs = this.options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(limitMs);
+    try {
+      return await call(() => run(deadline));
+    } catch (err) {
+      if (deadline.aborted && err instanceof ArmError && err.code === "RequestTimeout") {
+        throw new ArmError(
+          0,
+          "OperationTimedOut",
+          `The operation did not finish within ${limitMs} ms; Azure may still complete it.`,
+          undefined,
+          { cause: err.cause },
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+/** A known cloud's endpoint gets that cloud's audience; anything else, its own origin's. */
+function audienceFor(endpoint: string): string {
+  const origin = new URL(endpoint).origin;
+  const cloud = ARM_CLOUD_NAMES.find((name) => new URL(ARM_CLOUDS[name].endpoint).origin === origin);
+  return cloud ? ARM_CLOUDS[cloud].audience : `${origin}/.default`;
+}
+
+/**
+ * An answer sent the client to another origin. Terminal (src/reconcile/errors.ts): what that answer
+ * led to cannot be trusted, and a list cut short there must fail the run, not be planned on as if the
+ * rest of the VNets were gone.
+ */
+function foreignOriginError(d: ForeignOriginDetails): ArmError {
+  return new ArmError(
+    0,
+    FOREIGN_ORIGIN,
+    `Azure Resource Manager (${d.expected}) named another origin, ${d.foreign}, for a follow-up ${d.method} ` +
+      `(a nextLink or an operation to poll); refused without sending it the token. Nothing it would ` +
+      `have answered was used.`,
+  );
+}
+
+function requireVnetId(id: string) {
+  const parts = parseVnetId(id);
+  if (!parts) throw new ArmError(400, "InvalidResourceId", `Not a virtual network resource id: ${id}`);
+  return parts;
+}
+
+function requirePeeringId(id: string) {
+  const parts = parsePeeringId(id);
+  if (!parts)
+    throw new ArmError(400, "InvalidResourceId", `Not a virtual network peering resource id: ${id}`);
+  return parts;
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toArmError(err);
+  }
+}
+
+async function orUndefinedOn404<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(fn);
+  } catch (err) {
+    if (err instanceof ArmError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/** Normalise whatever the SDK throws (RestError, LRO failure, network error) into ArmError. */
+export function toArmError(err: unknown): ArmError {
+  if (err instanceof ArmError) return err;
+  // The pipeline aborts a request past requestTimeoutMs (and a write past its deadline) this way.
+  if (err instanceof Error && err.name === "AbortError") {
+    return new ArmError(0, "RequestTimeout", "Azure Resource Manager did not answer in time.", undefined, {
+      cause: err,
+    });
+  }
+  if (isRestError(err)) {
+    const status = err.statusCode ?? 0;
+    const body = err.details as { error?: { code?: string; message?: string } } | undefined;
+    const code = body?.error?.code ?? err.code ?? (status === 0 ? "REQUEST_SEND_ERROR" : `Http${status}`);
+    const message = body?.error?.message ?? err.message;
+    return new ArmError(status, code, message, retryAfterMs(err.response?.headers.get("retry-after")), {
+      cause: err,
+    });
+  }
+  // A failed long-running operation: core-lro throws a plain Error whose message alone carries the
+  // operation's error ("The long-running operation has failed. <code>. <message>"). Its code decides
+  // whether to retry: read as an unknown 500, a terminal failure was retried and reported without it.
+  const lro =
+    err instanceof Error
+      ? /^The long-running operation has failed\. ([A-Za-z0-9_.-]+)\. ([\s\S]*)$/.exec(err.message)
+      : null;
+  if (lro) return new ArmError(400, lro[1]!, lro[2]!, undefined, { cause: err });
+  const e = err as { code?: unknown; message?: unknown; statusCode?: unknown };
+  const code = typeof e?.code === "string" ? e.code : "UnknownError";
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  const status = typeof e?.statusCode === "number" ? e.statusCode : code === "UnknownError" ? 500 : 400;
+  return new ArmError(status, code, message, undefined, { cause: err });
+}
+
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+const prefixes = (space: { addressPrefixes?: string[] } | undefined): string[] => [
+  ...(space?.addressPrefixes ?? []),
+];
+
+export function toVnet(vnet: SdkVnet): Vnet {
+  const id = vnet.id ?? "";
+  const parts = parseVnetId(id);
+  const subnets: Subnet[] = (vnet.subnets ?? []).map((s) => ({
+    name: s.name ?? "",
+    addressPrefixes: s.addressPrefixes?.length
+      ? [...s.addressPrefixes]
+      : s.addressPrefix
+        ? [s.addressPrefix]
+        : [],
+    ...(s.privateEndpoints?.length ? { privateEndpointCount: s.privateEndpoints.length } : {}),
+  }));
+  // A gateway shows up as an IP configuration of GatewaySubnet whose id lies under virtualNetworkGateways.
+  const hasGateway = (vnet.subnets ?? []).some(
+    (s) =>
+      s.name?.toLowerCase() === "gatewaysubnet" &&
+      (s.ipConfigurations ?? []).some((ip) => /\/virtualNetworkGateways\//i.test(ip.id ?? "")),
+  );
+  return {
+    id,
+    name: vnet.name ?? parts?.vnetName ?? "",
+    subscriptionId: parts?.subscriptionId.toLowerCase() ?? subscriptionOf(id) ?? "",
+    resourceGroup: parts?.resourceGroup ?? "",
+    location: vnet.location ?? "",
+    addressPrefixes: prefixes(vnet.addressSpace),
+    subnets,
+    tags: { ...(vnet.tags ?? {}) },
+    hasGateway,
+    peerings: (vnet.virtualNetworkPeerings ?? []).map((p) => toPeering(p, id)),
+  };
+}
+
+export function toPeering(p: SdkPeering, vnetId: string): Peering {
+  const id = p.id ?? "";
+  return {
+    id,
+    name: p.name ?? parsePeeringId(id)?.peeringName ?? "",
+    vnetId: parsePeeringId(id)?.vnetId ?? vnetId,
+    remoteVnetId: p.remoteVirtualNetwork?.id ?? "",
+    state: (p.peeringState ?? "Initiated") as PeeringState,
+    syncLevel: (p.peeringSyncLevel ?? "FullyInSync") as SyncLevel,
+    provisioningState: (p.provisioningState ?? "Succeeded") as Peering["provisioningState"],
+    ...(p.resourceGuid ? { resourceGuid: p.resourceGuid } : {}),
+    ...(p.etag ? { etag: p.etag } : {}),
+    settings: {
+      // Defaults are the service's own when a field is absent (docs/azure-behaviour.md#peering-model).
+      allowVirtualNetworkAccess: p.allowVirtualNetworkAccess ?? true,
+      allowForwardedTraffic: p.allowForwardedTraffic ?? false,
+      allowGatewayTransit: p.allowGatewayTransit ?? false,
+      useRemoteGateways: p.useRemoteGateways ?? false,
+      doNotVerifyRemoteGateways: p.doNotVerifyRemoteGateways ?? false,
+      peerCompleteVnets: p.peerCompleteVnets ?? true,
+      enableOnlyIPv6Peering: p.enableOnlyIPv6Peering ?? false,
+      localSubnetNames: [...(p.localSubnetNames ?? [])],
+      remoteSubnetNames: [...(p.remoteSubnetNames ?? [])],
+      ...(p.remoteBgpCommunities?.virtualNetworkCommunity
+        ? { remoteBgpCommunity: p.remoteBgpCommunities.virtualNetworkCommunity }
+        : {}),
+    },
+    remoteAddressSpace: prefixes(p.remoteAddressSpace),
+    remoteVirtualNetworkAddressSpace: prefixes(p.remoteVirtualNetworkAddressSpace),
+    localAddressSpace: prefixes(p.localAddressSpace),
+    localVirtualNetworkAddressSpace: prefixes(p.localVirtualNetworkAddressSpace),
+  };
+}
+
+/**
+ * The PUT body. A PUT replaces the peering, so every user setting is written back explicitly:
+ * a sync that sent less would silently reset the user's flags (docs/azure-behaviour.md#sync-is-a-put: GET, then PUT the same).
+ */
+export function toSdkPeering(body: PeeringBody): SdkPeering {
+  const s = body.settings;
+  return {
+    remoteVirtualNetwork: { id: body.remoteVnetId },
+    allowVirtualNetworkAccess: s.allowVirtualNetworkAccess,
+    allowForwardedTraffic: s.allowForwardedTraffic,
+    allowGatewayTransit: s.allowGatewayTransit,
+    useRemoteGateways: s.useRemoteGateways,
+    doNotVerifyRemoteGateways: s.doNotVerifyRemoteGateways,
+    peerCompleteVnets: s.peerCompleteVnets,
+    enableOnlyIPv6Peering: s.enableOnlyIPv6Peering,
+    ...(s.localSubnetNames.length ? { localSubnetNames: [...s.localSubnetNames] } : {}),
+    ...(s.remoteSubnetNames.length ? { remoteSubnetNames: [...s.remoteSubnetNames] } : {}),
+    ...(s.remoteBgpCommunity
+      ? { remoteBgpCommunities: { virtualNetworkCommunity: s.remoteBgpCommunity } }
+      : {}),
+    ...(body.localAddressSpace?.length
+      ? { localAddressSpace: { addressPrefixes: [...body.localAddressSpace] } }
+      : {}),
+    ...(body.remoteAddressSpace?.length
+      ? { remoteAddressSpace: { addressPrefixes: [...body.remoteAddressSpace] } }
+      : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import { readFile } from "node:fs/promises";
+import type { TokenCredential } from "@azure/core-auth";
+import type { Settings } from "../../config.js";
+import type { NetworkPort } from "../../reconcile/port.js";
+import { ArmNetworkPort } from "./arm-network-port.js";
+import { ARM_CLOUDS, resolveArmTarget } from "../clouds.js";
+import { azureCredential, emulatorCredential } from "../credentials.js";
+import { CrossTenantNetworkPort } from "./cross-tenant-port.js";
+import { CrossTenantApp, TenantDirectory, managedIdentityAssertion } from "./tenants.js";
+
+/**
+ * The ARM port as the settings describe it: ARM_CLOUD's Resource Manager by default, the emulator on
+ * loopback, any other endpoint only with ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT (docs/safety.md).
+ */
+export async function createNetworkPort(
+  settings: Pick<
+    Settings,
+    | "ARM_CLOUD"
+    | "ARM_ENDPOINT"
+    | "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT"
+    | "ARM_CA_FILE"
+    | "AZURE_CLIENT_ID"
+    | "CROSS_TENANT_APP_CLIENT_ID"
+    | "CROSS_TENANT_HOME_TENANT_ID"
+    | "CROSS_TENANT_ALLOWED_TENANTS"
+  >,
+  /**
+   * Tests: a credential that records what it is asked for, instead of the identity; for a
+   * cross-tenant setup, the managed identity's token for the exchange (the emulator mints it).
+   */
+  overrides: { credential?: TokenCredential; assertion?: () => Promise<string> } = {},
+): Promise<NetworkPort> {
+  // parseSettings refuses the same; checked again for callers that assemble settings themselves.
+  const resolved = resolveArmTarget(settings);
+  if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
+  const { target } = resolved;
+  const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  if (settings.CROSS_TENANT_APP_CLIENT_ID && settings.CROSS_TENANT_HOME_TENANT_ID && !overrides.credential) {
+    // The emulator on loopback serves its own token endpoint (emulator/token-endpoint.ts).
+    const authorityHost = target.loopback
+      ? new URL(target.endpoint).origin
+      : ARM_CLOUDS[target.cloud].authorityHost;
+    const app = new CrossTenantApp({
+      clientId: settings.CROSS_TENANT_APP_CLIENT_ID,
+      homeTenantId: settings.CROSS_TENANT_HOME_TENANT_ID,
+      allowedTenants: settings.CROSS_TENANT_ALLOWED_TENANTS,
+      assertion: overrides.assertion ?? managedIdentityAssertion(settings.AZURE_CLIENT_ID, target.cloud),
+      authorityHost,
+      disableInstanceDiscovery: target.loopback,
+      ...(caPem ? { caPem } : {}),
+    });
+    return new CrossTenantNetworkPort({
+      credential: emulatorCredential,
+      app,
+      directory: new TenantDirectory({ endpoint: target.endpoint, ...(caPem ? { caPem } : {}) }),
+      audience: target.audience,
+      authorityHost: ARM_CLOUDS[target.cloud].authorityHost,
+      endpoint: target.endpoint,
+      ...(caPem ? { caPem } : {}),
+    });
+  }
+  const credential =
+    overrides.credential ??
+    (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
+  return new ArmNetworkPort({
+    credential,
+    endpoint: target.endpoint,
+    credentialScope: target.audience,
+    ...(caPem ? { caPem } : {}),
+  });
+}
