@@ -83,7 +83,7 @@ export interface ArmConnectionOptions {
   /**
    * Cross-tenant (docs/cross-tenant.md): the credential for calls on one subscription (a token of
    * that subscription's tenant) instead of `credential`, and where auxiliary tokens for peering
-   * writes into another tenant come from (src/azure/auxiliary-tokens.ts).
+   * writes into another tenant come from (src/azure/arm/auxiliary-tokens.ts).
    */
   credentialFor?: (subscriptionId: string) => TokenCredential;
   auxiliaryTokens?: AuxiliaryTokenSource;

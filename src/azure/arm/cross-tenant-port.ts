@@ -7,7 +7,7 @@ import type { CrossTenantApp, TenantDirectory } from "./tenants.js";
 /**
  * The ARM port of a cross-tenant setup (docs/cross-tenant.md): every call on a subscription carries
  * the multi-tenant application's token for that subscription's tenant, a peering write into another
- * tenant also the auxiliary token for it (src/azure/auxiliary-tokens.ts), and before planning it
+ * tenant also the auxiliary token for it (src/azure/arm/auxiliary-tokens.ts), and before planning it
  * tells the engine what the application may do in each tenant, so a write Azure would refuse
  * becomes a precise alert instead (src/reconcile/tenants.ts).
  */
