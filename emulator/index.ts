@@ -86,6 +86,11 @@ export interface Emulator {
   issueToken(claims: { aud: string; tid: string; appid: string; oid: string }): string;
   /** Long-running operations still InProgress. */
   pendingOperations(): number;
+  /**
+   * Hold long-running operations in flight past their emulated duration (their VNets stay busy)
+   * until the returned function is called. Tests only: makes "while another operation runs" exact.
+   */
+  holdOperations(): () => void;
   /** Errors the emulator hit while serving (answered as 500): tests assert it stays empty. */
   readonly internalErrors: Error[];
   stop(): Promise<void>;
@@ -181,6 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => env.counters.reset(),
     resetThrottling: () => env.throttle.reset(),
     pendingOperations: () => env.ops.pending(),
+    holdOperations: () => env.ops.hold(),
     tenancy: env.tenancy,
     issueToken: (claims) => env.tenancy.issue(claims, Math.floor(clock.now() / 1000)),
     internalErrors,

@@ -47,6 +47,8 @@ export interface OperationSpec {
 export class Operations {
   private readonly ops = new Map<string, Operation>();
   private readonly locks = new Map<string, Operation>();
+  /** While a test holds operations, their ends wait here instead of running when their time is up. */
+  private held: Array<() => void> | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -68,8 +70,25 @@ export class Operations {
     this.ops.set(op.id, op);
     this.prune();
     if (spec.lockKey) this.locks.set(spec.lockKey, op);
-    this.clock.after(spec.durationSeconds, () => this.finish(op, spec));
+    this.clock.after(spec.durationSeconds, () => {
+      if (this.held) this.held.push(() => this.finish(op, spec));
+      else this.finish(op, spec);
+    });
     return op;
+  }
+
+  /**
+   * Keep every operation InProgress (and its VNet busy) past its emulated duration until the
+   * returned function is called, which ends those whose time is up, in order. For tests that need
+   * an operation in flight regardless of how fast the machine gets its next request in.
+   */
+  hold(): () => void {
+    const held: Array<() => void> = (this.held ??= []);
+    return () => {
+      if (this.held !== held) return;
+      this.held = undefined;
+      for (const finish of held) finish();
+    };
   }
 
   private finish(op: Operation, spec: OperationSpec): void {

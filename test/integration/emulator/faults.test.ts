@@ -36,6 +36,9 @@ describe("busy VNets", () => {
 
   it("answers 429 RetryableError / RetryableErrorDueToAnotherOperation with Retry-After when so configured, which the SDK retries", async () => {
     const { a, b, c } = await setup({ emulator: { busy: "429", lroDurationSeconds: 5, timeScale: 0.02 } });
+    // The first write's operation lasts 100 real ms, which a loaded machine can spend before the
+    // next request arrives: hold it in flight until this test has seen what a busy VNet answers.
+    const release = t.emu.holdOperations();
     await raw(t.emu, "PUT", `${a}/virtualNetworkPeerings/a-to-b?api-version=${API}`, {
       body: JSON.stringify({ properties: { remoteVirtualNetwork: { id: b } } }),
     });
@@ -64,7 +67,20 @@ describe("busy VNets", () => {
     // Its Retry-After is also given in real milliseconds, scaled (5 emulated seconds at most, x0.02),
     // which the SDK prefers: so its retry gets through without a wall-clock wait.
     expect(Number(busy.headers["x-ms-retry-after-ms"])).toBeLessThanOrEqual(100);
-    expect((await peer(t.client, "rg", "a", "a-to-c", c)).provisioningState).toBe("Succeeded");
+    // A retrying client is refused while the VNet is busy, then gets through on a retry once the
+    // operation ends. Released as soon as its 429 is counted, before the answer has even reached the
+    // client (let alone its retry wait), so the SDK's retry budget cannot run out first.
+    const refusals = t.emu.count({ status: 429 });
+    const retried = peer(t.client, "rg", "a", "a-to-c", c);
+    let settled = false;
+    void retried.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled && t.emu.count({ status: 429 }) === refusals) await new Promise((r) => setImmediate(r));
+    release();
+    expect((await retried).provisioningState).toBe("Succeeded");
+    expect(t.emu.count({ status: 429 })).toBe(refusals + 1);
   });
 
   it("never refuses with busy: off", async () => {
