@@ -1,8 +1,8 @@
-import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { ArmError } from "../../../src/reconcile/errors.js";
 import { crossTenantEstate, type Estate, spoke, TENANT_A } from "../../support/cross-tenant-estate.js";
+import { listen, type Listener } from "../../support/foreign-listener.js";
 
 /**
  * A partner tenant's token (the auxiliary one) goes only to the configured ARM origin: a write into
@@ -10,26 +10,6 @@ import { crossTenantEstate, type Estate, spoke, TENANT_A } from "../../support/c
  * sent there, and no read, page or poll ever carries an auxiliary token. The foreign hosts are a
  * second loopback address and another port, bare listeners that count connections.
  */
-interface Listener {
-  base: string;
-  connections: number;
-  server: Server;
-}
-
-async function listen(host: string): Promise<Listener> {
-  const server = createServer();
-  const listener: Listener = { base: "", connections: 0, server };
-  server.on("connection", (socket: Socket) => {
-    listener.connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("no address");
-  listener.base = `https://${host}:${address.port}`;
-  return listener;
-}
-
 let otherHost: Listener;
 let otherPort: Listener;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { ArmError, isRetryable } from "../../../src/reconcile/errors.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
+import { listen, type Listener } from "../../support/foreign-listener.js";
 
 /**
  * A page (`nextLink`) or an operation poll (`Azure-AsyncOperation`, `Location`) naming another origin
@@ -14,26 +14,6 @@ import { startEngine, type EngineHarness } from "../../support/engine.js";
  */
 const SUB = "00000000-0000-4000-8000-0000000000f1";
 const vnetId = vnetIn(SUB);
-
-interface Listener {
-  base: string;
-  connections: number;
-  server: Server;
-}
-
-async function listen(host: string): Promise<Listener> {
-  const server = createServer();
-  const listener: Listener = { base: "", connections: 0, server };
-  server.on("connection", (socket: Socket) => {
-    listener.connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("no address");
-  listener.base = `https://${host}:${address.port}`;
-  return listener;
-}
 
 let otherHost: Listener;
 let otherPort: Listener;
