@@ -117,9 +117,10 @@ function writeEnds(action: Action): [string, string] | undefined {
   }
 }
 
+/** Each planned write in a few words; the planned reason already names the peering and its VNet. */
 const WHAT: Record<"sync" | "resetDisconnected" | "createReciprocal", string> = {
-  sync: "sync",
-  resetDisconnected: "re-PUT (Disconnected)",
+  sync: "sync it",
+  resetDisconnected: "reset it",
   createReciprocal: "create the peering back",
 };
 
@@ -156,10 +157,12 @@ export function applyTenantAccess(plan: Plan, access: TenantAccess, policy: Poli
         target: action.target,
         vnetId: action.vnetId,
         problem: "CrossTenantAccess",
+        // The planned reason first (it names the peering and both VNets), then why it cannot be done:
+        // read aloud, each name comes once.
         reason:
-          `vnet-peering-sync would ${WHAT[action.kind]} ${parsePeeringName(action.target)} on ${name(action.vnetId)}, ` +
-          `which peers across tenants with ${name(ends[1])}, but ${blocked.why}; Azure would refuse it ` +
-          `(LinkedAuthorizationFailed), so nothing is written. Planned: ${action.reason}`,
+          `${action.reason} vnet-peering-sync cannot ${WHAT[action.kind]}: ${name(ends[0])} and ${name(ends[1])} ` +
+          `are in different tenants and ${blocked.why}, so Azure would refuse the write ` +
+          `(LinkedAuthorizationFailed). Nothing was written.`,
         remedy: blocked.remedy,
         remoteVnetId: ends[1],
       };
@@ -170,11 +173,6 @@ export function applyTenantAccess(plan: Plan, access: TenantAccess, policy: Poli
     return action;
   });
   return { actions };
-}
-
-function parsePeeringName(peeringId: string): string {
-  const m = /\/virtualNetworkPeerings\/([^/]+)$/i.exec(peeringId);
-  return m ? m[1]! : peeringId;
 }
 
 /** A PeerInaccessible or PeerOutOfScope alert about a VNet in another tenant says which access is missing. */

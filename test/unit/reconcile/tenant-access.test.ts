@@ -100,6 +100,28 @@ describe("applyTenantAccess", () => {
     );
   });
 
+  it("says what was planned, then why it cannot happen, naming each VNet and peering once", () => {
+    const crossSync: Action = {
+      kind: "sync",
+      id: "sync:x",
+      target: `${hub}/virtualNetworkPeerings/hub-to-spoke`,
+      vnetId: hub,
+      remoteVnetId: spoke,
+      reason:
+        "spoke gained 10.2.0.0/16; hub-to-spoke on hub still peers only 10.1.0.0/16. Syncing it pulls in spoke's current address space (10.1.0.0/16, 10.2.0.0/16).",
+      before: { syncLevel: "LocalNotInSync", remoteAddressSpace: [], remoteVirtualNetworkAddressSpace: [] },
+    };
+    const out = applyTenantAccess({ actions: [crossSync] }, access({ notConsented: [B] }), policy);
+    const alert = out.actions[0]!;
+    expect(alert.kind).toBe("alertOnly");
+    expect(alert.reason).toBe(
+      `${crossSync.reason} vnet-peering-sync cannot sync it: hub and spoke are in different tenants and tenant ${B} ` +
+        `has not consented to application ${APP}, so Azure would refuse the write (LinkedAuthorizationFailed). ` +
+        "Nothing was written.",
+    );
+    expect(alert.reason.match(/hub-to-spoke on hub/g)).toHaveLength(1);
+  });
+
   it("names the consent link when the tenant has not consented", () => {
     const out = applyTenantAccess(plan, access({ notConsented: [B] }), policy);
     const alert = out.actions[0]!;
