@@ -23,6 +23,11 @@ export interface AlertLogger {
 export type Sleep = (ms: number) => Promise<void>;
 export type Now = () => number;
 export type Fetch = typeof fetch;
+/**
+ * The signal that ends one attempt after `ms` (AbortSignal.timeout in production). Tests end it when
+ * their receiver is known to hang, so a slow machine never turns an answer into a timeout.
+ */
+export type AttemptTimeout = (ms: number) => AbortSignal;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +97,7 @@ export interface PostOptions {
   retry: RetryPolicy;
   /** Waits for the channel's rate limit before each attempt. */
   beforeAttempt?: () => Promise<void>;
+  attemptTimeout?: AttemptTimeout;
 }
 
 function retryable(status: number): boolean {
@@ -123,7 +129,7 @@ export async function postWithRetry(options: PostOptions): Promise<SendOutcome> 
         method: "POST",
         headers: { "content-type": "application/json", ...options.headers() },
         body: options.body,
-        signal: AbortSignal.timeout(retry.timeoutMs),
+        signal: (options.attemptTimeout ?? AbortSignal.timeout)(retry.timeoutMs),
       });
       // Drain the body so the connection is reused; its content is not needed (and may echo the request).
       await response.arrayBuffer().catch(() => undefined);

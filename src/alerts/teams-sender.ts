@@ -1,6 +1,6 @@
 import type { Digest } from "./model.js";
 import { renderTeamsMessage } from "./render-teams.js";
-import type { AlertSender, Fetch, Now, RetryPolicy, SendOutcome, Sleep } from "./sender.js";
+import type { AlertSender, AttemptTimeout, Fetch, Now, RetryPolicy, SendOutcome, Sleep } from "./sender.js";
 import { DEFAULT_RETRY, RateLimiter, postWithRetry, realSleep } from "./sender.js";
 
 export interface TeamsSenderOptions {
@@ -10,6 +10,7 @@ export interface TeamsSenderOptions {
   sleep?: Sleep;
   now?: Now;
   retry?: Partial<RetryPolicy>;
+  attemptTimeout?: AttemptTimeout;
   /** Share one limiter between senders posting to the same webhook. */
   limiter?: RateLimiter;
 }
@@ -36,6 +37,7 @@ export function createTeamsSender(options: TeamsSenderOptions): AlertSender {
         headers: () => ({}),
         fetch: options.fetch ?? fetch,
         sleep,
+        ...(options.attemptTimeout ? { attemptTimeout: options.attemptTimeout } : {}),
         now,
         retry: { ...DEFAULT_RETRY, ...options.retry },
         beforeAttempt: () => limiter.acquire(),

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Digest } from "./model.js";
 import { renderWebhookPayload } from "./render-webhook.js";
-import type { AlertSender, Fetch, Now, RetryPolicy, SendOutcome, Sleep } from "./sender.js";
+import type { AlertSender, AttemptTimeout, Fetch, Now, RetryPolicy, SendOutcome, Sleep } from "./sender.js";
 import { DEFAULT_RETRY, postWithRetry, realSleep } from "./sender.js";
 
 /**
@@ -27,6 +27,7 @@ export interface WebhookSenderOptions {
   sleep?: Sleep;
   now?: Now;
   retry?: Partial<RetryPolicy>;
+  attemptTimeout?: AttemptTimeout;
 }
 
 export function createWebhookSender(options: WebhookSenderOptions): AlertSender {
@@ -55,6 +56,7 @@ export function createWebhookSender(options: WebhookSenderOptions): AlertSender 
         },
         fetch: options.fetch ?? fetch,
         sleep: options.sleep ?? realSleep,
+        ...(options.attemptTimeout ? { attemptTimeout: options.attemptTimeout } : {}),
         now,
         retry: { ...DEFAULT_RETRY, ...options.retry },
       });

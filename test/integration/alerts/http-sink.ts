@@ -25,6 +25,8 @@ export interface HttpSink {
   script(...replies: Reply[]): void;
   /** Drop scripted replies not used yet. */
   unscript(): void;
+  /** Called each time a request is left hanging (after it was read whole). */
+  onHang(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startSink(
   const requests: CapturedRequest[] = [];
   const queue: Reply[] = [];
   const hanging = new Set<ServerResponse>();
+  const hangListeners: (() => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -50,6 +53,7 @@ export async function startSink(
       const reply = queue.shift() ?? fallback(captured);
       if (reply === "hang") {
         hanging.add(res);
+        for (const listener of hangListeners) listener();
         return;
       }
       res.writeHead(reply.status, reply.headers ?? {});
@@ -64,6 +68,7 @@ export async function startSink(
     requests,
     script: (...replies) => queue.push(...replies),
     unscript: () => queue.splice(0),
+    onHang: (listener) => void hangListeners.push(listener),
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();

@@ -75,7 +75,8 @@ function alerting(origin: string) {
           timeoutMs: 2_000,
         }),
         sleep: async () => {},
-        retry: { maxAttempts: 2, timeoutMs: 500 },
+        // Nothing here hangs: a short attempt timeout would only turn a slow answer into a failure.
+        retry: { maxAttempts: 2, timeoutMs: 10_000 },
       },
     ),
   };

@@ -30,6 +30,22 @@ function virtualTime(start = Date.parse("2026-01-10T10:00:00Z")) {
   };
 }
 
+/**
+ * Attempt timeouts that end when the sink leaves a request hanging, and never otherwise: a timeout
+ * test then holds however slowly a loaded machine answers the attempts that do get an answer.
+ */
+function timeoutOnHang(s: HttpSink) {
+  const open: AbortController[] = [];
+  s.onHang(() => {
+    for (const c of open.splice(0)) c.abort(new DOMException("The attempt timed out.", "TimeoutError"));
+  });
+  return (_ms: number): AbortSignal => {
+    const c = new AbortController();
+    open.push(c);
+    return c.signal;
+  };
+}
+
 const SIG = secret("sIgNaTuRe0123456789abcdefXYZ");
 const digest = buildDigest(report([failedSync("spoke1", "hub"), problem("Disconnected", "hub", "spoke2")]))!;
 
@@ -97,16 +113,19 @@ describe("Teams sender", () => {
 
   it("times out a webhook that never answers, then retries", async () => {
     sink.script("hang", "hang");
+    const attemptTimeout = timeoutOnHang(sink);
     const sender = createTeamsSender({
       webhookUrl: teamsUrl(),
       ...virtualTime(),
       retry: { timeoutMs: 200, maxAttempts: 3 },
+      attemptTimeout,
     });
     expect(await sender.send(digest)).toEqual({ attempts: 3 });
     sink.script("hang");
     const once = createTeamsSender({
       webhookUrl: teamsUrl(),
       ...virtualTime(),
+      // The real timer: only a hang is timed here, so the machine's speed cannot matter.
       retry: { timeoutMs: 200, maxAttempts: 1 },
     });
     await expect(once.send(digest)).rejects.toThrow(
@@ -303,11 +322,13 @@ describe("generic webhook sender", () => {
 
   it("times out a receiver that never answers, then retries", async () => {
     sink.script("hang", "hang");
+    const attemptTimeout = timeoutOnHang(sink);
     const sender = createWebhookSender({
       url: hookUrl(),
       secret: SECRET,
       ...time,
       retry: { timeoutMs: 200, maxAttempts: 3 },
+      attemptTimeout,
     });
     expect(await sender.send(digest)).toEqual({ attempts: 3 });
     expect(receiver.verdicts).toEqual(["ok"]);
@@ -316,6 +337,7 @@ describe("generic webhook sender", () => {
       url: hookUrl(),
       secret: SECRET,
       ...time,
+      // The real timer: only a hang is timed here, so the machine's speed cannot matter.
       retry: { timeoutMs: 200, maxAttempts: 1 },
     });
     await expect(once.send(digest)).rejects.toThrow(
