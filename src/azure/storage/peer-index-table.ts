@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import pLimit from "p-limit";
 import type { PeerIndex } from "../../app/ports.js";
 import { idKey, subscriptionOf } from "../../reconcile/ids.js";
-import type { Vnet } from "../../reconcile/types.js";
+import type { PeerLinks } from "../../app/vnet-index.js";
 import { isStatus, keyOf, lazyTable } from "./functions-storage.js";
 
 type PeerEntity = {
@@ -34,14 +34,14 @@ export class TablePeerIndex implements PeerIndex {
     return out;
   }
 
-  async record(vnets: readonly Vnet[]): Promise<void> {
+  async record(vnets: readonly PeerLinks[]): Promise<void> {
     const table = await this.table();
     const limit = pLimit(8);
     await Promise.all(vnets.map((vnet) => limit(() => this.replaceRowsOf(table, vnet))));
   }
 
   async rebuild(
-    vnets: readonly Vnet[],
+    vnets: readonly PeerLinks[],
     coveredSubscriptions: readonly string[],
   ): Promise<{ removed: number }> {
     await this.record(vnets);
@@ -62,7 +62,7 @@ export class TablePeerIndex implements PeerIndex {
     return { removed: stale.length };
   }
 
-  private async replaceRowsOf(table: TableClient, vnet: Vnet): Promise<void> {
+  private async replaceRowsOf(table: TableClient, vnet: PeerLinks): Promise<void> {
     const existing = new Map<string, PeerEntity>();
     const rows = table.listEntities<PeerEntity>({
       queryOptions: { filter: `PartitionKey eq '${fromPartition(vnet.id)}'` },
