@@ -20,6 +20,14 @@ export function chooseInventory(choice: InventoryChoice, watchedSubscriptions: n
 }
 
 /**
+ * Subscriptions listed at once. Each list in flight holds its answer's full VNets until it is indexed:
+ * 500 at once (MAX_PARALLEL_VNETS) took a 100,000-VNet tenant's sweep to 590 MB, past the 512 MB
+ * target (bench/README.md, tenant). Each subscription has its own read budget, so fewer at once
+ * costs only latency, and the sweep has its whole schedule period.
+ */
+export const MAX_LISTS_AT_ONCE = 50;
+
+/**
  * The VNets of each subscription from one ARM list of it (today's sweep): the truth, full VNets, one
  * subscription's list held at a time per parallel slot.
  */
@@ -35,7 +43,7 @@ export class ArmListsInventory implements VnetInventory {
     subscriptions: readonly string[],
     onPage: (page: InventoryPage) => void | Promise<void>,
   ): Promise<InventoryScan> {
-    const limit = pLimit(Math.max(1, this.maxParallel));
+    const limit = pLimit(Math.max(1, Math.min(this.maxParallel, MAX_LISTS_AT_ONCE)));
     const scan: InventoryScan = { covered: [], inaccessible: [], failed: [], requests: 0 };
     await Promise.all(
       subscriptions.map((subscriptionId) =>
