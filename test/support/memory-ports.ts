@@ -10,7 +10,7 @@ import type {
 import { idKey, subscriptionOf } from "../../src/reconcile/ids.js";
 import type { PeerLinks } from "../../src/app/vnet-index.js";
 import type { RunReport } from "../../src/reconcile/run-report.js";
-import type { Snapshot, Vnet } from "../../src/reconcile/types.js";
+import type { Snapshot } from "../../src/reconcile/types.js";
 
 /**
  * In-memory twins of the Table Storage adapters in src/azure/. Tests that run thousands of inputs use
