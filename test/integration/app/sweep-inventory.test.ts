@@ -79,7 +79,10 @@ function graph(overrides: Partial<ResourceGraphInventoryOptions> = {}): Resource
   });
 }
 
-async function sweepWith(inventory?: ResourceGraphInventory): Promise<SweepResult & { queued: string[] }> {
+async function sweepWith(
+  inventory?: ResourceGraphInventory,
+  snapshotMaxVnets?: number,
+): Promise<SweepResult & { queued: string[] }> {
   const queued: string[] = [];
   const queue: MessageQueue<ReconcileMessage> = { send: async (m) => void queued.push(m.vnetId) };
   const result = await sweepSubscriptions("c", {
@@ -93,6 +96,7 @@ async function sweepWith(inventory?: ResourceGraphInventory): Promise<SweepResul
     dedupeWindowSeconds: 0,
     delaySeconds: 0,
     ...(inventory ? { inventory } : {}),
+    ...(snapshotMaxVnets !== undefined ? { snapshotMaxVnets } : {}),
   });
   return { ...result, queued: queued.sort() };
 }
@@ -131,6 +135,15 @@ describe("the sweep through Resource Graph", () => {
     // The status page gets no snapshot from rows that lag ARM.
     expect(viaGraph.snapshot).toBeUndefined();
     expect(viaArm.snapshot?.vnets).toHaveLength(viaArm.vnetsRead);
+  });
+
+  it("offers the status page the read of ARM lists only up to its VNet limit", async () => {
+    await estate();
+    const small = await sweepWith(undefined, 100);
+    expect(small.snapshot?.vnets).toHaveLength(small.vnetsRead);
+    const large = await sweepWith(undefined, small.vnetsRead - 1);
+    expect(large.snapshot).toBeUndefined();
+    expect(findings(large)).toEqual(findings(small));
   });
 
   it("paces its queries to the quota headers instead of running into 429", async () => {
