@@ -130,8 +130,9 @@ export class ResourceGraph {
       offset = 0;
     }
     const pageKeys = chain.keys.slice(offset, offset + top);
+    // A copy's rows are in the chain's order: the page is the same slice of them.
     const data = chain.copy
-      ? pageKeys.map((k) => chain.copy!.rows.find((r) => key(r.id) === k)!)
+      ? chain.copy.rows.slice(offset, offset + top)
       : pageKeys.flatMap((k) => {
           const row = this.row(k);
           return row ? [row] : [];

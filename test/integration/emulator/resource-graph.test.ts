@@ -164,6 +164,17 @@ describe("emulator: Resource Graph", () => {
     });
     const stale = (await post(query([SUB_A]))).json() as Page;
     expect(stale.totalRecords, "the new VNet is not in Resource Graph yet").toBe(5);
+    // Paging over the copy gives each of its rows once, in order.
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = (
+        await post(query([SUB_A], { $top: 2, ...(token ? { $skipToken: token } : {}) }))
+      ).json() as Page;
+      ids.push(...page.data.map((r) => r.id));
+      token = page.$skipToken;
+    } while (token);
+    expect(ids).toEqual(before.data.map((r) => r.id));
 
     // Staleness 0 (the default) answers from the state as it is.
     await emu.stop();
