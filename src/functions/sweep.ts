@@ -19,7 +19,14 @@ export async function sweep(
   const started = r.now();
   const startedAt = started.toISOString();
   const correlationId = context.invocationId;
-  const inventory = await r.sweepInventory();
+  // A Resource Graph client that cannot be built must not cost the sweep: ARM lists still work.
+  const inventory = await r.sweepInventory().catch((err: unknown) => {
+    logEvent(context, "warn", "ResourceGraphUnavailable", {
+      correlationId,
+      reason: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  });
   const result = await sweepSubscriptions(correlationId, {
     ...(inventory ? { inventory } : {}),
     port: r.port,

@@ -49,6 +49,19 @@ describe("the sweep's inventory", () => {
     );
   });
 
+  it("a Resource Graph client that cannot be built is logged, and the sweep lists through ARM", async () => {
+    const s = await estate({ SWEEP_INVENTORY: "resource-graph" });
+    s.rt.sweepInventory = async () => {
+      throw new Error("client could not be loaded");
+    };
+    await sweep({}, testContext("sweep", s.logs), s.rt);
+    expect(logsOf(s.logs, "ResourceGraphUnavailable")[0]?.data).toMatchObject({
+      reason: "client could not be loaded",
+    });
+    expect(s.emulator.emu.count({ kind: "virtualNetworkList" })).toBe(2);
+    expect(await queued(s)).toEqual([vnetId("spoke2", SUB_B)]);
+  });
+
   it("by default (auto) a few subscriptions are listed through ARM, and Resource Graph is not asked", async () => {
     const s = await estate();
     await sweep({}, testContext("sweep", s.logs), s.rt);
