@@ -93,15 +93,15 @@ export interface InventoryScan {
   inaccessible: string[];
   /** Failed for another reason, or not answered for (Resource Graph): the caller may read them another way. */
   failed: ({ subscriptionId: string } & ErrorInfo)[];
-  /** Requests sent. */
+  /** Requests sent: each query (retries included), or each list (whatever its pages). */
   requests: number;
 }
 
 /**
  * The VNets of many subscriptions with their peerings, streamed page by page so nobody holds what a
  * source answered for the whole estate: Resource Graph (one query for up to 1,000 subscriptions,
- * rows as of its own lag) or ARM lists (one list per subscription, the truth). Adapters in
- * src/azure/arm/.
+ * rows as of its own lag) or ARM lists (one list per subscription, the truth). Adapters:
+ * src/azure/arm/resource-graph-inventory.ts, and src/app/inventory.ts over the NetworkPort.
  */
 export interface VnetInventory {
   readonly source: InventorySource;
