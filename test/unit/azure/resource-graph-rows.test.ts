@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseHms, rowsOf } from "../../../src/azure/arm/resource-graph-inventory.js";
+import { RESOURCE_GRAPH_QUERY as EMULATED_QUERY } from "../../../emulator/index.js";
+import { RESOURCE_GRAPH_QUERY, parseHms, rowsOf } from "../../../src/azure/arm/resource-graph-inventory.js";
 import { ArmError } from "../../../src/reconcile/errors.js";
 
 /**
@@ -76,6 +77,10 @@ describe("Resource Graph rows", () => {
     expect(refusal([{ id: id("va"), peerings: [{ ...peering(), name: "" }] }])).toContain(
       "data[0].peerings[0].name",
     );
+  });
+
+  it("the query the product sends is the one the emulator serves", () => {
+    expect(RESOURCE_GRAPH_QUERY).toBe(EMULATED_QUERY);
   });
 
   it("quota resets are hh:mm:ss", () => {
