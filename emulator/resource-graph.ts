@@ -1,7 +1,20 @@
-import type { Env, Reply, RequestInfo } from "./env.js";
+import type { Clock } from "./clock.js";
 import { ArmHttpError } from "./errors.js";
 import { renderPeering } from "./render.js";
-import { key } from "./state.js";
+import { key, type NetworkState } from "./state.js";
+
+/** What Resource Graph reads of the emulator (not the whole Env, which refers to this module). */
+export interface GraphEnv {
+  clock: Clock;
+  state: NetworkState;
+}
+
+/** The answer to one query, as the server sends it. */
+export interface GraphReply {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 /**
  * Azure Resource Graph's query API (POST /providers/Microsoft.ResourceGraph/resources,
@@ -73,7 +86,7 @@ export class ResourceGraph {
   private nextChain = 1;
 
   constructor(
-    private readonly env: Env,
+    private readonly env: GraphEnv,
     readonly options: ResourceGraphOptions,
   ) {}
 
@@ -108,7 +121,7 @@ export class ResourceGraph {
     return headers(this.options.quota - u.count);
   }
 
-  query(req: RequestInfo, headers: Record<string, string>): Reply {
+  query(req: { rawBody: string }, headers: Record<string, string>): GraphReply {
     const body = parseBody(req.rawBody);
     const top = body.top ?? DEFAULT_TOP;
     let chainId: string;

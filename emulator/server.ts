@@ -200,7 +200,7 @@ async function handle(
         return;
       }
       if (method !== "POST") throw errors.methodNotAllowed(method, "Microsoft.ResourceGraph/resources");
-      reply(env.resourceGraph.query({ rawBody } as RequestInfo, quota));
+      reply(env.resourceGraph.query({ rawBody }, quota));
       return;
     }
     if (route.kind !== "noRoute" || route.sub) {
