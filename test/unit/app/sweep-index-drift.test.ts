@@ -5,7 +5,7 @@ import { VnetIndex, type InventoryVnet } from "../../../src/app/vnet-index.js";
 import { idKey, subscriptionOf } from "../../../src/reconcile/ids.js";
 import { isInScope } from "../../../src/reconcile/scope.js";
 import type { Policy, Vnet } from "../../../src/reconcile/types.js";
-import { SUB_A, SUB_B, SUB_OTHER, connectedPair, peering, policy, vnet } from "../../support/builders.js";
+import { RG, SUB_A, SUB_B, SUB_OTHER, connectedPair, peering, policy, vnet } from "../../support/builders.js";
 
 /**
  * The sweep now streams VNets into a compact index instead of holding every VNet it read. These
@@ -70,7 +70,7 @@ const estate = fc
     ),
     listed: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
     unreadable: fc.subarray(SUBS),
-    scoped: fc.boolean(),
+    scoped: fc.constantFrom("none", "subscription", "resource group", "vnet"),
   })
   .map(({ vnets: specs, links, listed, unreadable, scoped }) => {
     const vnets = specs.map(([subscriptionId, upper], i) => {
@@ -86,7 +86,14 @@ const estate = fc
     }
     // Some VNets were not read (deleted, or in a page that never came).
     const read = vnets.filter((_, i) => listed[i] !== false || i === 0);
-    const p = policy(scoped ? { scope: [`/subscriptions/${SUB_B}`] } : {});
+    const scopes: Record<typeof scoped, string[]> = {
+      none: [],
+      subscription: [`/subscriptions/${SUB_B}`],
+      // Casing and a trailing slash as a person may write them.
+      "resource group": [`/SUBSCRIPTIONS/${SUB_A}/resourceGroups/${RG.toUpperCase()}/`],
+      vnet: [vnets[vnets.length - 1]!.id.toUpperCase(), `/subscriptions/${SUB_OTHER}`],
+    };
+    const p = policy({ scope: scopes[scoped] });
     return { read, unreadable, policy: p };
   });
 
