@@ -5,9 +5,10 @@ import { eventStorm } from "./scenarios/event-storm.js";
 import { hubResize } from "./scenarios/hub-resize.js";
 import { statusPageScenario } from "./scenarios/status-page.js";
 import { sweepScenario } from "./scenarios/sweep.js";
+import { tenantScenario } from "./scenarios/tenant.js";
 
 /**
- * npm run bench [-- --quick] [-- --only status,hub,storm,sweep,cold]
+ * npm run bench [-- --quick] [-- --only status,hub,storm,sweep,tenant,cold]
  * Tables for people on stdout; the LAST line is one JSON object: {"scenarios": [...]}.
  * Sizes and time scales: bench/README.md.
  */
@@ -80,6 +81,17 @@ if (wanted("sweep")) {
           },
       log,
     ),
+  );
+}
+if (wanted("tenant")) {
+  // Real time (scale 1): Resource Graph's quota in real seconds and the app's CPU at its real weight.
+  scenarios.push(
+    ...(await tenantScenario(
+      quick
+        ? { subscriptions: 200, vnetsPerSubscription: 25, driftedPairs: 25, timeScale: 1 }
+        : { subscriptions: 1000, vnetsPerSubscription: 100, driftedPairs: 500, timeScale: 1 },
+      log,
+    )),
   );
 }
 if (wanted("cold")) scenarios.push(...(await coldStart({ runs: quick ? 3 : 7 }, log)));

@@ -13,6 +13,7 @@ export type ResourceKind =
   | "routeTable"
   | "operationStatus"
   | "operationResult"
+  | "resourceGraph"
   | "unknown";
 
 export interface CounterEntry {

@@ -4,6 +4,7 @@ import type { Principal } from "./errors.js";
 import type { EventBus, EventOptions } from "./events.js";
 import type { FaultRule, Faults } from "./faults.js";
 import type { Operations } from "./lro.js";
+import type { ResourceGraph, ResourceGraphOptions } from "./resource-graph.js";
 import type { Rng } from "./rng.js";
 import type { NetworkState } from "./state.js";
 import type { Tenancy, TokenClaims } from "./tenants.js";
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
   implicitResourceGroups?: boolean;
   /** Loaded before the server starts accepting requests. */
   topology?: Topology | string;
+  /** Resource Graph's quota and lag (emulator/resource-graph.ts); partial values override the defaults. */
+  resourceGraph?: Partial<ResourceGraphOptions>;
 }
 
 export interface ResolvedOptions {
@@ -75,6 +78,7 @@ export interface Env {
   counters: Counters;
   /** Entra tenants, applications, consent and roles; checked once an application is registered. */
   tenancy: Tenancy;
+  resourceGraph: ResourceGraph;
 }
 
 /** One request as the handlers see it. */

@@ -14,6 +14,7 @@ import { Operations } from "./lro.js";
 import { createRng, deriveSeed } from "./rng.js";
 import { Seeder } from "./seed.js";
 import { createRequestHandler } from "./server.js";
+import { ResourceGraph, defaultResourceGraphOptions } from "./resource-graph.js";
 import { NetworkState } from "./state.js";
 import { Tenancy } from "./tenants.js";
 import { Throttle, defaultThrottleOptions } from "./throttle.js";
@@ -34,6 +35,8 @@ export type {
 } from "./events.js";
 export type { Fault, FaultRule } from "./faults.js";
 export type { ThrottleOptions, BucketSpec } from "./throttle.js";
+export type { ResourceGraphOptions } from "./resource-graph.js";
+export { SUPPORTED_QUERY as RESOURCE_GRAPH_QUERY, defaultResourceGraphOptions } from "./resource-graph.js";
 export type { LoadedTopology, Topology } from "./topology.js";
 export type { SeedPeering, SeedPeeringSettings, SeedSubnet, SeedVnet } from "./seed.js";
 export type { PeeringSettings, PeeringState, SyncLevel, ProvisioningState } from "./state.js";
@@ -128,7 +131,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? { ...defaultThrottleOptions(), enabled: false }
       : { ...defaultThrottleOptions(), ...(options.throttle ?? {}) };
   const state = new NetworkState(rng, { location: resolved.defaultLocation, tenantId: resolved.tenantId });
-  const env: Env = {
+  // Filled in below: Resource Graph reads the environment it belongs to.
+  const env = {
     options: resolved,
     clock,
     rng,
@@ -142,7 +146,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(createRng(deriveSeed(resolved.seed, "faults"))),
     throttle: new Throttle(clock, throttleOptions),
     counters: new Counters(),
-  };
+  } as Env;
+  env.resourceGraph = new ResourceGraph(env, {
+    ...defaultResourceGraphOptions(),
+    ...(options.resourceGraph ?? {}),
+  });
   for (const rule of options.faults ?? []) env.faults.add(rule);
   const seed = new Seeder(env);
   const load = async (t: Topology | string | unknown) =>

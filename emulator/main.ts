@@ -5,7 +5,9 @@ import { startEmulator } from "./index.js";
 /**
  * `npm run emulator -- --port 0 [--page-size n] [--latency s] [--request-latency s] [--time-scale f]
  *   [--seed n] [--topology file.json] [--busy 409|429|off] [--no-throttle]
- *   [--events-endpoint url] [--event-schema EventGrid|CloudEvents]`
+ *   [--events-endpoint url] [--event-schema EventGrid|CloudEvents]
+ *   [--graph-quota n] [--graph-window s] [--graph-staleness s]`
+ * --graph-*: Resource Graph's queries per window per caller, the window, and its lag (emulated s).
  * --latency: emulated seconds each long-running operation takes; --request-latency: added to every answer.
  * Prints one JSON line {"endpoint", "caFile"} when ready, serves until SIGINT/SIGTERM.
  */
@@ -23,6 +25,9 @@ const { values } = parseArgs({
     "no-throttle": { type: "boolean" },
     "events-endpoint": { type: "string" },
     "event-schema": { type: "string" },
+    "graph-quota": { type: "string" },
+    "graph-window": { type: "string" },
+    "graph-staleness": { type: "string" },
   },
   strict: true,
 });
@@ -55,6 +60,17 @@ const options: EmulatorOptions = {
         events: {
           ...(values["events-endpoint"] ? { endpoint: values["events-endpoint"] } : {}),
           ...(values["event-schema"] ? { schema: values["event-schema"] as EventSchema } : {}),
+        },
+      }
+    : {}),
+  ...(values["graph-quota"] || values["graph-window"] || values["graph-staleness"]
+    ? {
+        resourceGraph: {
+          ...(values["graph-quota"] ? { quota: num("graph-quota", values["graph-quota"])! } : {}),
+          ...(values["graph-window"] ? { windowSeconds: num("graph-window", values["graph-window"])! } : {}),
+          ...(values["graph-staleness"]
+            ? { stalenessSeconds: num("graph-staleness", values["graph-staleness"])! }
+            : {}),
         },
       }
     : {}),

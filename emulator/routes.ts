@@ -18,6 +18,7 @@ export type Route =
   | { kind: "operationStatus"; sub: string; location: string; id: string }
   | { kind: "operationResult"; sub: string; location: string; id: string }
   | { kind: "permissions"; sub: string; scope: string }
+  | { kind: "resourceGraphQuery"; sub?: undefined }
   | { kind: "unknownType"; sub: string; type: string }
   | { kind: "noRoute"; sub?: string };
 
@@ -27,6 +28,7 @@ const NET = "/providers/Microsoft\\.Network";
 const re = (s: string) => new RegExp(`^${s}/?$`, "i");
 
 const patterns: Array<[RegExp, (m: string[]) => Route]> = [
+  [re("/providers/Microsoft\\.ResourceGraph/resources"), () => ({ kind: "resourceGraphQuery" })],
   [re(`${S}/resourcegroups/([^/]+)`), (m) => ({ kind: "resourceGroup", sub: m[1]!, rg: m[2]! })],
   [re(`${S}${NET}/virtualNetworks`), (m) => ({ kind: "virtualNetworkList", sub: m[1]! })],
   [re(`${RG}${NET}/virtualNetworks`), (m) => ({ kind: "virtualNetworkList", sub: m[1]!, rg: m[2]! })],
@@ -98,6 +100,8 @@ export function counterKind(r: Route): ResourceKind {
       return "virtualNetwork";
     case "routeTableList":
       return "routeTable";
+    case "resourceGraphQuery":
+      return "resourceGraph";
     case "permissions":
     case "unknownType":
     case "noRoute":
@@ -137,6 +141,8 @@ export function actionFor(r: Route, method: string): string {
       return "Microsoft.Network/locations/operations/read";
     case "permissions":
       return "Microsoft.Authorization/permissions/read";
+    case "resourceGraphQuery":
+      return "Microsoft.ResourceGraph/resources/read";
     default:
       return `Microsoft.Network/${verb}`;
   }

@@ -182,6 +182,27 @@ async function handle(
       throw new ArmHttpError(f.status, body, headers);
     }
 
+    if (route.kind === "resourceGraphQuery") {
+      // Resource Graph has its own quota per caller, not ARM's subscription buckets.
+      const quota = env.resourceGraph.takeQuota(principalOf(env, bearer[1]!).objectId);
+      if (env.tenancy.enforced)
+        throw new ArmHttpError(
+          400,
+          {
+            code: "BadRequest",
+            message: "The emulator does not model Resource Graph with tenants on: use ARM lists.",
+          },
+          quota,
+        );
+      if (decision.fault?.type === "linkBase") {
+        // The only link a query answer can carry is a redirect: send the client elsewhere.
+        reply({ status: 307, headers: { ...quota, location: `${decision.fault.baseUrl}${target}` } });
+        return;
+      }
+      if (method !== "POST") throw errors.methodNotAllowed(method, "Microsoft.ResourceGraph/resources");
+      reply(env.resourceGraph.query({ rawBody }, quota));
+      return;
+    }
     if (route.kind !== "noRoute" || route.sub) {
       const sub = route.sub!;
       const cls = requestClass(method);
@@ -399,6 +420,8 @@ function dispatch(env: Env, req: RequestInfo, route: Route): Reply {
       if (m === "GET")
         return { status: 200, body: { value: env.tenancy.permissionsOf(req.token, route.scope) } };
       throw notAllowed("Microsoft.Authorization/permissions");
+    case "resourceGraphQuery":
+      throw errors.methodNotAllowed(m, "Microsoft.ResourceGraph/resources");
     case "unknownType":
       throw errors.invalidResourceType(route.type, req.apiVersion);
     case "noRoute":

@@ -140,6 +140,14 @@ param dedupeWindowSeconds int = 60
 @description('Optional. SWEEP_SCHEDULE: six-field NCRONTAB schedule of the sweep timer.')
 param sweepSchedule string = '0 */30 * * * *'
 
+@allowed([
+  'auto'
+  'resource-graph'
+  'arm-lists'
+])
+@description('Optional. SWEEP_INVENTORY: where the sweep lists VNets from; auto asks Azure Resource Graph from 50 watched subscriptions on.')
+param sweepInventory string = 'auto'
+
 @description('Optional. AUDIT_TABLE: table that keeps the audit trail.')
 param auditTableName string = 'peeringaudit'
 
@@ -374,6 +382,7 @@ module functionApp 'modules/function-app.bicep' = {
       RECONCILE_DELAY_SECONDS: string(reconcileDelaySeconds)
       DEDUPE_WINDOW_SECONDS: string(dedupeWindowSeconds)
       SWEEP_SCHEDULE: sweepSchedule
+      SWEEP_INVENTORY: sweepInventory
       AUDIT_TABLE: auditTableName
       ALERT_MIN_SEVERITY: alertMinSeverity
       ALERT_ON_FIXED: string(alertOnFixed)

@@ -128,6 +128,14 @@ const settingsSchema = z.object({
     .regex(/^\S+( \S+){5}$/, "must be a six-field NCRONTAB expression, e.g. 0 */30 * * * *")
     .optional()
     .transform((v) => v ?? "0 */30 * * * *"),
+  /**
+   * Where the sweep lists VNets from (docs/architecture.md#the-sweeps-inventory): `auto` asks Resource
+   * Graph from 50 watched subscriptions on (src/app/inventory.ts), ARM lists below.
+   */
+  SWEEP_INVENTORY: z
+    .enum(["auto", "resource-graph", "arm-lists"])
+    .optional()
+    .transform((v) => v ?? "auto"),
   AUDIT_TABLE: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "must be a valid table name (3-63 letters and digits)")

@@ -1,7 +1,9 @@
 import pLimit from "p-limit";
 import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import type { DedupeMarkers, MessageQueue, PeerIndex, ReconcileMessage } from "../../src/app/ports.js";
-import { sweepSubscriptions } from "../../src/app/sweep.js";
+import { sweepSubscriptions, type SweepResult } from "../../src/app/sweep.js";
+import { ResourceGraphInventory } from "../../src/azure/arm/resource-graph-inventory.js";
+import { emulatorCredential } from "../../src/azure/credentials.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
@@ -25,6 +27,10 @@ export interface SweepAppStart {
   subscriptions: string[];
   /** reconcileVnet invocations at once. */
   workers: number;
+  /** Where the sweep lists VNets from (default ARM lists, as the sweep scenario measures it). */
+  inventory?: "resource-graph" | "arm-lists";
+  /** Run the reconciles the sweep queued (default true; the tenant scenario measures the sweep alone). */
+  reconcile?: boolean;
 }
 
 /** Memory of this process at one point: MB. */
@@ -50,6 +56,8 @@ export interface SweepAppFigures {
   deduplicated: number;
   failedSubscriptions: number;
   inaccessibleSubscriptions: number;
+  /** Where the VNets came from (SweepResult.inventory). */
+  inventory: SweepResult["inventory"];
   reconciles: number;
   failures: number;
   /** process.resourceUsage().maxRSS: the kernel's high-water mark of this process, whole life. */
@@ -139,8 +147,19 @@ export async function runSweepApp(
     const settings = defaultSettings(start.subscriptions);
     const port = productPort(emu);
     const stores = memoryStores();
+    const inventory =
+      start.inventory === "resource-graph"
+        ? new ResourceGraphInventory({
+            credential: emulatorCredential,
+            endpoint: start.endpoint,
+            caPem: start.caPem,
+            // The quota headers name emulated seconds.
+            msPerSecond: 1000 * start.options.timeScale,
+          })
+        : undefined;
     const t0 = performance.now();
     const result = await sweepSubscriptions("bench-sweep", {
+      ...(inventory ? { inventory } : {}),
       port,
       policy: policyFrom(settings),
       peerIndex: stores.peerIndex,
@@ -161,13 +180,14 @@ export async function runSweepApp(
       deduplicated: result.deduplicated.length,
       failedSubscriptions: result.failedSubscriptions.length,
       inaccessibleSubscriptions: result.inaccessibleSubscriptions.length,
+      inventory: result.inventory,
     };
     await swept();
     sampler.phase();
     const t1 = performance.now();
     const limit = pLimit(Math.max(1, start.workers));
     const runs = await Promise.all(
-      stores.sent.map((m) =>
+      (start.reconcile === false ? [] : stores.sent).map((m) =>
         limit(async () => {
           await stores.dedupe.release(m.vnetId);
           return runEngine(emu, start.subscriptions, [m.vnetId], port);

@@ -53,7 +53,10 @@ export type AppRunner = "bundle" | "tsx";
 export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
 
 /** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
-async function appCommand(runner: AppRunner, dir: string): Promise<{ script: string; execArgv: string[] }> {
+export async function appCommand(
+  runner: AppRunner,
+  dir: string,
+): Promise<{ script: string; execArgv: string[] }> {
   if (runner === "tsx") {
     // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
     const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -75,12 +78,13 @@ async function appCommand(runner: AppRunner, dir: string): Promise<{ script: str
  * one: the app's memory is measured without the emulator's estate. `swept` runs when the sweep has
  * enqueued and before the reconciles start.
  */
-function runAppProcess(
+export function runAppProcess(
   app: { script: string; execArgv: string[] },
   emu: Emulator,
   subscriptions: string[],
   workers: number,
   swept: () => void,
+  extra: Pick<SweepAppStart, "inventory" | "reconcile"> = {},
 ): Promise<SweepAppFigures> {
   return new Promise((resolve, reject) => {
     const child = fork(app.script, [], {
@@ -112,6 +116,7 @@ function runAppProcess(
       options: emu.options,
       subscriptions,
       workers,
+      ...extra,
     };
     child.send(start);
   });

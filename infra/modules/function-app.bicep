@@ -208,6 +208,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: settings.SWEEP_SCHEDULE
         }
         {
+          name: 'SWEEP_INVENTORY'
+          value: settings.SWEEP_INVENTORY
+        }
+        {
           name: 'AUDIT_TABLE'
           value: settings.AUDIT_TABLE
         }

@@ -137,6 +137,9 @@ type peeringSyncSettingsType = {
   @description('Required. Six-field NCRONTAB schedule of the sweep timer.')
   SWEEP_SCHEDULE: string
 
+  @description('Required. Where the sweep lists VNets from: auto, resource-graph or arm-lists.')
+  SWEEP_INVENTORY: string
+
   @description('Required. Table that keeps the audit trail.')
   AUDIT_TABLE: string
 

@@ -3,6 +3,7 @@ import type { ClassifiedError, ErrorInfo, FailureNotice } from "../reconcile/err
 import { decodeResourceId, isWellFormedScopeId, isWellFormedVnetId } from "../reconcile/ids.js";
 import type { RunReport, RunTrigger } from "../reconcile/run-report.js";
 import type { ActionKind, Snapshot, Vnet } from "../reconcile/types.js";
+import type { InventoryVnet, PeerLinks } from "./vnet-index.js";
 
 /**
  * The ports of the event-driven app: the Storage queues, the peer index, the dedupe markers, the audit
@@ -67,12 +68,47 @@ export interface PeerIndex {
   /** VNets that have (or had, when last seen) a peering whose remote is `vnetId`. */
   peersOf(vnetId: string): Promise<string[]>;
   /** Each VNet given was read whole: its rows become exactly its current peerings. */
-  record(vnets: readonly Vnet[]): Promise<void>;
+  record(vnets: readonly PeerLinks[]): Promise<void>;
   /**
    * Full rebuild from a sweep: `record(vnets)`, then drop the rows of VNets that no longer exist in
    * the subscriptions that were read completely (`coveredSubscriptions`).
    */
-  rebuild(vnets: readonly Vnet[], coveredSubscriptions: readonly string[]): Promise<{ removed: number }>;
+  rebuild(vnets: readonly PeerLinks[], coveredSubscriptions: readonly string[]): Promise<{ removed: number }>;
+}
+
+/** Where the sweep's inventory came from (docs/architecture.md#the-sweeps-inventory). */
+export type InventorySource = "resource-graph" | "arm-lists";
+
+/** One page of an inventory: compact rows, and the full VNets when the source read them. */
+export interface InventoryPage {
+  vnets: readonly InventoryVnet[];
+  /** ARM lists only: the same VNets as ARM answered them (the status page can use them). */
+  full?: readonly Vnet[];
+}
+
+export interface InventoryScan {
+  /** Subscriptions whose every VNet was streamed: a VNet of theirs that was not is gone (or new). */
+  covered: string[];
+  /** Answered 401/403. */
+  inaccessible: string[];
+  /** Failed for another reason, or not answered for (Resource Graph): the caller may read them another way. */
+  failed: ({ subscriptionId: string } & ErrorInfo)[];
+  /** Requests sent: each query (retries included), or each list (whatever its pages). */
+  requests: number;
+}
+
+/**
+ * The VNets of many subscriptions with their peerings, streamed page by page so nobody holds what a
+ * source answered for the whole estate: Resource Graph (one query for up to 1,000 subscriptions,
+ * rows as of its own lag) or ARM lists (one list per subscription, the truth). Adapters:
+ * src/azure/arm/resource-graph-inventory.ts, and src/app/inventory.ts over the NetworkPort.
+ */
+export interface VnetInventory {
+  readonly source: InventorySource;
+  scan(
+    subscriptions: readonly string[],
+    onPage: (page: InventoryPage) => void | Promise<void>,
+  ): Promise<InventoryScan>;
 }
 
 /** One marker per VNet: "a reconcile for it is queued and has not started yet". Shared by all instances. */

@@ -1,17 +1,33 @@
-import pLimit from "p-limit";
-import { ArmError, type ErrorInfo } from "../reconcile/errors.js";
+import type { ErrorInfo } from "../reconcile/errors.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import { idKey } from "../reconcile/ids.js";
 import type { Policy, Snapshot, Vnet } from "../reconcile/types.js";
 import { driftedVnets, type Drift } from "./drift.js";
 import { enqueueReconciles, type EnqueueDeps } from "./intake.js";
-import type { FailureNotice, PeerIndex } from "./ports.js";
+import { ArmListsInventory } from "./inventory.js";
+import type { FailureNotice, InventoryPage, InventorySource, PeerIndex, VnetInventory } from "./ports.js";
+import { VnetIndex } from "./vnet-index.js";
+
+/**
+ * The status page is offered the sweep's read only up to this many VNets: beyond it the full VNets
+ * would have to be held for the whole estate (what the sweep's compact index avoids), and a page
+ * drawing that many is not one anybody reads.
+ */
+export const SNAPSHOT_MAX_VNETS = 5_000;
 
 export interface SweepDeps extends EnqueueDeps {
   port: NetworkPort;
   policy: Policy;
   peerIndex: PeerIndex;
   maxParallel: number;
+  /**
+   * Resource Graph when SWEEP_INVENTORY chose it; the subscriptions it does not cover (failed,
+   * throttled past its reset, truncated, or returned no row for) are listed through `port`.
+   * Absent: ARM lists for every subscription.
+   */
+  inventory?: VnetInventory;
+  /** Default SNAPSHOT_MAX_VNETS. */
+  snapshotMaxVnets?: number;
 }
 
 export interface SweepResult {
@@ -24,7 +40,16 @@ export interface SweepResult {
   enqueued: string[];
   deduplicated: string[];
   indexRowsRemoved: number;
-  /** Every watched subscription as read, unless one failed for another reason than access. */
+  /** Where the VNets came from: subscriptions covered by each source, requests each sent. */
+  inventory: {
+    source: InventorySource;
+    resourceGraph?: { covered: number; requests: number; notCovered: number; firstProblem?: ErrorInfo };
+    armLists: { subscriptions: number; covered: number };
+  };
+  /**
+   * Every watched subscription as read, when it was read whole from ARM lists, none failed for
+   * another reason than access, and the estate has at most `snapshotMaxVnets` VNets.
+   */
   snapshot?: Snapshot;
 }
 
@@ -32,51 +57,69 @@ export interface SweepResult {
  * The safety net: list every watched subscription, rebuild the peer index from what was read, and
  * queue a reconcile for every VNet that drifted. Nothing depends on an event having arrived (Event
  * Grid raises none when a peering turns Disconnected because its partner's VNet was deleted).
+ *
+ * The VNets are streamed into a compact index (src/app/vnet-index.ts): what a source answered is
+ * dropped page by page. Resource Graph rows lag ARM; that only ever costs a reconcile, which reads
+ * ARM before it writes (docs/architecture.md#the-sweeps-inventory).
  */
 export async function sweepSubscriptions(correlationId: string, deps: SweepDeps): Promise<SweepResult> {
-  const limit = pLimit(Math.max(1, deps.maxParallel));
-  const vnets: Vnet[] = [];
-  const readable: string[] = [];
+  const index = new VnetIndex();
+  const maxFull = deps.snapshotMaxVnets ?? SNAPSHOT_MAX_VNETS;
+  let full: Vnet[] | undefined = [];
+  const onPage = (page: InventoryPage) => {
+    for (const v of page.vnets) index.add(v);
+    if (full && page.full && full.length + page.full.length <= maxFull) full.push(...page.full);
+    else full = undefined;
+  };
+  const watched = deps.policy.watchedSubscriptions;
+  const covered: string[] = [];
   const inaccessible: string[] = [];
-  const failed: SweepResult["failedSubscriptions"] = [];
-  await Promise.all(
-    deps.policy.watchedSubscriptions.map((subscriptionId) =>
-      limit(async () => {
-        try {
-          vnets.push(...(await deps.port.listVnets(subscriptionId)));
-          readable.push(subscriptionId);
-        } catch (err) {
-          if (err instanceof ArmError && (err.status === 403 || err.status === 401)) {
-            inaccessible.push(subscriptionId);
-          } else {
-            const code = err instanceof ArmError ? err.code : err instanceof Error ? err.name : "Error";
-            const message = err instanceof Error ? err.message : String(err);
-            failed.push({ subscriptionId, code, message });
-          }
-        }
-      }),
-    ),
-  );
-  const { removed } = await deps.peerIndex.rebuild(vnets, readable);
+  let rest: readonly string[] = watched;
+  let resourceGraph: SweepResult["inventory"]["resourceGraph"];
+  if (deps.inventory && deps.inventory.source !== "arm-lists") {
+    const scan = await deps.inventory.scan(watched, onPage);
+    covered.push(...scan.covered);
+    inaccessible.push(...scan.inaccessible);
+    rest = scan.failed.map((f) => f.subscriptionId);
+    const first = scan.failed[0];
+    resourceGraph = {
+      covered: scan.covered.length,
+      requests: scan.requests,
+      notCovered: rest.length,
+      ...(first ? { firstProblem: { code: first.code, message: first.message } } : {}),
+    };
+  }
+  const arm = await new ArmListsInventory(deps.port, deps.maxParallel).scan(rest, onPage);
+  covered.push(...arm.covered);
+  inaccessible.push(...arm.inaccessible);
+  const failed = arm.failed;
+
+  const { removed } = await deps.peerIndex.rebuild([...index.vnets()], covered);
   const unreadable = [...inaccessible, ...failed.map((f) => f.subscriptionId)];
-  const drifts = driftedVnets(vnets, deps.policy, unreadable);
+  const drifts = driftedVnets(index, deps.policy, unreadable);
   const { enqueued, deduplicated } = await enqueueReconciles(
     drifts.map((d) => d.vnetId),
     { cause: "sweep", correlationId },
     deps,
   );
+  const snapshotVnets = failed.length === 0 && !resourceGraph ? full : undefined;
   return {
-    vnetsRead: vnets.length,
+    vnetsRead: index.size,
     inaccessibleSubscriptions: inaccessible.sort(),
     failedSubscriptions: failed,
     drifts,
     enqueued,
     deduplicated,
     indexRowsRemoved: removed,
-    ...(failed.length === 0
+    inventory: {
+      source: resourceGraph ? "resource-graph" : "arm-lists",
+      ...(resourceGraph ? { resourceGraph } : {}),
+      armLists: { subscriptions: rest.length, covered: arm.covered.length },
+    },
+    ...(snapshotVnets
       ? {
           snapshot: {
-            vnets: [...vnets].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id))),
+            vnets: [...snapshotVnets].sort((a, b) => idKey(a.id).localeCompare(idKey(b.id))),
             inaccessibleSubscriptions: [...inaccessible],
           },
         }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createAlerting, type AlertLogger, type AlertSender, type AlertStateStore } from "../alerts/index.js";
 import { TableAlertStateStore } from "../azure/storage/alert-state-table.js";
 import { TableAuditStore } from "../azure/storage/audit-table.js";
-import { createNetworkPort } from "../azure/arm/create-port.js";
+import { createNetworkPort, createResourceGraphInventory } from "../azure/arm/create-port.js";
+import { chooseInventory } from "../app/inventory.js";
 import { TableDedupeMarkers } from "../azure/storage/dedupe-table.js";
 import { emailSenderFromSettings } from "../azure/email-sender.js";
 import { functionsStorage } from "../azure/storage/functions-storage.js";
@@ -17,6 +18,7 @@ import type {
   PeerIndex,
   ReconcileMessage,
   ResyncMessage,
+  VnetInventory,
 } from "../app/ports.js";
 import type { NetworkPort } from "../reconcile/port.js";
 import type { Policy } from "../reconcile/types.js";
@@ -40,6 +42,11 @@ export interface Runtime {
   /** The secret settings' values, collected once (config.ts's secretValues), for every redaction. */
   secrets: readonly string[];
   port: NetworkPort;
+  /**
+   * Where the sweep lists VNets from, when SWEEP_INVENTORY chose Resource Graph (built on the first
+   * sweep); undefined: ARM lists through `port`.
+   */
+  sweepInventory: () => Promise<VnetInventory | undefined>;
   reconcileQueue: MessageQueue<ReconcileMessage>;
   resyncQueue: MessageQueue<ResyncMessage>;
   peerIndex: PeerIndex;
@@ -90,11 +97,20 @@ export async function createRuntime(
     notifyRun: async (report, runOptions) => void (await alerting.afterRun(report, runOptions)),
     notifyFailure: async (failure) => void (await alerting.afterFailure(failure)),
   };
+  const policy = policyFrom(settings);
+  let inventory: Promise<VnetInventory> | undefined;
+  const sweepInventory = async () => {
+    if (chooseInventory(settings.SWEEP_INVENTORY, policy.watchedSubscriptions.length) !== "resource-graph")
+      return undefined;
+    inventory ??= createResourceGraphInventory(settings);
+    return inventory;
+  };
   return {
     settings,
-    policy: policyFrom(settings),
+    policy,
     secrets,
     port,
+    sweepInventory,
     reconcileQueue: StorageMessageQueue.on<ReconcileMessage>(storage.queueService, settings.RECONCILE_QUEUE),
     resyncQueue: StorageMessageQueue.on<ResyncMessage>(storage.queueService, RESYNC_QUEUE),
     peerIndex: new TablePeerIndex(storage.table(TABLES.peerIndex)),

@@ -19,7 +19,16 @@ export async function sweep(
   const started = r.now();
   const startedAt = started.toISOString();
   const correlationId = context.invocationId;
+  // A Resource Graph client that cannot be built must not cost the sweep: ARM lists still work.
+  const inventory = await r.sweepInventory().catch((err: unknown) => {
+    logEvent(context, "warn", "ResourceGraphUnavailable", {
+      correlationId,
+      reason: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  });
   const result = await sweepSubscriptions(correlationId, {
+    ...(inventory ? { inventory } : {}),
     port: r.port,
     policy: r.policy,
     peerIndex: r.peerIndex,
@@ -45,6 +54,13 @@ export async function sweep(
       enqueued: result.enqueued.length,
       deduplicated: result.deduplicated.length,
       indexRowsRemoved: result.indexRowsRemoved,
+      ...(result.inventory.resourceGraph
+        ? {
+            resourceGraphSubscriptions: result.inventory.resourceGraph.covered,
+            resourceGraphRequests: result.inventory.resourceGraph.requests,
+          }
+        : {}),
+      armListedSubscriptions: result.inventory.armLists.subscriptions,
     },
     ...(result.inaccessibleSubscriptions.length > 0
       ? { inaccessibleSubscriptions: result.inaccessibleSubscriptions }
@@ -81,5 +97,6 @@ export async function sweep(
     deduplicated: result.deduplicated.length,
     indexRowsRemoved: result.indexRowsRemoved,
     inaccessibleSubscriptions: result.inaccessibleSubscriptions,
+    inventory: result.inventory,
   });
 }

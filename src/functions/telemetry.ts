@@ -30,6 +30,7 @@ export type TelemetryEvent =
   | "ReconcileFailed"
   | "ReconcilePoisoned"
   | "SweepCompleted"
+  | "ResourceGraphUnavailable"
   | "SubscriptionInaccessible"
   | "SubscriptionUnreadable"
   | "ResyncRejected"

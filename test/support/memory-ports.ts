@@ -8,8 +8,9 @@ import type {
   VnetFailure,
 } from "../../src/app/ports.js";
 import { idKey, subscriptionOf } from "../../src/reconcile/ids.js";
+import type { PeerLinks } from "../../src/app/vnet-index.js";
 import type { RunReport } from "../../src/reconcile/run-report.js";
-import type { Snapshot, Vnet } from "../../src/reconcile/types.js";
+import type { Snapshot } from "../../src/reconcile/types.js";
 
 /**
  * In-memory twins of the Table Storage adapters in src/azure/. Tests that run thousands of inputs use
@@ -27,7 +28,7 @@ export class MemoryPeerIndex implements PeerIndex {
     return [...this.byVnet.values()].filter((v) => v.remotes.has(key)).map((v) => v.vnetId);
   }
 
-  async record(vnets: readonly Vnet[]): Promise<void> {
+  async record(vnets: readonly PeerLinks[]): Promise<void> {
     for (const vnet of vnets) {
       const known = this.byVnet.get(idKey(vnet.id));
       const remotes = new Set(vnet.peerings.map((p) => idKey(p.remoteVnetId)));
@@ -37,7 +38,7 @@ export class MemoryPeerIndex implements PeerIndex {
   }
 
   async rebuild(
-    vnets: readonly Vnet[],
+    vnets: readonly PeerLinks[],
     coveredSubscriptions: readonly string[],
   ): Promise<{ removed: number }> {
     await this.record(vnets);

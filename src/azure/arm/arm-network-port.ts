@@ -311,7 +311,7 @@ function audienceFor(endpoint: string): string {
  * led to cannot be trusted, and a list cut short there must fail the run, not be planned on as if the
  * rest of the VNets were gone.
  */
-function foreignOriginError(d: ForeignOriginDetails): ArmError {
+export function foreignOriginError(d: ForeignOriginDetails): ArmError {
   return new ArmError(
     0,
     FOREIGN_ORIGIN,

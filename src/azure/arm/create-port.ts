@@ -7,6 +7,8 @@ import { ARM_CLOUDS, resolveArmTarget } from "../clouds.js";
 import { azureCredential, emulatorCredential } from "../credentials.js";
 import { CrossTenantNetworkPort } from "./cross-tenant-port.js";
 import { CrossTenantApp, TenantDirectory, managedIdentityAssertion } from "./tenants.js";
+import type { VnetInventory } from "../../app/ports.js";
+import type { ResourceGraphInventoryOptions } from "./resource-graph-inventory.js";
 
 /**
  * The ARM port as the settings describe it: ARM_CLOUD's Resource Manager by default, the emulator on
@@ -63,6 +65,37 @@ export async function createNetworkPort(
     overrides.credential ??
     (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
   return new ArmNetworkPort({
+    credential,
+    endpoint: target.endpoint,
+    credentialScope: target.audience,
+    ...(caPem ? { caPem } : {}),
+  });
+}
+
+/**
+ * The sweep's Resource Graph inventory for the same cloud, endpoint, identity and CA as the ARM port
+ * (Resource Graph is a provider behind Resource Manager, so the same token audience and origin pin).
+ * Loaded on first use: the client is not part of a cold start that does not need it.
+ */
+export async function createResourceGraphInventory(
+  settings: Pick<
+    Settings,
+    "ARM_CLOUD" | "ARM_ENDPOINT" | "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT" | "ARM_CA_FILE" | "AZURE_CLIENT_ID"
+  >,
+  overrides: { credential?: TokenCredential } & Partial<
+    Omit<ResourceGraphInventoryOptions, "credential" | "endpoint" | "credentialScope" | "caPem">
+  > = {},
+): Promise<VnetInventory> {
+  const resolved = resolveArmTarget(settings);
+  if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
+  const { target } = resolved;
+  const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  const { credential: given, ...tuning } = overrides;
+  const credential =
+    given ?? (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
+  const { ResourceGraphInventory } = await import("./resource-graph-inventory.js");
+  return new ResourceGraphInventory({
+    ...tuning,
     credential,
     endpoint: target.endpoint,
     credentialScope: target.audience,

@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import pLimit from "p-limit";
 import type { PeerIndex } from "../../app/ports.js";
 import { idKey, subscriptionOf } from "../../reconcile/ids.js";
-import type { Vnet } from "../../reconcile/types.js";
+import type { PeerLinks } from "../../app/vnet-index.js";
 import { isStatus, keyOf, lazyTable } from "./functions-storage.js";
 
 type PeerEntity = {
@@ -34,40 +34,65 @@ export class TablePeerIndex implements PeerIndex {
     return out;
   }
 
-  async record(vnets: readonly Vnet[]): Promise<void> {
+  async record(vnets: readonly PeerLinks[]): Promise<void> {
     const table = await this.table();
     const limit = pLimit(8);
     await Promise.all(vnets.map((vnet) => limit(() => this.replaceRowsOf(table, vnet))));
   }
 
+  /**
+   * One scan of every `from-` row (pages of up to 1,000), then, per VNet, only the rows that changed:
+   * a sweep of an unchanged estate reads the index once and writes nothing, whatever its size.
+   */
   async rebuild(
-    vnets: readonly Vnet[],
+    vnets: readonly PeerLinks[],
     coveredSubscriptions: readonly string[],
   ): Promise<{ removed: number }> {
-    await this.record(vnets);
     const table = await this.table();
-    const present = new Set(vnets.map((v) => idKey(v.id)));
-    const covered = new Set(coveredSubscriptions.map((s) => s.toLowerCase()));
-    const stale: PeerEntity[] = [];
-    // Every `from-` partition: the VNets the index knows about.
+    const known = new Map<string, Map<string, PeerEntity>>();
     const rows = table.listEntities<PeerEntity>({
       queryOptions: { filter: "PartitionKey ge 'from-' and PartitionKey lt 'from.'" },
     });
     for await (const row of rows) {
-      const sub = subscriptionOf(row.vnetId);
-      if (!present.has(idKey(row.vnetId)) && sub && covered.has(sub)) stale.push(row);
+      const key = idKey(row.vnetId);
+      let of = known.get(key);
+      if (!of) known.set(key, (of = new Map()));
+      of.set(idKey(row.remoteVnetId), row);
     }
     const limit = pLimit(8);
+    await Promise.all(
+      vnets.map((vnet) =>
+        limit(() => this.replaceRowsOf(table, vnet, known.get(idKey(vnet.id)) ?? new Map())),
+      ),
+    );
+    const present = new Set(vnets.map((v) => idKey(v.id)));
+    const covered = new Set(coveredSubscriptions.map((s) => s.toLowerCase()));
+    const stale: PeerEntity[] = [];
+    for (const [key, of] of known) {
+      if (present.has(key)) continue;
+      for (const row of of.values()) {
+        const sub = subscriptionOf(row.vnetId);
+        if (sub && covered.has(sub)) stale.push(row);
+      }
+    }
     await Promise.all(stale.map((row) => limit(() => deletePair(table, row.vnetId, row.remoteVnetId))));
     return { removed: stale.length };
   }
 
-  private async replaceRowsOf(table: TableClient, vnet: Vnet): Promise<void> {
-    const existing = new Map<string, PeerEntity>();
-    const rows = table.listEntities<PeerEntity>({
-      queryOptions: { filter: `PartitionKey eq '${fromPartition(vnet.id)}'` },
-    });
-    for await (const row of rows) existing.set(idKey(row.remoteVnetId), row);
+  /** `existing`: the VNet's `from-` rows by remote, when the caller has read them already. */
+  private async replaceRowsOf(
+    table: TableClient,
+    vnet: PeerLinks,
+    known?: Map<string, PeerEntity>,
+  ): Promise<void> {
+    let existing = known;
+    if (!existing) {
+      existing = new Map<string, PeerEntity>();
+      const rows = table.listEntities<PeerEntity>({
+        queryOptions: { filter: `PartitionKey eq '${fromPartition(vnet.id)}'` },
+      });
+      for await (const row of rows) existing.set(idKey(row.remoteVnetId), row);
+    }
 
     const current = new Map<string, string>();
     for (const p of vnet.peerings) current.set(idKey(p.remoteVnetId), p.remoteVnetId);

@@ -6,6 +6,7 @@ import {
   SECRET_SETTINGS,
   SETTING_NAMES,
 } from "../../../src/config.js";
+import { chooseInventory } from "../../../src/app/inventory.js";
 import { secret as declareSecret } from "../../support/secrets.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -60,6 +61,20 @@ describe("settings", () => {
     expect(problems.find((p) => p.setting === "ALERT_MIN_SEVERITY")?.problem).toBe(
       "must be one of: info, warning, error",
     );
+  });
+
+  it("SWEEP_INVENTORY: auto by default, and auto means Resource Graph from 50 watched subscriptions on", () => {
+    expect(parseSettings({ WATCHED_SUBSCRIPTIONS: SUB }).SWEEP_INVENTORY).toBe("auto");
+    expect(parseSettings({ WATCHED_SUBSCRIPTIONS: SUB, SWEEP_INVENTORY: "arm-lists" }).SWEEP_INVENTORY).toBe(
+      "arm-lists",
+    );
+    expect(problemsOf({ WATCHED_SUBSCRIPTIONS: SUB, SWEEP_INVENTORY: "graph" })).toEqual([
+      { setting: "SWEEP_INVENTORY", problem: "must be one of: auto, resource-graph, arm-lists" },
+    ]);
+    expect(chooseInventory("auto", 49)).toBe("arm-lists");
+    expect(chooseInventory("auto", 50)).toBe("resource-graph");
+    expect(chooseInventory("arm-lists", 5000)).toBe("arm-lists");
+    expect(chooseInventory("resource-graph", 1)).toBe("resource-graph");
   });
 
   it("never echoes a secret value in its error", () => {
