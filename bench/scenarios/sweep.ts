@@ -52,17 +52,24 @@ const appSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
 export type AppRunner = "bundle" | "tsx";
 export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
 
-/** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
-async function appCommand(runner: AppRunner, dir: string): Promise<{ script: string; execArgv: string[] }> {
+/**
+ * The script and node flags of an app process running `source`; `dir` is a temporary folder for the
+ * bundle. The hub-resize scenario runs its engine the same way (bench/scenarios/hub-app.ts).
+ */
+export async function appCommand(
+  runner: AppRunner,
+  dir: string,
+  source: string = appSource,
+): Promise<{ script: string; execArgv: string[] }> {
   if (runner === "tsx") {
     // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
     const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    return { script: appSource, execArgv: ["--import", loader] };
+    return { script: source, execArgv: ["--import", loader] };
   }
-  const script = join(dir, "sweep-app.mjs");
+  const script = join(dir, "app.mjs");
   await build({
     ...BUNDLE_OPTIONS,
-    entryPoints: [appSource],
+    entryPoints: [source],
     outfile: script,
     legalComments: "none",
     logLevel: "silent",
