@@ -1,9 +1,8 @@
 import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import { policyFrom } from "../../src/config.js";
-import { apply } from "../../src/reconcile/apply.js";
-import { reconcile } from "../../src/reconcile/run.js";
+import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
-import { defaultSettings } from "../lib/engine.js";
+import { defaultSettings, freshReadMs } from "../lib/engine.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -11,8 +10,8 @@ import { defaultSettings } from "../lib/engine.js";
  * it, talking HTTPS to the emulator in the parent. Its CPU time is then the engine's alone (the
  * emulator answering 1,500 requests would otherwise count in it).
  *
- * The reconcile runs in its two halves, as src/reconcile/run.ts chains them: the read (snapshot and
- * plan: `reconcile` with dryRun, which writes nothing), then `apply` of that plan. A third phase,
+ * The reconcile runs in its two halves, as src/reconcile/run.ts's reconcile chains them: `prepareRun`
+ * (read the snapshot, plan), then `finishRun` (apply the plan, report). A third phase,
  * not timed as part of the resize, reads the same again (a dry run once everything is in sync): the
  * CPU of reads in a warm process, where the first half also pays for the first connections and the
  * first run of the code. Between phases the child stops until the parent has read the emulator's
@@ -80,23 +79,23 @@ export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): 
     sleep,
     maxParallelVnets: settings.MAX_PARALLEL_VNETS,
     maxAttempts: settings.MAX_ATTEMPTS,
+    freshReadMs: freshReadMs(start.options.timeScale),
+    onEvent: (e: { type: string }) => {
+      if (e.type === "retry") retries++;
+    },
   };
-  const dryRun = () =>
-    reconcile({ trigger: "event", correlationId: "bench", scope: start.scope, dryRun: true }, deps);
-  const read = await phase(dryRun);
+  const request: ReconcileRequest = {
+    trigger: "event",
+    correlationId: "bench",
+    scope: start.scope,
+    dryRun: false,
+  };
+  const read = await phase(() => prepareRun(request, deps));
   await mark();
-  const write = await phase(() =>
-    apply(read.value.plan, {
-      ...deps,
-      reportOnly: policy.reportOnly,
-      onEvent: (e) => {
-        if (e.type === "retry") retries++;
-      },
-    }),
-  );
+  const write = await phase(() => finishRun(read.value, request, deps));
   await mark();
-  const reread = await phase(dryRun);
-  const results = write.value.results;
+  const reread = await phase(() => prepareRun(request, deps));
+  const results = write.value.report.results;
   return {
     read: read.cost,
     write: write.cost,

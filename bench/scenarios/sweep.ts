@@ -147,11 +147,13 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
     emu.resetCounters();
     emu.resetThrottling();
     let sweepReads = 0;
+    let afterSweep = callCounts(emu);
     // The whole run as this process sees it: the app's process start, its sweep and reconciles. This
     // process's RSS is the emulator's (and the estate it holds), not the app's.
     const run = await measure(() =>
       runAppProcess(command, emu, estate.subscriptions, o.workers, () => {
-        sweepReads = callCounts(emu).reads;
+        afterSweep = callCounts(emu);
+        sweepReads = afterSweep.reads;
       }),
     );
     const app = run.value;
@@ -198,6 +200,16 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
         `${app.failedSubscriptions} / ${app.inaccessibleSubscriptions}`,
       ],
       ["reads of the reconciles (incl. LRO polls)", counts.reads - sweepReads],
+      [
+        "  VNet GETs / list pages / peering GETs / status polls",
+        [
+          counts.vnetGets - afterSweep.vnetGets,
+          counts.listPages - afterSweep.listPages,
+          counts.peeringGets - afterSweep.peeringGets,
+          counts.statusPolls - afterSweep.statusPolls,
+        ].join(" / "),
+      ],
+      ["  (peering GETs: re-reads before a write + the SDK's final GET after one)", null],
       ["reads total", counts.reads],
       ["writes accepted / needed", `${counts.writes} / ${writesNeeded}`],
       ["write attempts (incl. refused)", counts.writeAttempts],
