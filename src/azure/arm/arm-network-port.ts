@@ -279,7 +279,9 @@ export class ArmNetworkPort implements NetworkPort {
     );
     if (accepted.status >= 300) throw errorOf(accepted);
     const asyncOperation = accepted.headers.get("azure-asyncoperation");
-    const statusUrl = asyncOperation ?? accepted.headers.get("location");
+    const link = asyncOperation ?? accepted.headers.get("location");
+    // Resolved as the SDK's poller resolves it; the pin then judges where it leads.
+    const statusUrl = link ? resolveLink(endpoint, link) : undefined;
     let done = !statusUrl;
     const result = () =>
       client.virtualNetworkPeerings.get(parts.resourceGroup, parts.vnetName, peeringName, { abortSignal });
@@ -429,6 +431,26 @@ export function toArmError(err: unknown): ArmError {
   const message = typeof e?.message === "string" ? e.message : String(err);
   const status = typeof e?.statusCode === "number" ? e.statusCode : code === "UnknownError" ? 500 : 400;
   return new ArmError(status, code, message, undefined, { cause: err });
+}
+
+/**
+ * A link from an answer, resolved as @azure/core-client resolves the paths of follow-up requests
+ * (`getRequestUrl`): absolute when it holds "://", else a path appended to the endpoint's.
+ */
+export function resolveLink(endpoint: string, link: string): string {
+  if (link.includes("://")) return link;
+  const url = new URL(endpoint);
+  const base = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
+  const rest = link.startsWith("/") ? link.slice(1) : link;
+  const queryAt = rest.indexOf("?");
+  if (queryAt === -1) {
+    url.pathname = base + rest;
+  } else {
+    url.pathname = base + rest.slice(0, queryAt);
+    const search = rest.slice(queryAt + 1);
+    if (search) url.search = url.search ? `${url.search}&${search}` : search;
+  }
+  return url.toString();
 }
 
 /** A failed answer to a request sent past the SDK's operations, as toArmError maps the SDK's RestError. */
