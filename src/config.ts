@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ARM_CLOUD_NAMES, DEFAULT_ARM_CLOUD, resolveArmTarget } from "./azure/clouds.js";
 import type { Policy } from "./reconcile/types.js";
+import { DEFAULT_FRESH_READ_MS } from "./reconcile/run.js";
 
 /**
  * Every setting the product reads, parsed once at start. The same schema serves the Functions app
@@ -347,8 +348,16 @@ export function secretValues(settings: Partial<Settings>): string[] {
 }
 
 /** The engine's bounds from the settings, for every caller of reconcile() (the app and the CLI). */
-export function engineLimits(settings: Settings): { maxParallelVnets: number; maxAttempts: number } {
-  return { maxParallelVnets: settings.MAX_PARALLEL_VNETS, maxAttempts: settings.MAX_ATTEMPTS };
+export function engineLimits(settings: Settings): {
+  maxParallelVnets: number;
+  maxAttempts: number;
+  freshReadMs: number;
+} {
+  return {
+    maxParallelVnets: settings.MAX_PARALLEL_VNETS,
+    maxAttempts: settings.MAX_ATTEMPTS,
+    freshReadMs: DEFAULT_FRESH_READ_MS,
+  };
 }
 
 export function policyFrom(settings: Settings, overrides: Partial<Policy> = {}): Policy {

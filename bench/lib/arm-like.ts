@@ -87,6 +87,10 @@ export interface CallCounts {
   listPages: number;
   /** GETs of an operation's status URL (LRO polls). */
   statusPolls: number;
+  /** GETs of one VNet. */
+  vnetGets: number;
+  /** GETs of one peering: re-reads before a write, and the SDK's final GET after a write's poll said done. */
+  peeringGets: number;
 }
 
 export function callCounts(emu: Emulator): CallCounts {
@@ -103,5 +107,7 @@ export function callCounts(emu: Emulator): CallCounts {
     busy: emu.count({ status: 409 }),
     listPages: emu.count({ method: "GET", kind: "virtualNetworkList" }),
     statusPolls: emu.count({ method: "GET", kind: "operationStatus" }),
+    vnetGets: emu.count({ method: "GET", kind: "virtualNetwork" }),
+    peeringGets: emu.count({ method: "GET", kind: "virtualNetworkPeering" }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Emulator } from "../../emulator/index.js";
 import { parseSettings, policyFrom, type Settings } from "../../src/config.js";
 import type { NetworkPort } from "../../src/reconcile/port.js";
-import { reconcile, type ReconcileOutcome } from "../../src/reconcile/run.js";
+import { DEFAULT_FRESH_READ_MS, reconcile, type ReconcileOutcome } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "./arm-like.js";
 
 /** The product's settings as deployed with defaults: nothing tuned for the benchmark. */
@@ -15,6 +15,9 @@ export interface EngineRun {
   succeeded: number;
   retries: number;
 }
+
+/** The production freshness of a plan's own read (emulated seconds) in scaled wall-clock ms. */
+export const freshReadMs = (timeScale: number): number => DEFAULT_FRESH_READ_MS * timeScale;
 
 /** One reconcile, as reconcileVnet / `cli apply --scope` run it, with the default settings. */
 export async function runEngine(
@@ -36,6 +39,8 @@ export async function runEngine(
       sleep: scaledSleep(emu.options.timeScale),
       maxParallelVnets: settings.MAX_PARALLEL_VNETS,
       maxAttempts: settings.MAX_ATTEMPTS,
+      // As production sets it (src/config.ts engineLimits), in emulated time: `now` is the wall clock.
+      freshReadMs: freshReadMs(emu.options.timeScale),
       onEvent: (e) => {
         if (e.type === "retry") retries++;
       },

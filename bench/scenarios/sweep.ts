@@ -52,20 +52,24 @@ const appSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
 export type AppRunner = "bundle" | "tsx";
 export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
 
-/** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
+/**
+ * The script and node flags of an app process running `source`; `dir` is a temporary folder for the
+ * bundle. The hub-resize scenario runs its engine the same way (bench/scenarios/hub-app.ts).
+ */
 export async function appCommand(
   runner: AppRunner,
   dir: string,
+  source: string = appSource,
 ): Promise<{ script: string; execArgv: string[] }> {
   if (runner === "tsx") {
     // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
     const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    return { script: appSource, execArgv: ["--import", loader] };
+    return { script: source, execArgv: ["--import", loader] };
   }
-  const script = join(dir, "sweep-app.mjs");
+  const script = join(dir, "app.mjs");
   await build({
     ...BUNDLE_OPTIONS,
-    entryPoints: [appSource],
+    entryPoints: [source],
     outfile: script,
     legalComments: "none",
     logLevel: "silent",
@@ -145,11 +149,13 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
     emu.resetCounters();
     emu.resetThrottling();
     let sweepReads = 0;
+    let afterSweep = callCounts(emu);
     // The whole run as this process sees it: the app's process start, its sweep and reconciles. This
     // process's RSS is the emulator's (and the estate it holds), not the app's.
     const run = await measure(() =>
       runAppProcess(command, emu, estate.subscriptions, o.workers, () => {
-        sweepReads = callCounts(emu).reads;
+        afterSweep = callCounts(emu);
+        sweepReads = afterSweep.reads;
       }),
     );
     const app = run.value;
@@ -196,6 +202,16 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
         `${app.failedSubscriptions} / ${app.inaccessibleSubscriptions}`,
       ],
       ["reads of the reconciles (incl. LRO polls)", counts.reads - sweepReads],
+      [
+        "  VNet GETs / list pages / peering GETs / status polls",
+        [
+          counts.vnetGets - afterSweep.vnetGets,
+          counts.listPages - afterSweep.listPages,
+          counts.peeringGets - afterSweep.peeringGets,
+          counts.statusPolls - afterSweep.statusPolls,
+        ].join(" / "),
+      ],
+      ["  (peering GETs: re-reads before a write + the SDK's final GET after one)", null],
       ["reads total", counts.reads],
       ["writes accepted / needed", `${counts.writes} / ${writesNeeded}`],
       ["write attempts (incl. refused)", counts.writeAttempts],

@@ -98,7 +98,7 @@ export async function sweepSubscriptions(correlationId: string, deps: SweepDeps)
   const unreadable = [...inaccessible, ...failed.map((f) => f.subscriptionId)];
   const drifts = driftedVnets(index, deps.policy, unreadable);
   const { enqueued, deduplicated } = await enqueueReconciles(
-    drifts.map((d) => d.vnetId),
+    drifts.filter((d) => d.coveredBy === undefined).map((d) => d.vnetId),
     { cause: "sweep", correlationId },
     deps,
   );

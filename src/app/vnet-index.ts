@@ -87,6 +87,14 @@ export class VnetIndex {
     return n !== undefined && this.edgesOf.has(n);
   }
 
+  /** Whether `vnetId` was read and has a peering whose remote is `remoteVnetId`. */
+  peersWith(vnetId: string, remoteVnetId: string): boolean {
+    const from = this.numbers.get(idKey(vnetId));
+    const to = this.numbers.get(idKey(remoteVnetId));
+    if (from === undefined || to === undefined || !this.edgesOf.has(from)) return false;
+    return this.edgeKeys().has(from * MAX_VNETS + to);
+  }
+
   /** Every VNet read, in the order first read, with its peerings (rebuilt on demand, not kept). */
   *vnets(): Generator<InventoryVnet & PeerLinks> {
     for (const n of this.rowOrder) {

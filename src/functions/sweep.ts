@@ -92,7 +92,11 @@ export async function sweep(
     runId,
     correlationId,
     vnetsRead: result.vnetsRead,
-    drifted: result.drifts.map((d) => ({ vnetId: d.vnetId, reasons: d.reasons })),
+    drifted: result.drifts.map((d) => ({
+      vnetId: d.vnetId,
+      reasons: d.reasons,
+      ...(d.coveredBy ? { coveredBy: d.coveredBy } : {}),
+    })),
     enqueued: result.enqueued.length,
     deduplicated: result.deduplicated.length,
     indexRowsRemoved: result.indexRowsRemoved,

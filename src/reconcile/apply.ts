@@ -14,6 +14,7 @@ import type {
   Plan,
   ResetDisconnectedAction,
   SyncAction,
+  Vnet,
 } from "./types.js";
 
 export interface ApplyOptions {
@@ -31,6 +32,12 @@ export interface ApplyOptions {
   /** Jitter source in [0, 1); injected for determinism. */
   random?: () => number;
   onEvent?: (event: ApplyEvent) => void;
+  /**
+   * The VNet as the plan's own read saw it, while that read is fresh enough to stand for the re-read
+   * before a write (src/reconcile/run.ts freshReadMs); undefined when it is not. Used on a write's
+   * first attempt only, and never for a VNet this apply has written on (or peered with) since.
+   */
+  recentRead?: (vnetId: string) => Vnet | undefined;
 }
 
 export type ApplyEvent =
@@ -42,7 +49,8 @@ export { isWrite } from "./vocabulary.js";
 
 /**
  * Carries out a plan. Each write re-reads its target first, so a stale plan never overwrites a newer
- * state; writes on one VNet are serialized (ARM answers a concurrent write on the same VNet with 409
+ * state (its first attempt may take the plan's own read instead while that is seconds old:
+ * `recentRead`); writes on one VNet are serialized (ARM answers a concurrent write on the same VNet with 409
  * AnotherOperationInProgress or 429 RetryableError, docs/azure-behaviour.md#errors); Retry-After is honoured.
  */
 export async function apply(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
@@ -50,7 +58,7 @@ export async function apply(plan: Plan, options: ApplyOptions): Promise<ApplyRep
   const limit = pLimit(options.maxParallelVnets);
   const vnetQueues = new Map<string, Promise<unknown>>();
   const outcomes = new Map<string, Promise<ActionResult>>();
-  const counter = { writes: 0 };
+  const counter = { writes: 0, touched: new Set<string>() };
 
   const serializedOn = <T>(vnetId: string, task: () => Promise<T>): Promise<T> => {
     const key = idKey(vnetId);
@@ -92,16 +100,41 @@ export async function apply(plan: Plan, options: ApplyOptions): Promise<ApplyRep
   return { results, writes: counter.writes };
 }
 
+/** Where a write's first attempt reads its target: the plan's own read while fresh, else ARM. */
+interface Reader {
+  vnet(vnetId: string): Promise<Vnet | undefined>;
+  peering(peeringId: string): Promise<Peering | undefined>;
+}
+
+function readerFor(port: NetworkPort, recent: ((vnetId: string) => Vnet | undefined) | undefined): Reader {
+  return {
+    vnet: async (vnetId) => recent?.(vnetId) ?? port.getVnet(vnetId),
+    peering: async (peeringId) => {
+      const vnetId = parsePeeringId(peeringId)?.vnetId;
+      const vnet = vnetId ? recent?.(vnetId) : undefined;
+      return vnet ? vnet.peerings.find((p) => sameId(p.id, peeringId)) : port.getPeering(peeringId);
+    },
+  };
+}
+
 async function withRetries(
   action: SyncAction | CreateReciprocalAction | ResetDisconnectedAction,
   options: ApplyOptions,
-  counter: { writes: number },
+  counter: { writes: number; touched: Set<string> },
 ): Promise<ActionResult> {
   const backoff = options.backoff ?? { baseMs: 1000, maxMs: 60_000 };
   const random = options.random ?? (() => 0.5);
   for (let attempt = 1; ; attempt++) {
+    // A retry follows a failed or unanswered write: only ARM knows what it left.
+    const recentRead = options.recentRead;
+    const recent =
+      attempt === 1 && recentRead
+        ? (vnetId: string) => (counter.touched.has(idKey(vnetId)) ? undefined : recentRead(vnetId))
+        : undefined;
     try {
-      return await execute(action, options.port, () => {
+      return await execute(action, options.port, readerFor(options.port, recent), (vnetId, remoteVnetId) => {
+        // A write changes both ends of its pair (the remote's peering state and sync level too).
+        counter.touched.add(idKey(vnetId)).add(idKey(remoteVnetId));
         counter.writes++;
         options.onEvent?.({ type: "write", action, attempt });
       });
@@ -142,11 +175,12 @@ function notWritable(current: Peering): Extract<ActionResult, { status: "skipped
 async function execute(
   action: SyncAction | CreateReciprocalAction | ResetDisconnectedAction,
   port: NetworkPort,
-  countWrite: () => void,
+  read: Reader,
+  countWrite: (vnetId: string, remoteVnetId: string) => void,
 ): Promise<ActionResult> {
   switch (action.kind) {
     case "sync": {
-      const current = await port.getPeering(action.target);
+      const current = await read.peering(action.target);
       if (!current) return { status: "skipped", why: "the peering no longer exists" };
       const busy = notWritable(current);
       if (busy) return busy;
@@ -156,26 +190,26 @@ async function execute(
       if (!current.syncLevel.startsWith("Local")) {
         return { status: "skipped", why: `already ${current.syncLevel}: nothing to pull in` };
       }
-      countWrite();
+      countWrite(current.vnetId, current.remoteVnetId);
       const after = await port.putPeering(current.vnetId, current.name, bodyOf(current), {
         syncRemoteAddressSpace: true,
       });
       return { status: "succeeded", after };
     }
     case "resetDisconnected": {
-      const current = await port.getPeering(action.target);
+      const current = await read.peering(action.target);
       if (!current) return { status: "skipped", why: "the peering no longer exists" };
       const busy = notWritable(current);
       if (busy) return busy;
       if (current.state !== "Disconnected") {
         return { status: "skipped", why: `the peering is now ${current.state}, no reset needed` };
       }
-      countWrite();
+      countWrite(current.vnetId, current.remoteVnetId);
       const after = await port.putPeering(current.vnetId, current.name, bodyOf(current));
       return { status: "succeeded", after };
     }
     case "createReciprocal": {
-      const vnet = await port.getVnet(action.vnetId);
+      const vnet = await read.vnet(action.vnetId);
       if (!vnet) return { status: "skipped", why: "the VNet no longer exists" };
       const existing = vnet.peerings.find((p) => sameId(p.remoteVnetId, action.body.remoteVnetId));
       // One that is Failed or still being written (this run's own earlier attempt, when its operation
@@ -190,7 +224,7 @@ async function execute(
           ...(busy?.inFlight ? { inFlight: true as const } : {}),
         };
       }
-      const mirrored = await port.getPeering(action.mirrorOf);
+      const mirrored = await read.peering(action.mirrorOf);
       if (!mirrored) return { status: "skipped", why: "the peering it mirrors no longer exists" };
       // A half created against a Disconnected or failed peering would stay Initiated forever: one
       // more one-sided peering, not a repaired pair.
@@ -208,7 +242,7 @@ async function execute(
         };
       }
       const name = parsePeeringId(action.target)?.peeringName ?? action.name;
-      countWrite();
+      countWrite(action.vnetId, action.body.remoteVnetId);
       const after = await port.putPeering(action.vnetId, name, action.body);
       return { status: "succeeded", after };
     }

@@ -23,13 +23,26 @@ export interface ReconcileRequest {
   repairDisconnected?: boolean;
 }
 
-export interface ReconcileDeps extends Omit<ApplyOptions, "reportOnly" | "onEvent"> {
+export interface ReconcileDeps extends Omit<ApplyOptions, "reportOnly" | "onEvent" | "recentRead"> {
   port: NetworkPort;
   policy: Policy;
   now: () => Date;
   newRunId: () => string;
   onEvent?: (event: ApplyEvent) => void;
+  /**
+   * A write's first attempt may take its target from this run's own read of the VNet instead of
+   * reading it again, while that read is at most this old (ms, by `now`). 0 or unset: always re-read.
+   * Production sets DEFAULT_FRESH_READ_MS (src/config.ts engineLimits).
+   */
+  freshReadMs?: number;
 }
+
+/**
+ * How old this run's own read of a VNet may be to stand for the re-read before a write: the plan was
+ * made from it a moment ago. Long enough for the plan and the wait for a VNet's turn; far shorter than
+ * a write (10-20 s), so a VNet written since is always read again.
+ */
+export const DEFAULT_FRESH_READ_MS = 5_000;
 
 export interface ReconcileOutcome {
   report: RunReport;
@@ -44,20 +57,51 @@ export interface ReconcileOutcome {
 
 /** Read the truth from ARM, plan, apply (unless dry run), and describe what happened. */
 export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  return finishRun(await prepareRun(request, deps), request, deps);
+}
+
+/** The first half of a run: what it read, when, and the plan made from it. */
+export interface PreparedRun {
+  startedAt: string;
+  runId: string;
+  policy: Policy;
+  snapshot: Snapshot;
+  focus: Set<string> | "all";
+  readAt: Map<string, number>;
+  plan: Plan;
+}
+
+/** Read and plan (reconcile's first half; benchmarks time the halves apart). */
+export async function prepareRun(request: ReconcileRequest, deps: ReconcileDeps): Promise<PreparedRun> {
   const startedAt = deps.now().toISOString();
   const runId = deps.newRunId();
   const policy: Policy = {
     ...deps.policy,
     ...(request.repairDisconnected !== undefined ? { repairDisconnected: request.repairDisconnected } : {}),
   };
-  const { snapshot, focus } = await readSnapshot(deps.port, policy, request.scope, deps.maxParallelVnets);
+  const { snapshot, focus, readAt } = await readSnapshot(
+    deps.port,
+    policy,
+    request.scope,
+    deps.maxParallelVnets,
+    () => deps.now().getTime(),
+  );
   const { plan } = await withTenantAccess(
     deps.port,
     snapshot,
     focusPlan(planActions(snapshot, policy), snapshot, focus),
     policy,
   );
+  return { startedAt, runId, policy, snapshot, focus, readAt, plan };
+}
 
+/** Apply the plan (unless dry run) and describe what happened (reconcile's second half). */
+export async function finishRun(
+  prepared: PreparedRun,
+  request: ReconcileRequest,
+  deps: ReconcileDeps,
+): Promise<ReconcileOutcome> {
+  const { plan, snapshot, policy, focus } = prepared;
   let results: AppliedAction[];
   if (request.dryRun) {
     results = plan.actions.map((action) => ({
@@ -65,9 +109,20 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
       result: { status: "skipped", why: isWrite(action) ? "dry run" : "reported" },
     }));
   } else {
+    const freshMs = deps.freshReadMs ?? 0;
+    const byKey = new Map(snapshot.vnets.map((v) => [idKey(v.id), v]));
     const report = await apply(plan, {
       ...deps,
       reportOnly: policy.reportOnly,
+      ...(freshMs > 0
+        ? {
+            recentRead: (vnetId: string) => {
+              const at = prepared.readAt.get(idKey(vnetId));
+              const fresh = at !== undefined && deps.now().getTime() - at <= freshMs;
+              return fresh ? byKey.get(idKey(vnetId)) : undefined;
+            },
+          }
+        : {}),
     });
     results = report.results;
   }
@@ -76,10 +131,10 @@ export async function reconcile(request: ReconcileRequest, deps: ReconcileDeps):
     snapshot,
     inFlight: inFlightPeerings(snapshot, policy, focus),
     report: {
-      runId,
+      runId: prepared.runId,
       trigger: request.trigger,
       correlationId: request.correlationId,
-      startedAt,
+      startedAt: prepared.startedAt,
       finishedAt: deps.now().toISOString(),
       dryRun: request.dryRun,
       scope: request.scope,
@@ -100,6 +155,8 @@ interface ScopedSnapshot {
   snapshot: Snapshot;
   /** The VNets the request is about (lower-cased ids); peers loaded only as context are not in it. */
   focus: Set<string> | "all";
+  /** When each VNet's read was sent (lower-cased id -> `clock` ms): a list counts from its first page. */
+  readAt: Map<string, number>;
 }
 
 /**
@@ -112,9 +169,11 @@ export async function readSnapshot(
   policy: Policy,
   scope: string[],
   parallelism: number,
+  clock: () => number = Date.now,
 ): Promise<ScopedSnapshot> {
   const watched = new Set(policy.watchedSubscriptions.map((s) => s.toLowerCase()));
   const vnets = new Map<string, Vnet>();
+  const readAt = new Map<string, number>();
   const inaccessible = new Set<string>();
   const limit = pLimit(Math.max(1, parallelism));
 
@@ -135,7 +194,11 @@ export async function readSnapshot(
     [...listSubs].map((sub) =>
       limit(async () => {
         try {
-          for (const vnet of await port.listVnets(sub)) vnets.set(idKey(vnet.id), vnet);
+          const sent = clock();
+          for (const vnet of await port.listVnets(sub)) {
+            vnets.set(idKey(vnet.id), vnet);
+            readAt.set(idKey(vnet.id), sent);
+          }
         } catch (err) {
           if (isDenied(err)) inaccessible.add(sub);
           else throw err;
@@ -155,8 +218,12 @@ export async function readSnapshot(
     const sub = subscriptionOf(id);
     if (!sub || vnets.has(idKey(id)) || inaccessible.has(sub) || !watched.has(sub)) return;
     try {
+      const sent = clock();
       const vnet = await port.getVnet(id);
-      if (vnet) vnets.set(idKey(vnet.id), vnet);
+      if (vnet) {
+        vnets.set(idKey(vnet.id), vnet);
+        readAt.set(idKey(vnet.id), sent);
+      }
     } catch (err) {
       if (isDenied(err)) inaccessible.add(sub);
       else throw err;
@@ -179,8 +246,12 @@ export async function readSnapshot(
     listedForPeers.map((sub) =>
       limit(async () => {
         try {
+          const sent = clock();
           for (const vnet of await port.listVnets(sub))
-            if (!vnets.has(idKey(vnet.id))) vnets.set(idKey(vnet.id), vnet);
+            if (!vnets.has(idKey(vnet.id))) {
+              vnets.set(idKey(vnet.id), vnet);
+              readAt.set(idKey(vnet.id), sent);
+            }
         } catch (err) {
           if (isDenied(err)) inaccessible.add(sub);
           else throw err;
@@ -195,7 +266,7 @@ export async function readSnapshot(
     inaccessibleSubscriptions: [...inaccessible].sort(),
   };
   const focus = scope.length === 0 ? "all" : new Set(focusVnets.map((v) => idKey(v.id)));
-  return { snapshot, focus };
+  return { snapshot, focus, readAt };
 }
 
 /**

@@ -17,7 +17,7 @@ export interface EngineHarness {
   run(
     policy: Partial<Policy> & { watchedSubscriptions: string[] },
     request?: Partial<ReconcileRequest>,
-    options?: { maxParallelVnets?: number },
+    options?: { maxParallelVnets?: number; freshReadMs?: number; now?: () => Date },
   ): Promise<ReconcileOutcome>;
   /** PUT and DELETE calls that reached the emulator since the last reset. */
   writes(): number;
@@ -56,10 +56,11 @@ export async function startEngine(options: EmulatorOptions = {}): Promise<Engine
         {
           port,
           policy: { ...BASE_POLICY, ...policy },
-          now: () => new Date("2026-11-22T10:00:00Z"),
+          now: options.now ?? (() => new Date("2026-11-22T10:00:00Z")),
           newRunId: () => `run-${runs}`,
           sleep: async (ms) => void sleeps.push(ms),
           maxParallelVnets: options.maxParallelVnets ?? 4,
+          ...(options.freshReadMs !== undefined ? { freshReadMs: options.freshReadMs } : {}),
           maxAttempts: 5,
           onEvent: (e) => events.push(e),
         },

@@ -6,8 +6,10 @@ import {
 import type { TokenCredential } from "@azure/core-auth";
 import {
   bearerTokenAuthenticationPolicyName,
+  createHttpHeaders,
   createPipelineRequest,
   isRestError,
+  type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { ArmError, FOREIGN_ORIGIN } from "../../reconcile/errors.js";
 import { idKey, parsePeeringId, parseVnetId, sameId, subscriptionOf } from "../../reconcile/ids.js";
@@ -26,7 +28,7 @@ import { toRouteTable } from "./route-tables.js";
 import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "../clouds.js";
 import { auxiliaryTokenPolicy, type AuxiliaryTokenSource } from "./auxiliary-tokens.js";
 import { ORIGIN_PIN_POLICY_NAME, originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
-import { PollPace } from "./poll-pace.js";
+import { PollPace, type OperationPoller } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
 
@@ -98,6 +100,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
  */
 export const DEFAULT_FIRST_POLL_DELAY_MS = 10_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
+/** The api-version @azure/arm-network 36 sends for peerings; the PUT that bypasses its poller speaks the same. */
+export const PEERING_API_VERSION = "2025-05-01";
 
 /**
  * The NetworkPort on @azure/arm-network: the only file that speaks the SDK's all-optional models.
@@ -233,19 +237,64 @@ export class ArmNetworkPort implements NetworkPort {
   ): Promise<Peering> {
     const parts = requireVnetId(vnetId);
     const result = await this.longRunning(async (abortSignal) => {
-      const poller = await this.client(parts.subscriptionId).virtualNetworkPeerings.beginCreateOrUpdate(
-        parts.resourceGroup,
-        parts.vnetName,
-        peeringName,
-        toSdkPeering(body),
-        {
-          abortSignal,
-          ...(options.syncRemoteAddressSpace ? { syncRemoteAddressSpace: "true" } : {}),
-        },
-      );
-      return this.putPace.untilDone(poller, abortSignal);
+      const operation = await this.beginPut(parts, peeringName, body, options, abortSignal);
+      return this.putPace.untilDone(operation, abortSignal);
     });
     return toPeering(result, vnetId);
+  }
+
+  /**
+   * The PUT of a peering, and its long-running operation as the pace polls it. Not the SDK's
+   * beginCreateOrUpdate: that polls the operation's status once right after the PUT was accepted
+   * (generated `await poller.poll()`), a read per write that can only answer "in progress" and that
+   * spends the subscription's read bucket the other writes' polls and re-reads need
+   * (docs/azure-behaviour.md#long-running-operations). Same client, so the same pipeline: pinned to
+   * ARM's origin, paced, retried, timed out, cross-tenant tokens; same wire body and api-version as
+   * the SDK's; the result is the SDK's own GET of the peering once the operation succeeded.
+   */
+  private async beginPut(
+    parts: { subscriptionId: string; resourceGroup: string; vnetName: string },
+    peeringName: string,
+    body: PeeringBody,
+    options: { syncRemoteAddressSpace?: boolean },
+    abortSignal: AbortSignal,
+  ): Promise<OperationPoller<SdkPeering>> {
+    const client = this.client(parts.subscriptionId);
+    const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+    const base = endpoint.endsWith("/") ? endpoint.slice(0, -1) : endpoint;
+    const path =
+      `/subscriptions/${encodeURIComponent(parts.subscriptionId)}` +
+      `/resourceGroups/${encodeURIComponent(parts.resourceGroup)}` +
+      `/providers/Microsoft.Network/virtualNetworks/${encodeURIComponent(parts.vnetName)}` +
+      `/virtualNetworkPeerings/${encodeURIComponent(peeringName)}`;
+    const query = `api-version=${PEERING_API_VERSION}${options.syncRemoteAddressSpace ? "&syncRemoteAddressSpace=true" : ""}`;
+    const accepted = await client.sendRequest(
+      createPipelineRequest({
+        url: `${base}${path}?${query}`,
+        method: "PUT",
+        body: JSON.stringify(toWirePeering(body)),
+        headers: createHttpHeaders({ "content-type": "application/json" }),
+        abortSignal,
+      }),
+    );
+    if (accepted.status >= 300) throw errorOf(accepted);
+    const asyncOperation = accepted.headers.get("azure-asyncoperation");
+    const link = asyncOperation ?? accepted.headers.get("location");
+    // Resolved as the SDK's poller resolves it; the pin then judges where it leads.
+    const statusUrl = link ? resolveLink(endpoint, link) : undefined;
+    let done = !statusUrl;
+    const result = () =>
+      client.virtualNetworkPeerings.get(parts.resourceGroup, parts.vnetName, peeringName, { abortSignal });
+    return {
+      isDone: () => done,
+      poll: async ({ abortSignal: signal }) => {
+        const answer = await client.sendRequest(
+          createPipelineRequest({ url: statusUrl!, method: "GET", abortSignal: signal }),
+        );
+        done = asyncOperation ? operationSucceeded(answer) : locationSucceeded(answer);
+      },
+      pollUntilDone: async () => result(),
+    };
   }
 
   /**
@@ -382,6 +431,106 @@ export function toArmError(err: unknown): ArmError {
   const message = typeof e?.message === "string" ? e.message : String(err);
   const status = typeof e?.statusCode === "number" ? e.statusCode : code === "UnknownError" ? 500 : 400;
   return new ArmError(status, code, message, undefined, { cause: err });
+}
+
+/**
+ * A link from an answer, resolved as @azure/core-client resolves the paths of follow-up requests
+ * (`getRequestUrl`): absolute when it holds "://", else a path appended to the endpoint's.
+ */
+export function resolveLink(endpoint: string, link: string): string {
+  if (link.includes("://")) return link;
+  const url = new URL(endpoint);
+  const base = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
+  const rest = link.startsWith("/") ? link.slice(1) : link;
+  const queryAt = rest.indexOf("?");
+  if (queryAt === -1) {
+    url.pathname = base + rest;
+  } else {
+    url.pathname = base + rest.slice(0, queryAt);
+    const search = rest.slice(queryAt + 1);
+    if (search) url.search = url.search ? `${url.search}&${search}` : search;
+  }
+  return url.toString();
+}
+
+/** A failed answer to a request sent past the SDK's operations, as toArmError maps the SDK's RestError. */
+function errorOf(response: PipelineResponse): ArmError {
+  const body = parseJson(response.bodyAsText) as
+    { error?: { code?: unknown; message?: unknown } } | undefined;
+  const code = typeof body?.error?.code === "string" ? body.error.code : `Http${response.status}`;
+  const message =
+    typeof body?.error?.message === "string"
+      ? body.error.message
+      : `Azure Resource Manager answered ${response.status}.`;
+  return new ArmError(response.status, code, message, retryAfterMs(response.headers.get("retry-after")));
+}
+
+function parseJson(text: string | null | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An Azure-AsyncOperation answer: `status` InProgress until Succeeded, Failed or Canceled, with
+ * `error` when it failed (docs/azure-behaviour.md#long-running-operations). true when done; a failure
+ * throws what the SDK's poller would have (a terminal ArmError with the operation's code).
+ */
+function operationSucceeded(answer: PipelineResponse): boolean {
+  if (answer.status >= 300) throw errorOf(answer);
+  const body = parseJson(answer.bodyAsText) as {
+    status?: unknown;
+    error?: { code?: unknown; message?: unknown };
+  };
+  const status = body?.status;
+  if (typeof status !== "string")
+    throw new ArmError(
+      502,
+      "InvalidOperationStatus",
+      "The operation's status answer has no string field `status`.",
+    );
+  switch (status.toLowerCase()) {
+    case "succeeded":
+      return true;
+    case "failed":
+    case "canceled":
+    case "cancelled": {
+      const code = typeof body.error?.code === "string" ? body.error.code : status;
+      const message =
+        typeof body.error?.message === "string" ? body.error.message : `The operation ended ${status}.`;
+      throw new ArmError(400, code, message);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A Location answer: 202 while the operation runs, 200/201/204 once it is done. */
+function locationSucceeded(answer: PipelineResponse): boolean {
+  if (answer.status === 202) return false;
+  if (answer.status >= 300) throw errorOf(answer);
+  return true;
+}
+
+/** The PUT body on the wire: the SDK model (toSdkPeering) under `properties`, as its serializer writes it. */
+export function toWirePeering(body: PeeringBody): { properties: Record<string, unknown> } {
+  const { remoteVirtualNetwork, remoteBgpCommunities, localAddressSpace, remoteAddressSpace, ...flags } =
+    toSdkPeering(body);
+  return {
+    properties: {
+      ...flags,
+      remoteVirtualNetwork: { id: remoteVirtualNetwork?.id },
+      ...(remoteBgpCommunities ? { remoteBgpCommunities: { ...remoteBgpCommunities } } : {}),
+      ...(localAddressSpace
+        ? { localAddressSpace: { addressPrefixes: localAddressSpace.addressPrefixes } }
+        : {}),
+      ...(remoteAddressSpace
+        ? { remoteAddressSpace: { addressPrefixes: remoteAddressSpace.addressPrefixes } }
+        : {}),
+    },
+  };
 }
 
 function retryAfterMs(header: string | undefined): number | undefined {

@@ -25,6 +25,12 @@ describe("bench harness", () => {
         "busy",
         "failures",
         "peakRssMb",
+        "engineTimeScale",
+        "appRunner",
+        "cpuMsPerRead",
+        "cpuMsPerReadFirstHalf",
+        "cpuMsPerWrite",
+        "cpuMsPerWritePhaseRequest",
       ].sort(),
     );
     expect(result.writesNeeded).toBe(6);
@@ -32,5 +38,9 @@ describe("bench harness", () => {
     expect(result.failures).toBe(0);
     expect(result.lowerBoundSeconds).toBe(15);
     expect(lines.join("\n")).toContain("writes accepted / needed");
+    // The engine ran in its own process: its CPU time is measured there, per request the emulator counted.
+    expect(result.engineTimeScale).toBe(0.01);
+    expect(result.cpuMsPerWrite).toBeGreaterThan(0);
+    expect(result.cpuMsPerRead).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
+import { ArmError } from "../../../src/reconcile/errors.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
@@ -116,5 +117,44 @@ describe("status polls of long-running peering writes", () => {
   it("without learning, writes sent together are each polled at the interval", async () => {
     const e = await resizedHub();
     expect(await syncSpokesTogether(e, portOn(e, false))).toBeGreaterThanOrEqual(5 * SPOKES);
+  });
+
+  it("does not poll a write the moment it was accepted: a write asked for after its end polls once", async () => {
+    // The SDK's beginCreateOrUpdate polls the status right after the PUT (it can only say "in
+    // progress"); the port's own PUT leaves every poll to the pace.
+    const e = await resizedHub();
+    const port = new ArmNetworkPort({
+      credential: emulatorCredential,
+      endpoint: e.endpoint,
+      caPem: e.caPem,
+      pollIntervalMs: POLL_MS,
+      firstPollDelayMs: 4 * LRO_SECONDS * 1000,
+      requestBudget: false,
+    });
+    const peering = await port.getPeering(`${vnetId("s1")}/virtualNetworkPeerings/s1-to-hub`);
+    const before = e.count({ kind: "operationStatus" });
+    const after = await port.putPeering(vnetId("s1"), peering!.name, bodyOf(peering!), {
+      syncRemoteAddressSpace: true,
+    });
+    expect(after.syncLevel).toBe("FullyInSync");
+    expect(e.count({ kind: "operationStatus" }) - before).toBe(1);
+    expect(e.count({ method: "PUT" })).toBe(1);
+  });
+
+  it("reports an operation that ended Failed with its own code, as the SDK's poller did", async () => {
+    const e = await resizedHub();
+    e.injectFault({
+      method: "PUT",
+      path: /virtualNetworkPeerings/,
+      count: 1,
+      fault: { type: "lroFailure", code: "PeeringSyncFailed", message: "It broke." },
+    });
+    const port = portOn(e, true);
+    const peering = await port.getPeering(`${vnetId("s1")}/virtualNetworkPeerings/s1-to-hub`);
+    const failure = await port
+      .putPeering(vnetId("s1"), peering!.name, bodyOf(peering!), { syncRemoteAddressSpace: true })
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ArmError);
+    expect(failure).toMatchObject({ status: 400, code: "PeeringSyncFailed", message: "It broke." });
   });
 });

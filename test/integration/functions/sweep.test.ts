@@ -48,9 +48,13 @@ describe("sweep", () => {
 
     await sweep({}, testContext("sweep", stack.logs), stack.rt);
 
-    expect(await queued()).toEqual([HUB, SPOKE1].sort());
+    // Both drifted; the hub's reconcile reads spoke1 (its peer) and repairs their pair: one queued.
+    expect(await queued()).toEqual([HUB]);
     const completed = logsOf(stack.logs, "SweepCompleted")[1]?.data;
-    expect(completed).toMatchObject({ vnetsRead: 3, enqueued: 2, indexRowsRemoved: 1 });
+    expect(completed).toMatchObject({ vnetsRead: 3, enqueued: 1, indexRowsRemoved: 1 });
+    expect((completed as { drifted: unknown[] }).drifted).toEqual(
+      expect.arrayContaining([expect.objectContaining({ vnetId: SPOKE1, coveredBy: HUB })]),
+    );
     // The deleted VNet's own index rows are gone; its partner's row pointing at it stays until it changes.
     expect(await stack.rt.peerIndex.peersOf(HUB)).toEqual([SPOKE1]);
   });

@@ -102,8 +102,11 @@ describe("the sweep's compact index finds the same drift as full VNets", () => {
     fc.assert(
       fc.property(estate, ({ read, unreadable, policy: p }) => {
         const expected = oracle(read, p, unreadable);
-        expect(driftedVnets(read, p, unreadable)).toEqual(expected);
-        expect(driftedVnets(VnetIndex.from(read.map(compact)), p, unreadable)).toEqual(expected);
+        const fromFull = driftedVnets(read, p, unreadable);
+        // The findings are the oracle's; which drift another one's reconcile covers is the same
+        // from either source (its own rules: test/unit/app/targets-and-drift.test.ts).
+        expect(fromFull.map(({ vnetId, reasons }) => ({ vnetId, reasons }))).toEqual(expected);
+        expect(driftedVnets(VnetIndex.from(read.map(compact)), p, unreadable)).toEqual(fromFull);
       }),
       { numRuns: 300 },
     );

@@ -110,4 +110,84 @@ describe("drift, as the sweep sees it", () => {
     const narrow = policy({ scope: [`/subscriptions/${SUB_B}`] });
     expect(driftedVnets([a, b], narrow)).toEqual([]);
   });
+
+  it("queues one reconcile per drifted pair: the other end is covered by it", () => {
+    const hub = vnet("hub", { addressPrefixes: ["10.0.0.0/16"] });
+    const spoke = vnet("spoke", { addressPrefixes: ["10.1.0.0/16"] });
+    connectedPair(hub, spoke);
+    resize(hub, ["10.0.0.0/16", "10.2.0.0/16"], [hub, spoke]);
+    const drifts = driftedVnets([hub, spoke], policy());
+    expect(drifts.map((d) => [d.vnetId, d.coveredBy])).toEqual([
+      [hub.id, undefined],
+      [spoke.id, hub.id],
+    ]);
+  });
+
+  it("queues a VNet whose findings reach beyond the one pair another reconcile repairs", () => {
+    // The hub's reconcile reads the hub's peers; a finding of spoke1 about spoke2 is out of its reach.
+    const hub = vnet("hub");
+    const spoke1 = vnet("spoke1");
+    const spoke2 = vnet("spoke2");
+    peering(hub, spoke1, { syncLevel: "LocalNotInSync" });
+    peering(spoke1, hub, { syncLevel: "RemoteNotInSync" });
+    peering(spoke1, spoke2, { state: "Disconnected" });
+    const drifts = driftedVnets([hub, spoke1, spoke2], policy());
+    expect(drifts.map((d) => [d.vnetId, d.coveredBy])).toEqual([
+      [hub.id, undefined],
+      [spoke1.id, undefined],
+    ]);
+  });
+
+  it("does not count on a partner's reconcile that would not read this VNet (no peering to it)", () => {
+    const hub = vnet("hub");
+    const spoke = vnet("spoke");
+    // The hub's half towards the spoke is gone; the hub drifted for another pair.
+    peering(spoke, hub, { state: "Disconnected" });
+    const other = vnet("other");
+    peering(hub, other, { syncLevel: "LocalNotInSync" });
+    peering(other, hub, { syncLevel: "RemoteNotInSync" });
+    const drifts = driftedVnets([hub, other, spoke], policy());
+    const coveredBy = Object.fromEntries(drifts.map((d) => [d.vnetId, d.coveredBy]));
+    expect(coveredBy).toEqual({ [hub.id]: undefined, [other.id]: hub.id, [spoke.id]: undefined });
+  });
+
+  it("leaves every finding in reach of some queued VNet (property)", () => {
+    const names = ["a", "b", "c", "d", "e"];
+    const states = ["ok", "LocalNotInSync", "Disconnected", "missing"] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(4), fc.nat(4), fc.constantFrom(...states)), { maxLength: 12 }),
+        (edges) => {
+          const vnets = names.map((n) => vnet(n));
+          const seen = new Set<string>();
+          for (const [i, j, state] of edges) {
+            if (i === j || seen.has(`${i}-${j}`) || state === "missing") continue;
+            seen.add(`${i}-${j}`);
+            peering(vnets[i]!, vnets[j]!, {
+              ...(state === "LocalNotInSync" ? { syncLevel: "LocalNotInSync" } : {}),
+              ...(state === "Disconnected" ? { state: "Disconnected" } : {}),
+            });
+          }
+          const drifts = driftedVnets(vnets, policy());
+          const queued = new Set(drifts.filter((d) => !d.coveredBy).map((d) => d.vnetId));
+          const byId = new Map(vnets.map((v) => [v.id, v]));
+          for (const d of drifts) {
+            if (!d.coveredBy) continue;
+            // Covered only by a queued VNet that peers with it (so its reconcile reads this one)...
+            expect(queued.has(d.coveredBy)).toBe(true);
+            expect(byId.get(d.coveredBy)!.peerings.some((p) => p.remoteVnetId === d.vnetId)).toBe(true);
+            // ...and only when every finding of this one concerns that pair.
+            const own = byId.get(d.vnetId)!;
+            const flagged = own.peerings.filter(
+              (p) =>
+                p.state !== "Connected" ||
+                p.syncLevel !== "FullyInSync" ||
+                !byId.get(p.remoteVnetId)?.peerings.some((q) => q.remoteVnetId === own.id),
+            );
+            expect(flagged.every((p) => p.remoteVnetId === d.coveredBy)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
 });
