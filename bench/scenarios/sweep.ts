@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
@@ -53,16 +53,20 @@ export type AppRunner = "bundle" | "tsx";
 export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
 
 /** The script and node flags of the app's process; `dir` is a temporary folder for the bundle. */
-async function appCommand(runner: AppRunner, dir: string): Promise<{ script: string; execArgv: string[] }> {
+export async function appCommand(
+  runner: AppRunner,
+  dir: string,
+  source = appSource,
+): Promise<{ script: string; execArgv: string[] }> {
   if (runner === "tsx") {
     // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
     const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    return { script: appSource, execArgv: ["--import", loader] };
+    return { script: source, execArgv: ["--import", loader] };
   }
-  const script = join(dir, "sweep-app.mjs");
+  const script = join(dir, `${basename(source, ".ts")}.mjs`);
   await build({
     ...BUNDLE_OPTIONS,
-    entryPoints: [appSource],
+    entryPoints: [source],
     outfile: script,
     legalComments: "none",
     logLevel: "silent",

@@ -4,8 +4,15 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
  * ARM's throttling is a token bucket per subscription, principal and operation class (docs/azure-behaviour.md#throttling: reads
  * 250 burst / 25 per s, writes and deletes 200 / 10). Spending the same budget on our side, per
  * subscription, turns a burst of hundreds of writes (a hub resize) into a steady stream ARM accepts,
- * instead of a storm of 429s whose retries cost more reads and may run out of attempts. A 429 that
- * still comes (other clients share the bucket) is handled as before: Retry-After, then a retry.
+ * instead of a storm of 429s whose retries cost more reads and may run out of attempts.
+ *
+ * ARM's bucket is shared by every client of the principal: every instance of this app (Flex
+ * Consumption runs many) and any other tool using the identity. Each answer reports the level ARM's
+ * bucket holds (`x-ms-ratelimit-remaining-subscription-<class>`), so each bucket here learns from it:
+ * it never holds more tokens than ARM reported, and it estimates how much of ARM's refill the others
+ * take (what ARM reports against what its own spending predicts) and refills only with its share of
+ * the rest. Instances that all do so stay within ARM's refill together, with no coordination beyond
+ * the answers they already get (docs/architecture.md#request-pacing). A 429's Retry-After still wins.
  */
 export interface BucketSpec {
   burst: number;
@@ -16,7 +23,23 @@ export interface RequestBudget {
   reads: BucketSpec;
   writes: BucketSpec;
   deletes: BucketSpec;
+  /**
+   * Learning from the levels ARM reports, shared with other clients of the principal. Default on,
+   * with DEFAULT_HEADROOM; `false` paces as if this were ARM's only client (the budget before).
+   */
+  shared?: SharedOptions | false;
 }
+
+export interface SharedOptions {
+  /**
+   * The fraction of ARM's refill left unspent while other clients are seen spending from the same
+   * bucket, so that its level climbs back and the others (another tool using the identity) find
+   * tokens for their bursts. 0 aims the total at the whole refill. Alone, the whole refill is used.
+   */
+  headroom?: number;
+}
+
+export const DEFAULT_HEADROOM = 0.1;
 
 export const ARM_REQUEST_BUDGET: RequestBudget = {
   reads: { burst: 250, perSecond: 25 },
@@ -24,18 +47,53 @@ export const ARM_REQUEST_BUDGET: RequestBudget = {
   deletes: { burst: 200, perSecond: 10 },
 };
 
-/** A token bucket whose takers wait their turn in order (only Date.now and setTimeout: fake timers work). */
+/** What one answer said about ARM's bucket of the request's class. */
+export interface ArmAnswer {
+  /** The level ARM reported (`x-ms-ratelimit-remaining-subscription-<class>`), if any. */
+  remaining?: number;
+  /** The request was throttled (429): ARM did not charge it. */
+  throttled: boolean;
+  /** How long ARM asked to wait (Retry-After), in ms. */
+  retryAfterMs?: number;
+}
+
+/**
+ * A token bucket whose takers wait their turn in order (only Date.now and setTimeout: fake timers work).
+ * With `shared` it also learns from the answers' reported levels (see learn).
+ */
 export class TokenBucket {
   private tokens: number;
   private last = Date.now();
   private readonly waiting: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
+  /** Tokens per second this bucket refills with: its share of ARM's refill. */
+  private rate: number;
+  /** No token is handed out before this (a 429's Retry-After). */
+  private holdUntil = 0;
+  /** The last level ARM reported, and when. */
+  private seen: { level: number; at: number } | undefined;
+  /** The window over which the others' spending is measured. */
+  private window = { start: Date.now(), own: 0, others: 0, answers: 0 };
+  private readonly windowMs: number;
+  private readonly headroom: number;
 
-  constructor(private readonly spec: BucketSpec) {
+  constructor(
+    private readonly spec: BucketSpec,
+    private readonly shared: SharedOptions | false = false,
+  ) {
     if (!(spec.burst >= 1) || !(spec.perSecond > 0))
       throw new Error("a bucket needs burst >= 1 and perSecond > 0");
+    const headroom = shared ? (shared.headroom ?? DEFAULT_HEADROOM) : 0;
+    if (!(headroom >= 0 && headroom < 1)) throw new Error("headroom must be at least 0 and below 1");
+    this.headroom = headroom;
     this.tokens = spec.burst;
+    this.rate = spec.perSecond;
+    // An eighth of the time ARM takes to refill an empty bucket (2.5 s for writes, 1.25 s for reads):
+    // long enough that the requests of ours still unanswered at its ends (charged in one window,
+    // counted in the next) are few against those counted, short enough to follow a change of load
+    // well before a burst's worth has gone by.
+    this.windowMs = ((spec.burst / spec.perSecond) * 1000) / 8;
   }
 
   /** Resolves when a token is available (at once while the burst lasts). */
@@ -52,18 +110,77 @@ export class TokenBucket {
    * lost there, and when they land with the paced ones behind them ARM answers 429. Treating every
    * unanswered request as not yet charged, ARM holds at most our tokens plus those in flight, and that
    * sum can never exceed the burst: so refill stops at burst minus in flight, as ARM's would.
+   * `answered` reads what the answer says about ARM's bucket; it is learnt from when shared.
    */
-  async send<T>(request: () => Promise<T>): Promise<T> {
+  async send<T>(request: () => Promise<T>, answered?: (value: T) => ArmAnswer): Promise<T> {
     await this.acquire(true);
+    let answer: ArmAnswer | undefined;
     try {
-      return await request();
+      const value = await request();
+      answer = answered?.(value);
+      return value;
     } finally {
       // The refill until now accrued under the cap with this request still in flight: a refill ARM's
       // full bucket lost is not ours to spend once the answer lifts the cap.
       this.refill();
       this.inFlight--;
+      if (answer) this.learn(answer);
       this.serve();
     }
+  }
+
+  /** This bucket's refill rate now, tokens per second (its share of ARM's). */
+  get refillPerSecond(): number {
+    return this.rate;
+  }
+
+  /**
+   * One answer's news about ARM's bucket, with `shared` (without, the bucket paces as before):
+   * - a 429's Retry-After holds every request of this class (ARM computes it from the same bucket,
+   *   so the next ones would be refused too);
+   * - the level ARM reported caps our tokens: it is what every client of the bucket has left, and
+   *   another instance may have spent the burst this one still counts as its own. Our requests in
+   *   flight are not subtracted: ARM may have charged them already, and subtracting them twice would
+   *   make a lone client wait for tokens that exist;
+   * - the others' spending is what ARM's level lost beyond what our own requests explain (refill at
+   *   ARM's rate, up to the burst, minus one per request of ours it charged). Summed over a window,
+   *   our requests charged in one answer's report and counted at their own answer cancel out. Each
+   *   window the refill rate becomes our share: our own spending scaled by the target over the
+   *   total (each client's spending shrinks by the same factor, so the total meets the target in one
+   *   step however many clients there are, where each taking "the refill minus the others" would
+   *   overshoot and swing), growing back by the same ratio when the total is under it.
+   */
+  private learn(answer: ArmAnswer): void {
+    if (!this.shared) return;
+    const now = Date.now();
+    if (answer.throttled && answer.retryAfterMs !== undefined && answer.retryAfterMs > 0)
+      this.holdUntil = Math.max(this.holdUntil, now + answer.retryAfterMs);
+    const level = answer.remaining;
+    if (level === undefined || !Number.isFinite(level) || level < 0) return;
+    const charged = answer.throttled ? 0 : 1;
+    this.tokens = Math.min(this.tokens, level);
+    if (this.seen) {
+      const elapsed = (now - this.seen.at) / 1000;
+      const predicted = Math.min(this.spec.burst, this.seen.level + elapsed * this.spec.perSecond) - charged;
+      this.window.others += predicted - level;
+    }
+    this.seen = { level, at: now };
+    this.window.own += charged;
+    this.window.answers++;
+    const span = now - this.window.start;
+    if (span < this.windowMs || this.window.answers < 2) return;
+    const seconds = span / 1000;
+    const own = this.window.own / seconds;
+    const others = Math.max(0, this.window.others / seconds);
+    // Alone (nothing beyond noise spent by others), the whole refill is ours, as before.
+    const alone = others < Math.max(1 / seconds, 0.05 * this.spec.perSecond);
+    const target = this.spec.perSecond * (alone ? 1 : 1 - this.headroom);
+    const total = own + others;
+    const base = total > target ? own : this.rate;
+    const rate = total > 0 ? (base * target) / total : this.spec.perSecond;
+    // A floor, so a client that had nothing to send while the others were busy still gets going.
+    this.rate = Math.min(this.spec.perSecond, Math.max(this.spec.perSecond / 64, rate));
+    this.window = { start: now, own: 0, others: 0, answers: 0 };
   }
 
   private acquire(inFlight: boolean): Promise<void> {
@@ -84,20 +201,21 @@ export class TokenBucket {
 
   private refill(): void {
     const now = Date.now();
-    const refilled = this.tokens + ((now - this.last) / 1000) * this.spec.perSecond;
+    const refilled = this.tokens + ((now - this.last) / 1000) * this.rate;
     this.tokens = Math.max(this.tokens, Math.min(this.spec.burst - this.inFlight, refilled));
     this.last = now;
   }
 
   private serve(): void {
     this.refill();
-    while (this.waiting.length > 0 && this.tokens >= 1) {
+    const held = this.holdUntil - Date.now();
+    while (held <= 0 && this.waiting.length > 0 && this.tokens >= 1) {
       this.tokens -= 1;
       this.waiting.shift()!();
     }
     // Below the cap, time brings the next token; at it, only an answer does (send calls serve again).
     if (this.waiting.length > 0 && this.timer === undefined && this.spec.burst - this.inFlight >= 1) {
-      const waitMs = Math.ceil(((1 - this.tokens) / this.spec.perSecond) * 1000);
+      const waitMs = Math.max(held, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.serve();
@@ -106,24 +224,47 @@ export class TokenBucket {
   }
 }
 
+type RequestClass = "reads" | "writes" | "deletes";
+
+/** What an answer's headers say about ARM's bucket of `cls`; unreadable values are ignored. */
+export function armAnswer(
+  response: { status: number; headers: { get(name: string): string | undefined } },
+  cls: RequestClass,
+): ArmAnswer {
+  const number = (name: string): number | undefined => {
+    const raw = response.headers.get(name);
+    if (raw === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(raw)) return undefined;
+    return Number(raw);
+  };
+  const remaining = number(`x-ms-ratelimit-remaining-subscription-${cls}`);
+  const retryAfterMs = number("x-ms-retry-after-ms") ?? secondsToMs(number("retry-after"));
+  return {
+    throttled: response.status === 429,
+    ...(remaining !== undefined ? { remaining } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
+const secondsToMs = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+
 /** One subscription's budget as a pipeline policy: each request waits for a token of its class. */
 export function requestBudgetPolicy(budget: RequestBudget): PipelinePolicy {
+  const shared = budget.shared === undefined ? {} : budget.shared;
   const buckets = {
-    reads: new TokenBucket(budget.reads),
-    writes: new TokenBucket(budget.writes),
-    deletes: new TokenBucket(budget.deletes),
+    reads: new TokenBucket(budget.reads, shared),
+    writes: new TokenBucket(budget.writes, shared),
+    deletes: new TokenBucket(budget.deletes, shared),
   };
   return {
     name: "vnetPeeringSyncRequestBudget",
     sendRequest: async (request, next) => {
       const method = request.method.toUpperCase();
-      const bucket =
-        method === "GET" || method === "HEAD"
-          ? buckets.reads
-          : method === "DELETE"
-            ? buckets.deletes
-            : buckets.writes;
-      return bucket.send(() => next(request));
+      const cls: RequestClass =
+        method === "GET" || method === "HEAD" ? "reads" : method === "DELETE" ? "deletes" : "writes";
+      return buckets[cls].send(
+        () => next(request),
+        (response) => armAnswer(response, cls),
+      );
     },
   };
 }
