@@ -33,7 +33,8 @@ export interface InstancesOptions {
    */
   hot: number;
   instances: number[];
-  engineTimeScale: number;
+  /** The emulator's time scale is this times the number of instances. */
+  timeScalePerInstance: number;
   /** reconcileVnet invocations at once per instance (host.json: batchSize 8 + newBatchThreshold 4). */
   workers: number;
 }
@@ -242,7 +243,8 @@ export async function instancesScenario(
     const app = await appCommand(appRunner(), dir, appSource);
     for (const count of o.instances)
       for (const budget of ["solo", "shared"] as const) {
-        const emu = await startArmLike(o.engineTimeScale);
+        const timeScale = o.timeScalePerInstance * count;
+        const emu = await startArmLike(timeScale);
         try {
           const estate = seedEstate(emu, o.vnets, o.subscriptions, o.hot);
           driftIn(emu, estate, o.driftedPairs, o.hot);
@@ -251,7 +253,7 @@ export async function instancesScenario(
           const requests = emu.count();
           const throttledReads = emu.count({ status: 429, method: "GET" });
           const throttledWrites = counts.throttled - throttledReads;
-          const emulated = run.seconds / o.engineTimeScale;
+          const emulated = run.seconds / timeScale;
           const lowerBound = writeLowerBoundSeconds(
             estate.syncsPerSubscription.values(),
             ARM_BUCKETS.writes,
@@ -286,7 +288,8 @@ export async function instancesScenario(
             `${String(count).padStart(2)} instances, budget ${budget.padEnd(6)}`,
             [
               `${round(emulated, 1)} s (${result.ratioToLowerBound}x of ${round(lowerBound, 1)})`,
-              `sweep ${round(run.sweepSeconds / o.engineTimeScale, 1)} s`,
+              `sweep ${round(run.sweepSeconds / timeScale, 1)} s`,
+              `time scale ${round(timeScale, 3)}`,
               `requests ${requests}`,
               `429 reads/writes ${throttledReads}/${throttledWrites} (${result.throttledShare}%)`,
               `409 ${counts.busy}`,
@@ -306,7 +309,7 @@ export async function instancesScenario(
   log(
     table(
       `${o.vnets} VNets, ${o.subscriptions} subs, ${o.driftedPairs * 2} drifted ${where}; ` +
-        `${o.workers} reconciles per instance; engine time scale ${o.engineTimeScale}`,
+        `${o.workers} reconciles per instance; time scale ${o.timeScalePerInstance} per instance`,
       rows,
     ),
   );

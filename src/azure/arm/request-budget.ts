@@ -41,6 +41,9 @@ export interface SharedOptions {
 
 export const DEFAULT_HEADROOM = 0.1;
 
+/** Requests a shared bucket lets go at once before its first answer. */
+const PROBE_REQUESTS = 4;
+
 export const ARM_REQUEST_BUDGET: RequestBudget = {
   reads: { burst: 250, perSecond: 25 },
   writes: { burst: 200, perSecond: 10 },
@@ -71,10 +74,20 @@ export class TokenBucket {
   private rate: number;
   /** No token is handed out before this (a 429's Retry-After). */
   private holdUntil = 0;
-  /** The last level ARM reported, and when. */
-  private seen: { level: number; at: number } | undefined;
+  /**
+   * The last level ARM reported, and when; at first, a full bucket now (as this bucket assumes): a
+   * lower level at the first answer is someone else's spending.
+   */
+  private seen = { level: 0, at: 0 };
+  /** Any request answered yet (until then, shared, only PROBE_REQUESTS go out at once). */
+  private answered = false;
+  /** Requests of ours in flight that the reported levels already seem to have charged. */
+  private assumed = 0;
   /** The window over which the others' spending is measured. */
-  private window = { start: Date.now(), own: 0, others: 0, answers: 0 };
+  /** Our requests answered, charged, and the others' spending: per second, recent (see learn). */
+  private readonly estimate = { sent: 0, charged: 0, others: 0 };
+  /** Our share of what all clients spend: of ARM's reported level, the part we may hold. */
+  private share = 1;
   private readonly windowMs: number;
   private readonly headroom: number;
 
@@ -89,6 +102,7 @@ export class TokenBucket {
     this.headroom = headroom;
     this.tokens = spec.burst;
     this.rate = spec.perSecond;
+    this.seen = { level: spec.burst, at: Date.now() };
     // An eighth of the time ARM takes to refill an empty bucket (2.5 s for writes, 1.25 s for reads):
     // long enough that the requests of ours still unanswered at its ends (charged in one window,
     // counted in the next) are few against those counted, short enough to follow a change of load
@@ -124,6 +138,7 @@ export class TokenBucket {
       // full bucket lost is not ours to spend once the answer lifts the cap.
       this.refill();
       this.inFlight--;
+      this.answered = true;
       if (answer) this.learn(answer);
       this.serve();
     }
@@ -158,29 +173,51 @@ export class TokenBucket {
     const level = answer.remaining;
     if (level === undefined || !Number.isFinite(level) || level < 0) return;
     const charged = answer.throttled ? 0 : 1;
-    this.tokens = Math.min(this.tokens, level);
-    if (this.seen) {
-      const elapsed = (now - this.seen.at) / 1000;
-      const predicted = Math.min(this.spec.burst, this.seen.level + elapsed * this.spec.perSecond) - charged;
-      this.window.others += predicted - level;
-    }
+    // ARM charges our requests when they arrive, and we learn of it only from the levels it reports
+    // (a request held in a TLS handshake arrives after others sent later). A drop in the level that
+    // our requests still in flight can explain is put down to them (`assumed`), not to the others;
+    // when one of them is answered it is not charged twice.
+    const wasAssumed = this.assumed > 0;
+    if (wasAssumed) this.assumed--;
+    const elapsed = (now - this.seen.at) / 1000;
+    const predicted =
+      Math.min(this.spec.burst, this.seen.level + elapsed * this.spec.perSecond) - (wasAssumed ? 0 : charged);
+    const drop = predicted - level;
+    const ours = Math.min(Math.max(0, drop), Math.max(0, this.inFlight - this.assumed));
+    this.assumed += ours;
+    const others = drop - ours;
     this.seen = { level, at: now };
-    this.window.own += charged;
-    this.window.answers++;
-    const span = now - this.window.start;
-    if (span < this.windowMs || this.window.answers < 2) return;
-    const seconds = span / 1000;
-    const own = this.window.own / seconds;
-    const others = Math.max(0, this.window.others / seconds);
+    // Rates per second, each an exponentially weighted sum of events over the last windowMs or so. At
+    // first they all read low by the same factor, so their ratios, which is all that is used, do not.
+    const tau = this.windowMs / 1000;
+    const decay = Math.exp(-elapsed / tau);
+    const est = this.estimate;
+    est.sent = est.sent * decay + 1 / tau;
+    est.charged = est.charged * decay + charged / tau;
+    est.others = est.others * decay + others / tau;
+    const othersRate = Math.max(0, est.others);
+    const admitted = est.charged + othersRate;
+    // What all clients ask for: ARM admits the same share of everyone's requests when it throttles,
+    // so the share of ours it admitted is the share of all.
+    const demand = est.charged > 0 ? (admitted * est.sent) / est.charged : Number.POSITIVE_INFINITY;
     // Alone (nothing beyond noise spent by others), the whole refill is ours, as before.
-    const alone = others < Math.max(1 / seconds, 0.05 * this.spec.perSecond);
+    const alone = othersRate < Math.max(1 / tau, 0.05 * this.spec.perSecond);
     const target = this.spec.perSecond * (alone ? 1 : 1 - this.headroom);
-    const total = own + others;
-    const base = total > target ? own : this.rate;
-    const rate = total > 0 ? (base * target) / total : this.spec.perSecond;
+    const share = admitted > 0 ? est.charged / admitted : 1;
+    let rate: number;
+    if (demand > target) {
+      // Over: each client's refill becomes the target times its share of what ARM admitted, so the
+      // clients' refills add up to the target however many there are (each taking "the refill minus
+      // what the others took" instead would overshoot and swing).
+      rate = target * share;
+    } else {
+      // Under: grow back towards the target, by the ratio over one window.
+      rate = this.rate * Math.pow(target / Math.max(demand, 1e-9), Math.min(1, elapsed / tau));
+    }
     // A floor, so a client that had nothing to send while the others were busy still gets going.
     this.rate = Math.min(this.spec.perSecond, Math.max(this.spec.perSecond / 64, rate));
-    this.window = { start: now, own: 0, others: 0, answers: 0 };
+    this.share = alone ? 1 : Math.max(share, 1 / 64);
+    this.tokens = Math.min(this.tokens, level * this.share);
   }
 
   private acquire(inFlight: boolean): Promise<void> {
@@ -209,7 +246,15 @@ export class TokenBucket {
   private serve(): void {
     this.refill();
     const held = this.holdUntil - Date.now();
-    while (held <= 0 && this.waiting.length > 0 && this.tokens >= 1) {
+    // Shared, the first requests go out a few at a time until one is answered: another instance
+    // may have spent the burst this bucket starts with, and the first answer tells (one round trip).
+    const probing = this.shared !== false && !this.answered;
+    while (
+      held <= 0 &&
+      this.waiting.length > 0 &&
+      this.tokens >= 1 &&
+      !(probing && this.inFlight >= PROBE_REQUESTS)
+    ) {
       this.tokens -= 1;
       this.waiting.shift()!();
     }
