@@ -54,6 +54,11 @@ export const ARM_REQUEST_BUDGET: RequestBudget = {
 export interface ArmAnswer {
   /** The level ARM reported (`x-ms-ratelimit-remaining-subscription-<class>`), if any. */
   remaining?: number;
+  /**
+   * The level of the subscription's global bucket, which every principal spends from
+   * (`x-ms-ratelimit-remaining-subscription-global-<class>`), if reported.
+   */
+  globalRemaining?: number;
   /** The request was throttled (429): ARM did not charge it. */
   throttled: boolean;
   /** How long ARM asked to wait (Retry-After), in ms. */
@@ -218,6 +223,9 @@ export class TokenBucket {
     this.rate = Math.min(this.spec.perSecond, Math.max(this.spec.perSecond / 64, rate));
     this.share = alone ? 1 : Math.max(share, 1 / 64);
     this.tokens = Math.min(this.tokens, level * this.share);
+    // Other principals' spending shows only in the global bucket's level: never hold more than it.
+    if (answer.globalRemaining !== undefined && answer.globalRemaining >= 0)
+      this.tokens = Math.min(this.tokens, answer.globalRemaining);
   }
 
   private acquire(inFlight: boolean): Promise<void> {
@@ -282,10 +290,12 @@ export function armAnswer(
     return Number(raw);
   };
   const remaining = number(`x-ms-ratelimit-remaining-subscription-${cls}`);
+  const globalRemaining = number(`x-ms-ratelimit-remaining-subscription-global-${cls}`);
   const retryAfterMs = number("x-ms-retry-after-ms") ?? secondsToMs(number("retry-after"));
   return {
     throttled: response.status === 429,
     ...(remaining !== undefined ? { remaining } : {}),
+    ...(globalRemaining !== undefined ? { globalRemaining } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
 }

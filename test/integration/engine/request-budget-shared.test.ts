@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ArmNetworkPort } from "../../../src/azure/arm/arm-network-port.js";
 import { emulatorCredential } from "../../../src/azure/credentials.js";
-import type { RequestBudget } from "../../../src/azure/arm/request-budget.js";
+import type { SharedOptions } from "../../../src/azure/arm/request-budget.js";
 import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function run(
-  shared: RequestBudget["shared"],
+  shared: false | SharedOptions,
 ): Promise<{ sent: number; throttled: number; failed: number }> {
   emu = await startEmulator({
     timeScale: 1,

@@ -176,6 +176,18 @@ describe("TokenBucket shared with other clients of ARM's bucket", () => {
     expect(served.length).toBeLessThanOrEqual(2);
   });
 
+  it("never holds more tokens than the subscription's global bucket (all principals') has left", async () => {
+    const bucket = new TokenBucket({ burst: 10, perSecond: 1 }, {});
+    await bucket.send(
+      async () => ({ throttled: false, remaining: 9, globalRemaining: 1 }),
+      (a: ArmAnswer) => a,
+    );
+    const served: number[] = [];
+    for (let i = 0; i < 5; i++) void bucket.take().then(() => served.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(served).toEqual([0]);
+  });
+
   it("before its first answer, lets only a few requests go at once", async () => {
     const bucket = new TokenBucket({ burst: 100, perSecond: 10 }, {});
     let inFlight = 0;
@@ -221,12 +233,13 @@ describe("armAnswer (what ARM's headers say; untrusted)", () => {
           status: 200,
           headers: headers({
             "x-ms-ratelimit-remaining-subscription-writes": "199",
+            "x-ms-ratelimit-remaining-subscription-global-writes": "2999",
             "x-ms-retry-after-ms": "40",
           }),
         },
         "writes",
       ),
-    ).toEqual({ throttled: false, remaining: 199, retryAfterMs: 40 });
+    ).toEqual({ throttled: false, remaining: 199, globalRemaining: 2999, retryAfterMs: 40 });
   });
 
   it("ignores values that are not counts", () => {
