@@ -93,18 +93,17 @@ export function seedEstate(emu: Emulator, vnets: number, subscriptionCount: numb
 }
 
 /**
- * Resizes one VNet of `pairs` pairs: spread evenly over the estate (`hot` 0), or the first `pairs`
- * pairs, all in the hot subscriptions (seedEstate).
+ * Resizes one VNet of each of the first `pairs` pairs: with seedPairs' layout (VNet i in subscription
+ * i mod count) they are spread over every subscription, the syncs they need over half of them; with
+ * `hot` (seedEstate) they are all in the two hot subscriptions. (driftPairs, which the sweep scenario
+ * uses, steps through the pairs, and with 50 subscriptions and a step of 5 lands in 10 of them.)
  */
 export function driftIn(emu: Emulator, estate: PairEstate, pairs: number, hot: number): void {
-  const totalPairs = Math.floor(estate.vnetIds.length / 2);
-  const step = hot > 0 ? 1 : Math.max(1, Math.floor(totalPairs / pairs));
   if (hot > 0 && pairs * 2 > hot) throw new Error(`${pairs} pairs do not fit in ${hot} hot VNets`);
-  for (let n = 0; n < pairs; n++) {
-    const k = n * step;
+  for (let k = 0; k < pairs; k++) {
     const a = estate.vnetIds[2 * k]!;
     const b = estate.vnetIds[2 * k + 1]!;
-    emu.seed.setAddressSpace(a, [slash24(2 * k), `172.${16 + (n >> 8)}.${n & 255}.0/24`]);
+    emu.seed.setAddressSpace(a, [slash24(2 * k), `172.${16 + (k >> 8)}.${k & 255}.0/24`]);
     estate.resized.push(a);
     estate.drifted.push(a, b);
     const subB = subscriptionOfId(b);
@@ -177,7 +176,9 @@ async function runInstances(
             } else if (m.type === "retry") {
               // host.json: visibilityTimeout 30 s before a failed message is seen again.
               pending++;
-              errors.set(m.error, (errors.get(m.error) ?? 0) + 1);
+              // One line per kind of error, not per subscription it names.
+              const kind = m.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").slice(0, 160);
+              errors.set(kind, (errors.get(kind) ?? 0) + 1);
               setTimeout(
                 () => {
                   pending--;
@@ -234,7 +235,8 @@ export async function instancesScenario(
   o: InstancesOptions,
   log: (s: string) => void,
 ): Promise<InstancesResult[]> {
-  const where = o.hot > 0 ? `in 2 subs of ${o.hot / 2} VNets each` : "spread";
+  const where =
+    o.hot > 0 ? `in 2 subs of ${o.hot / 2} VNets each` : `spread over all ${o.subscriptions} subs`;
   const base = `instances-${o.vnets}-vnets-${o.subscriptions}-subs-${o.driftedPairs * 2}-drifted-${o.hot > 0 ? "in-2-subs" : "spread"}`;
   const dir = await mkdtemp(join(tmpdir(), "vps-instances-"));
   const results: InstancesResult[] = [];
