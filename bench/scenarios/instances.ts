@@ -47,6 +47,9 @@ export type InstancesResult = ScenarioResult & {
   throttledWrites: number;
   throttledShare: number;
   reconciles: number;
+  /** The lower bound's two parts: ARM's write buckets, and the instances' queue concurrency. */
+  writeBoundSeconds: number | null;
+  concurrencyBoundSeconds: number | null;
   /** Invocations that threw and were retried from the queue. */
   thrown: number;
 };
@@ -256,11 +259,15 @@ export async function instancesScenario(
           const throttledReads = emu.count({ status: 429, method: "GET" });
           const throttledWrites = counts.throttled - throttledReads;
           const emulated = run.seconds / timeScale;
-          const lowerBound = writeLowerBoundSeconds(
+          const writeBound = writeLowerBoundSeconds(
             estate.syncsPerSubscription.values(),
             ARM_BUCKETS.writes,
             LRO_SECONDS,
           );
+          // A reconcile holds its invocation until its write is done (LRO_SECONDS at least), and an
+          // instance runs `workers` at once: the writes cannot finish sooner than this either.
+          const concurrencyBound = (o.driftedPairs * LRO_SECONDS) / (count * o.workers);
+          const lowerBound = Math.max(writeBound, concurrencyBound);
           const sum = (f: (i: InstanceFigures) => number) => run.instances.reduce((n, i) => n + f(i), 0);
           const result: InstancesResult = {
             ...emptyResult(`${base}-${count}-instances-${budget}`),
@@ -282,6 +289,8 @@ export async function instancesScenario(
             throttledShare: round((100 * counts.throttled) / Math.max(1, requests), 2) ?? 0,
             reconciles: sum((i) => i.reconciles),
             thrown: sum((i) => i.thrown),
+            writeBoundSeconds: round(writeBound, 1),
+            concurrencyBoundSeconds: round(concurrencyBound, 1),
           };
           for (const [error, n] of run.errors)
             log(`  ${count} ${budget}: ${n} x thrown: ${error.slice(0, 160)}`);
@@ -289,7 +298,8 @@ export async function instancesScenario(
           rows.push([
             `${String(count).padStart(2)} instances, budget ${budget.padEnd(6)}`,
             [
-              `${round(emulated, 1)} s (${result.ratioToLowerBound}x of ${round(lowerBound, 1)})`,
+              `${round(emulated, 1)} s (${result.ratioToLowerBound}x of ${round(lowerBound, 1)}: ` +
+                `write buckets ${round(writeBound, 1)}, concurrency ${round(concurrencyBound, 1)})`,
               `sweep ${round(run.sweepSeconds / timeScale, 1)} s`,
               `time scale ${round(timeScale, 3)}`,
               `requests ${requests}`,

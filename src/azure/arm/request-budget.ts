@@ -112,7 +112,8 @@ export class TokenBucket {
     // long enough that the requests of ours still unanswered at its ends (charged in one window,
     // counted in the next) are few against those counted, short enough to follow a change of load
     // well before a burst's worth has gone by.
-    this.windowMs = ((spec.burst / spec.perSecond) * 1000) / 8;
+    // At least 250 ms, so that event-loop stalls of a busy process do not pass for ARM's answers.
+    this.windowMs = Math.max(250, ((spec.burst / spec.perSecond) * 1000) / 8);
   }
 
   /** Resolves when a token is available (at once while the burst lasts). */
@@ -133,6 +134,7 @@ export class TokenBucket {
    */
   async send<T>(request: () => Promise<T>, answered?: (value: T) => ArmAnswer): Promise<T> {
     await this.acquire(true);
+    const sentAt = Date.now();
     let answer: ArmAnswer | undefined;
     try {
       const value = await request();
@@ -144,7 +146,7 @@ export class TokenBucket {
       this.refill();
       this.inFlight--;
       this.answered = true;
-      if (answer) this.learn(answer);
+      if (answer) this.learn(answer, sentAt);
       this.serve();
     }
   }
@@ -170,11 +172,14 @@ export class TokenBucket {
    *   step however many clients there are, where each taking "the refill minus the others" would
    *   overshoot and swing), growing back by the same ratio when the total is under it.
    */
-  private learn(answer: ArmAnswer): void {
+  private learn(answer: ArmAnswer, sentAt: number): void {
     if (!this.shared) return;
-    const now = Date.now();
+    // ARM took the level between our send and its answer reaching us: the middle of the two is the
+    // best guess, whatever delays this process's own event loop adds at either end.
+    // Answers overtake each other; an older reading counts as taken when the last one was.
+    const now = Math.max(this.seen.at, (sentAt + Date.now()) / 2);
     if (answer.throttled && answer.retryAfterMs !== undefined && answer.retryAfterMs > 0)
-      this.holdUntil = Math.max(this.holdUntil, now + answer.retryAfterMs);
+      this.holdUntil = Math.max(this.holdUntil, Date.now() + answer.retryAfterMs);
     const level = answer.remaining;
     if (level === undefined || !Number.isFinite(level) || level < 0) return;
     const charged = answer.throttled ? 0 : 1;
