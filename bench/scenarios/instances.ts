@@ -56,6 +56,15 @@ export type InstancesResult = ScenarioResult & {
 
 const VISIBILITY_SECONDS = 30;
 
+/**
+ * Which budgets run, in which order: BENCH_INSTANCES_BUDGETS=shared,solo swaps them, to tell a
+ * machine whose load changed between the two runs from a difference of the budgets.
+ */
+function budgetOrder(): ("solo" | "shared")[] {
+  const wanted = (process.env.BENCH_INSTANCES_BUDGETS ?? "solo,shared").split(",");
+  return wanted.filter((b): b is "solo" | "shared" => b === "solo" || b === "shared");
+}
+
 const appSource = fileURLToPath(new URL("./instances-app.ts", import.meta.url));
 
 /**
@@ -247,7 +256,7 @@ export async function instancesScenario(
   try {
     const app = await appCommand(appRunner(), dir, appSource);
     for (const count of o.instances)
-      for (const budget of ["solo", "shared"] as const) {
+      for (const budget of budgetOrder()) {
         const timeScale = o.timeScalePerInstance * count;
         const emu = await startArmLike(timeScale);
         try {
