@@ -165,12 +165,11 @@ export class TokenBucket {
    *   flight are not subtracted: ARM may have charged them already, and subtracting them twice would
    *   make a lone client wait for tokens that exist;
    * - the others' spending is what ARM's level lost beyond what our own requests explain (refill at
-   *   ARM's rate, up to the burst, minus one per request of ours it charged). Summed over a window,
-   *   our requests charged in one answer's report and counted at their own answer cancel out. Each
-   *   window the refill rate becomes our share: our own spending scaled by the target over the
-   *   total (each client's spending shrinks by the same factor, so the total meets the target in one
-   *   step however many clients there are, where each taking "the refill minus the others" would
-   *   overshoot and swing), growing back by the same ratio when the total is under it.
+   *   ARM's rate, up to the burst, less one per request of ours it charged), weighted over the last
+   *   windowMs or so. While everyone together asks for more than the target, the refill is the target
+   *   times our share of what ARM admitted: the shares add up to one, so the clients' refills add up
+   *   to the target in one step however many there are, where each taking "the refill minus what the
+   *   others took" would overshoot and swing. Below it, the refill grows back towards the target.
    */
   private learn(answer: ArmAnswer, sentAt: number): void {
     if (!this.shared) return;
