@@ -3,12 +3,13 @@ import type { ScenarioResult } from "./lib/report.js";
 import { coldStart } from "./scenarios/cold-start.js";
 import { eventStorm } from "./scenarios/event-storm.js";
 import { hubResize } from "./scenarios/hub-resize.js";
+import { instancesScenario } from "./scenarios/instances.js";
 import { statusPageScenario } from "./scenarios/status-page.js";
 import { sweepScenario } from "./scenarios/sweep.js";
 import { tenantScenario } from "./scenarios/tenant.js";
 
 /**
- * npm run bench [-- --quick] [-- --only status,hub,storm,sweep,tenant,cold]
+ * npm run bench [-- --quick] [-- --only status,hub,storm,sweep,tenant,instances,cold]
  * Tables for people on stdout; the LAST line is one JSON object: {"scenarios": [...]}.
  * Sizes and time scales: bench/README.md.
  */
@@ -98,6 +99,25 @@ if (wanted("tenant")) {
       log,
     )),
   );
+}
+if (wanted("instances")) {
+  // Many app processes share the 2 cores: the clock slows with their number, so that their CPU
+  // does not stand in for ARM's limits (bench/README.md, "Instances"); 0.025 per instance.
+  const perInstance = Number(process.env.BENCH_INSTANCES_SCALE ?? 0.025);
+  const sizes = quick
+    ? { subscriptions: 10, vnets: 1000, driftedPairs: 100, instances: [1, 4] }
+    : { subscriptions: 50, vnets: 10_000, driftedPairs: 1000, instances: [1, 4, 16] };
+  // BENCH_INSTANCES_DRIFT=spread or hot runs one variant; BENCH_INSTANCES=16 one size.
+  const drift = process.env.BENCH_INSTANCES_DRIFT;
+  const counts = process.env.BENCH_INSTANCES?.split(",").map(Number) ?? sizes.instances;
+  for (const hot of quick ? [sizes.driftedPairs * 2] : [0, sizes.driftedPairs * 2])
+    if (!drift || drift === (hot > 0 ? "hot" : "spread"))
+      scenarios.push(
+        ...(await instancesScenario(
+          { ...sizes, instances: counts, hot, timeScalePerInstance: perInstance, workers: 12 },
+          log,
+        )),
+      );
 }
 if (wanted("cold")) scenarios.push(...(await coldStart({ runs: quick ? 3 : 7 }, log)));
 log(`\n(total wall-clock ${Math.round((performance.now() - started) / 1000)} s)`);

@@ -207,7 +207,9 @@ async function handle(
       const sub = route.sub!;
       const cls = requestClass(method);
       const d = env.throttle.take(sub, cls);
+      // On every answer of the subscription, 429s included, as ARM's (docs/azure-behaviour.md#throttling).
       common[`x-ms-ratelimit-remaining-subscription-${cls}`] = String(d.remaining);
+      common[`x-ms-ratelimit-remaining-subscription-global-${cls}`] = String(d.globalRemaining);
       if (!d.allowed) {
         const e = errors.throttled(
           cls === "reads" ? "read" : cls === "writes" ? "write" : "delete",

@@ -118,6 +118,11 @@ param maxParallelVnets int = 500
 @description('Optional. MAX_ATTEMPTS: attempts per ARM write before giving up.')
 param maxAttempts int = 6
 
+@minValue(0)
+@maxValue(90)
+@description('Optional. ARM_BUDGET_HEADROOM_PERCENT: percent of ARM\'s refill the instances leave to other clients of the same buckets while they see any (docs/architecture.md#request-pacing).')
+param armBudgetHeadroomPercent int = 10
+
 @description('Optional. CROSS_TENANT_APP_CLIENT_ID: the multi-tenant application whose federated credential is the app\'s identity (docs/cross-tenant.md; created by scripts/cross-tenant.mjs). Empty = peers in other tenants are reported, never written.')
 param crossTenantAppClientId string = ''
 
@@ -367,6 +372,7 @@ module functionApp 'modules/function-app.bicep' = {
       OPT_OUT_TAG: optOutTag
       MAX_PARALLEL_VNETS: string(maxParallelVnets)
       MAX_ATTEMPTS: string(maxAttempts)
+      ARM_BUDGET_HEADROOM_PERCENT: string(armBudgetHeadroomPercent)
       // The cloud deployed to, by the name `az cloud list` uses; the app derives the Resource Manager
       // endpoint and token audience from it, so Azure US Government and Azure China need no change.
       ARM_CLOUD: environment().name

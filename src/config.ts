@@ -80,6 +80,11 @@ const settingsSchema = z.object({
     }),
   MAX_PARALLEL_VNETS: int(500, 1, 2000),
   MAX_ATTEMPTS: int(6, 1, 20),
+  /**
+   * Percent of ARM's refill left unspent while other clients of the same buckets are seen: the
+   * app's other instances, other tools using the identity (docs/architecture.md#request-pacing).
+   */
+  ARM_BUDGET_HEADROOM_PERCENT: int(10, 0, 90),
   // --- Azure Resource Manager
   /** Which cloud's Resource Manager, token audience and Entra ID authority (src/azure/clouds.ts). */
   ARM_CLOUD: z

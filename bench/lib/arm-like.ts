@@ -45,15 +45,16 @@ export async function startArmLike(timeScale: number, extra: EmulatorOptions = {
  * that what the SDK measures in wall-clock time is scaled to emulated time: its default 2 s poll
  * interval becomes 2 emulated seconds. Retry-After from the emulator is in emulated seconds, and the
  * engine's injected sleep (see scaledSleep) scales it the same way, and the adapter's request budget
- * (ARM's token buckets) refills per emulated second.
+ * (ARM's token buckets) refills per emulated second. `budget.shared: false` paces as ARM's only client
+ * (the budget before it learnt from ARM's reported levels), for the instances scenario's comparison.
  */
-export function productPort(emu: Emulator): ArmNetworkPort {
+export function productPort(emu: Emulator, budget: Pick<RequestBudget, "shared"> = {}): ArmNetworkPort {
   return new ArmNetworkPort({
     credential: emulatorCredential,
     endpoint: emu.endpoint,
     caPem: emu.caPem,
     pollIntervalMs: Math.max(1, Math.round(SDK_POLL_SECONDS * 1000 * emu.options.timeScale)),
-    requestBudget: scaledBudget(ARM_REQUEST_BUDGET, emu.options.timeScale),
+    requestBudget: { ...scaledBudget(ARM_REQUEST_BUDGET, emu.options.timeScale), ...budget },
     // Production leaves the poll settings unset and gets the defaults; here they are scaled to emulated
     // time. BENCH_READ_SAVINGS=off: the port as it was before poll pacing and read coalescing, for the
     // comparison in bench/README.md.

@@ -2,7 +2,7 @@ import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
@@ -66,7 +66,7 @@ export async function appCommand(
     const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     return { script: source, execArgv: ["--import", loader] };
   }
-  const script = join(dir, "app.mjs");
+  const script = join(dir, `${basename(source, ".ts")}.mjs`);
   await build({
     ...BUNDLE_OPTIONS,
     entryPoints: [source],

@@ -145,6 +145,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'MAX_ATTEMPTS'
           value: settings.MAX_ATTEMPTS
         }
+        {
+          name: 'ARM_BUDGET_HEADROOM_PERCENT'
+          value: settings.ARM_BUDGET_HEADROOM_PERCENT
+        }
         // The cloud by name (environment().name); the app maps it to its Resource Manager endpoint and
         // token audience. ARM_ENDPOINT is only an override for emulators and custom endpoints.
         {

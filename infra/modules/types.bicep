@@ -101,6 +101,9 @@ type peeringSyncSettingsType = {
   @description('Required. Attempts per ARM write before giving up.')
   MAX_ATTEMPTS: string
 
+  @description('Required. Percent of ARM\'s refill left to other clients of the same buckets while any are seen.')
+  ARM_BUDGET_HEADROOM_PERCENT: string
+
   @description('Required. Name of the cloud the app runs in, as environment().name spells it (AzureCloud, AzureUSGovernment, AzureChinaCloud).')
   ARM_CLOUD: string
 

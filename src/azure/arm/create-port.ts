@@ -3,6 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { Settings } from "../../config.js";
 import type { NetworkPort } from "../../reconcile/port.js";
 import { ArmNetworkPort } from "./arm-network-port.js";
+import { ARM_REQUEST_BUDGET, type RequestBudget } from "./request-budget.js";
 import { ARM_CLOUDS, resolveArmTarget } from "../clouds.js";
 import { azureCredential, emulatorCredential } from "../credentials.js";
 import { CrossTenantNetworkPort } from "./cross-tenant-port.js";
@@ -25,6 +26,7 @@ export async function createNetworkPort(
     | "CROSS_TENANT_APP_CLIENT_ID"
     | "CROSS_TENANT_HOME_TENANT_ID"
     | "CROSS_TENANT_ALLOWED_TENANTS"
+    | "ARM_BUDGET_HEADROOM_PERCENT"
   >,
   /**
    * Tests: a credential that records what it is asked for, instead of the identity; for a
@@ -37,6 +39,10 @@ export async function createNetworkPort(
   if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
   const { target } = resolved;
   const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  const requestBudget: RequestBudget = {
+    ...ARM_REQUEST_BUDGET,
+    shared: { headroom: settings.ARM_BUDGET_HEADROOM_PERCENT / 100 },
+  };
   if (settings.CROSS_TENANT_APP_CLIENT_ID && settings.CROSS_TENANT_HOME_TENANT_ID && !overrides.credential) {
     // The emulator on loopback serves its own token endpoint (emulator/token-endpoint.ts).
     const authorityHost = target.loopback
@@ -58,6 +64,7 @@ export async function createNetworkPort(
       audience: target.audience,
       authorityHost: ARM_CLOUDS[target.cloud].authorityHost,
       endpoint: target.endpoint,
+      requestBudget,
       ...(caPem ? { caPem } : {}),
     });
   }
@@ -68,6 +75,7 @@ export async function createNetworkPort(
     credential,
     endpoint: target.endpoint,
     credentialScope: target.audience,
+    requestBudget,
     ...(caPem ? { caPem } : {}),
   });
 }

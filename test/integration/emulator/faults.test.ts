@@ -104,6 +104,8 @@ describe("ARM token buckets", () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers["retry-after"]).toBe("1");
     expect(throttled.headers["x-ms-ratelimit-remaining-subscription-reads"]).toBe("0");
+    // The subscription's global bucket (every principal's), 15 times the size: 45 less the 3 charged.
+    expect(throttled.headers["x-ms-ratelimit-remaining-subscription-global-reads"]).toBe("42");
     expect(throttled.json()).toEqual({
       error: {
         code: "SubscriptionRequestsThrottled",
@@ -125,6 +127,8 @@ describe("ARM token buckets", () => {
     );
     expect(put.status).toBe(201);
     expect(put.headers["x-ms-ratelimit-remaining-subscription-writes"]).toBe("199");
+    // As ARM's: `-writes: 199` beside `-global-writes: 2999` (docs/azure-behaviour.md#throttling).
+    expect(put.headers["x-ms-ratelimit-remaining-subscription-global-writes"]).toBe("2999");
   });
 
   it("refills in emulated seconds: with a time scale the SDK's automatic retry gets through quickly", async () => {

@@ -35,6 +35,17 @@ describe("settings", () => {
     expect(s.ALERT_MIN_SEVERITY).toBe("info");
   });
 
+  it("leaves 10% of ARM's refill to other clients by default, at most 90%", () => {
+    expect(parseSettings({ WATCHED_SUBSCRIPTIONS: SUB }).ARM_BUDGET_HEADROOM_PERCENT).toBe(10);
+    expect(
+      parseSettings({ WATCHED_SUBSCRIPTIONS: SUB, ARM_BUDGET_HEADROOM_PERCENT: "0" })
+        .ARM_BUDGET_HEADROOM_PERCENT,
+    ).toBe(0);
+    expect(
+      problemsOf({ WATCHED_SUBSCRIPTIONS: SUB, ARM_BUDGET_HEADROOM_PERCENT: "95" }).map((p) => p.setting),
+    ).toEqual(["ARM_BUDGET_HEADROOM_PERCENT"]);
+  });
+
   it("accepts subscription lists separated by commas, semicolons or spaces and de-duplicates them", () => {
     const other = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
     const s = parseSettings({ WATCHED_SUBSCRIPTIONS: `${SUB.toUpperCase()}; ${other},${SUB}` });
