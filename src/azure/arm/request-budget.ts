@@ -88,7 +88,6 @@ export class TokenBucket {
   private answered = false;
   /** Requests of ours in flight that the reported levels already seem to have charged. */
   private assumed = 0;
-  /** The window over which the others' spending is measured. */
   /** Our requests answered, charged, and the others' spending: per second, recent (see learn). */
   private readonly estimate = { sent: 0, charged: 0, others: 0 };
   /** Our share of what all clients spend: of ARM's reported level, the part we may hold. */
