@@ -9,8 +9,8 @@ import { PEERING_PUT_SECONDS } from "../../src/what-if/estimate.js";
  * - token buckets per subscription, reads 250 burst / 25 per s, writes 200 / 10 (docs/azure-behaviour.md#throttling): the
  *   emulator's defaults;
  * - one write at a time per VNet, a second one is answered 409 AnotherOperationInProgress (docs/azure-behaviour.md#errors);
- * - a peering PUT is a long-running operation (docs/azure-behaviour.md#long-running-operations) of LRO_SECONDS emulated seconds. ESTIMATE: the
- *   facts give no duration; "10-20 s per peering PUT" is the figure from the issue, 15 s is its middle;
+ * - a peering PUT is a long-running operation (docs/azure-behaviour.md#long-running-operations) of LRO_SECONDS emulated seconds. ESTIMATE: Azure
+ *   publishes no duration; 10 to 20 s is what people report, 15 s its middle (src/what-if/estimate.ts);
  * - every answer takes REQUEST_SECONDS (ESTIMATE: a typical ARM GET round trip from inside Azure);
  * - NRP's polling answers carry no Retry-After (docs/azure-behaviour.md#long-running-operations: `{"status": "InProgress"}` only), so SDK
  *   clients poll at their own interval (2 s, docs/azure-behaviour.md#sdk-and-transport: updateIntervalInMs, default 2000 ms).
