@@ -34,8 +34,8 @@ export function planInitiated(ctx: PlanContext, vnet: Vnet, peering: Peering): v
   if (back) {
     ctx.alert(peering, vnet, problem, {
       reason:
-        `${peering.name} on ${vnet.name} is Initiated and the peering back, ${back.name} on ${remoteName}, is Disconnected; ` +
-        `${remoteName} ${ctx.whyNotWritable(remote)}, so vnet-peering-sync does not repair it.`,
+        `${peering.name} on ${vnet.name} is Initiated and the peering back, ${back.name} on ${remoteName}, is Disconnected. ` +
+        `vnet-peering-sync does not repair it: the remote VNet ${ctx.whyNotWritable(remote)}.`,
       remedy: `The owner of ${remoteName} must re-PUT ${back.name} (or delete and re-create it) so the pair connects.`,
       remoteVnetId: peering.remoteVnetId,
     });
@@ -43,8 +43,8 @@ export function planInitiated(ctx: PlanContext, vnet: Vnet, peering: Peering): v
   }
   ctx.alert(peering, vnet, problem, {
     reason:
-      `${peering.name} on ${vnet.name} is Initiated: ${remoteName} has no peering back to ${vnet.name}, and ${remoteName} ` +
-      `${ctx.whyNotWritable(remote)}, so vnet-peering-sync does not create it.`,
+      `${peering.name} on ${vnet.name} is Initiated: ${remoteName} has no peering back to ${vnet.name}. ` +
+      `vnet-peering-sync does not create one: the remote VNet ${ctx.whyNotWritable(remote)}.`,
     remedy:
       remote.kind === "inaccessible"
         ? `Grant vnet-peering-sync access to subscription ${subscriptionOf(peering.remoteVnetId) ?? ""}, or have the owner of ${remoteName} create the peering back to ${vnet.name} (mirroring ${peering.name}).`

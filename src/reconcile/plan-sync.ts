@@ -102,8 +102,8 @@ export function reportStalePartner(
     : `the peering on ${remoteName} that points at ${vnet.name}`;
   ctx.alert(peering, vnet, remote.kind === "inaccessible" ? "PeerInaccessible" : "PeerOutOfScope", {
     reason:
-      `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backOnRemote} still peers the old range; ` +
-      `${remoteName} ${ctx.whyNotWritable(remote)}, so vnet-peering-sync does not sync it.`,
+      `${vnet.name} changed its address space (now ${list(vnet.addressPrefixes)}), so ${backOnRemote} still peers the old range. ` +
+      `vnet-peering-sync does not sync it: the remote VNet ${ctx.whyNotWritable(remote)}.`,
     remedy: back
       ? `The owner of ${remoteName} must sync its peering ${back.name} (az network vnet peering sync).`
       : `The owner of ${remoteName} must sync its peering to ${vnet.name} (az network vnet peering sync).`,

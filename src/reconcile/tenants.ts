@@ -34,6 +34,8 @@ export interface TenantAccess {
 /** Why a cross-tenant write cannot be made: what blocks it, and the one step that unblocks it. */
 interface Blocked {
   why: string;
+  /** For a tenant that blocks: the same as a clause about that tenant ("which ..."). */
+  which?: string;
   remedy: string;
 }
 
@@ -57,6 +59,7 @@ function tenantBlocked(access: TenantAccess, t: string): Blocked | undefined {
   if (t !== access.homeTenantId && !access.allowedTenants.includes(t))
     return {
       why: `tenant ${t} is not in CROSS_TENANT_ALLOWED_TENANTS`,
+      which: "which is not in CROSS_TENANT_ALLOWED_TENANTS",
       remedy:
         `If tenant ${t} is a partner you peer with: have its admin consent to application ${app} ` +
         `(${consentUrl(access, t)}) and add ${t} to CROSS_TENANT_ALLOWED_TENANTS (docs/cross-tenant.md).`,
@@ -64,6 +67,7 @@ function tenantBlocked(access: TenantAccess, t: string): Blocked | undefined {
   if (access.notConsented.includes(t))
     return {
       why: `tenant ${t} has not consented to application ${app}`,
+      which: `which has not consented to application ${app}`,
       remedy:
         `An admin of tenant ${t} must grant admin consent to application ${app}: open ${consentUrl(access, t)} ` +
         `(or, signed in to that tenant, run: az ad sp create --id ${app}) (docs/cross-tenant.md).`,
@@ -175,6 +179,11 @@ export function applyTenantAccess(plan: Plan, access: TenantAccess, policy: Poli
   return { actions };
 }
 
+/** A remedy sentence continued after "Or:": its first letter lower-cased. */
+function asClause(remedy: string): string {
+  return remedy.charAt(0).toLowerCase() + remedy.slice(1);
+}
+
 /** A PeerInaccessible or PeerOutOfScope alert about a VNet in another tenant says which access is missing. */
 function sharpen(
   alert: AlertOnlyAction,
@@ -194,8 +203,8 @@ function sharpen(
   if (blocked)
     return {
       ...alert,
-      reason: `${alert.reason} ${name(remoteVnetId)} is in another tenant (${remote}) and ${blocked.why}.`,
-      remedy: `${blocked.remedy} Or: ${alert.remedy}`,
+      reason: `${alert.reason} ${name(remoteVnetId)} is in tenant ${remote}, ${blocked.which ?? `and ${blocked.why}`}.`,
+      remedy: `${blocked.remedy} Or: ${asClause(alert.remedy)}`,
     };
   if (!watched.has(sub))
     return {
@@ -203,7 +212,7 @@ function sharpen(
       reason: `${alert.reason} ${name(remoteVnetId)} is in tenant ${remote}, which allows application ${access.appClientId}, but its subscription ${sub} is not watched.`,
       remedy:
         `To let vnet-peering-sync write there, add ${sub} to WATCHED_SUBSCRIPTIONS (an explicit opt-in: consent alone ` +
-        `never makes a partner's subscription writable). Or: ${alert.remedy}`,
+        `never makes a partner's subscription writable). Or: ${asClause(alert.remedy)}`,
     };
   if (alert.problem === "PeerInaccessible")
     return {

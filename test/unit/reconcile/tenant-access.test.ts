@@ -150,5 +150,10 @@ describe("applyTenantAccess", () => {
     expect(twice).toEqual(once);
     const alert = once.actions[0]!;
     expect(alert.kind === "alertOnly" && alert.remedy).toContain("CROSS_TENANT_ALLOWED_TENANTS");
+    // Read aloud: the tenant named once in the reason, and the fallback remedy joined as a clause.
+    expect(alert.reason).toBe(
+      `spoke cannot be read. spoke is in tenant ${B}, which is not in CROSS_TENANT_ALLOWED_TENANTS.`,
+    );
+    expect(alert.kind === "alertOnly" && alert.remedy).toMatch(/ Or: grant access\.$/);
   });
 });
