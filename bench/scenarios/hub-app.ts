@@ -3,6 +3,7 @@ import { policyFrom } from "../../src/config.js";
 import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
 import { defaultSettings, freshReadMs } from "../lib/engine.js";
+import { reportAndExit, toParent } from "../lib/child-process.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -111,33 +112,20 @@ export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): 
 
 // Entry point when forked: wait for `start`, run, report, exit.
 if (process.send && process.env.VPS_HUB_APP === "1") {
-  const send = (m: HubAppMessage) =>
-    new Promise<void>((resolve, reject) =>
-      process.send!(m, (err: Error | null) => (err ? reject(err) : resolve())),
-    );
+  const send = (m: HubAppMessage) => toParent(m);
   let counted: (() => void) | undefined;
   process.on("message", (m: HubAppStart | { type: "counted" }) => {
     if (m.type === "counted") {
       counted?.();
       return;
     }
-    runHubApp(m, async () => {
-      const wait = new Promise<void>((resolve) => (counted = resolve));
-      await send({ type: "mark" });
-      await wait;
-    })
-      .then(
-        (figures) => send({ type: "done", figures }).then(() => 0),
-        (err: unknown) =>
-          send({
-            type: "error",
-            message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-          }).then(() => 1),
-      )
-      // Keep-alive sockets to the emulator would hold the process open: the figures are sent, leave.
-      .then(
-        (code) => process.exit(code),
-        () => process.exit(2),
-      );
+    reportAndExit(
+      runHubApp(m, async () => {
+        const wait = new Promise<void>((resolve) => (counted = resolve));
+        await send({ type: "mark" });
+        await wait;
+      }),
+      send,
+    );
   });
 }

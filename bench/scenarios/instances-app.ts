@@ -4,6 +4,7 @@ import { sweepSubscriptions } from "../../src/app/sweep.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
+import { reportAndExit, toParent } from "../lib/child-process.js";
 import { memoryStores } from "./sweep-app.js";
 
 /**
@@ -54,10 +55,7 @@ export type InstanceMessage =
 export type ParentMessage =
   InstanceStart | { type: "go" } | { type: "message"; worker: number; message: ReconcileMessage | null };
 
-const send = (m: InstanceMessage) =>
-  new Promise<void>((resolve, reject) =>
-    process.send!(m, (err: Error | null) => (err ? reject(err) : resolve())),
-  );
+const send = (m: InstanceMessage) => toParent(m);
 
 const pulls = new Map<number, (m: ReconcileMessage | null) => void>();
 let go: (() => void) | undefined;
@@ -136,20 +134,6 @@ if (process.send && process.env.VPS_INSTANCE_APP === "1") {
       const resolve = pulls.get(m.worker);
       pulls.delete(m.worker);
       resolve?.(m.message);
-    } else
-      run(m)
-        .then(
-          (figures) => send({ type: "done", figures }).then(() => 0),
-          (err: unknown) =>
-            send({
-              type: "error",
-              message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-            }).then(() => 1),
-        )
-        // Keep-alive sockets to the emulator would hold the process open: the figures are sent, leave.
-        .then(
-          (code) => process.exit(code),
-          () => process.exit(2),
-        );
+    } else reportAndExit(run(m), send);
   });
 }

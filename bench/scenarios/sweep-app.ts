@@ -7,6 +7,7 @@ import { emulatorCredential } from "../../src/azure/credentials.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
+import { reportAndExit, toParent } from "../lib/child-process.js";
 
 /**
  * The product side of the sweep scenario, in its own Node process (bench/scenarios/sweep.ts forks it,
@@ -216,33 +217,20 @@ export async function runSweepApp(
 
 // Entry point when forked: wait for `start`, run, report, exit.
 if (process.send && process.env.VPS_SWEEP_APP === "1") {
-  const send = (m: SweepAppMessage) =>
-    new Promise<void>((resolve, reject) =>
-      process.send!(m, (err: Error | null) => (err ? reject(err) : resolve())),
-    );
+  const send = (m: SweepAppMessage) => toParent(m);
   let counted: (() => void) | undefined;
   process.on("message", (m: SweepAppStart | { type: "counted" }) => {
     if (m.type === "counted") {
       counted?.();
       return;
     }
-    runSweepApp(m, async () => {
-      const wait = new Promise<void>((resolve) => (counted = resolve));
-      await send({ type: "swept" });
-      await wait;
-    })
-      .then(
-        (figures) => send({ type: "done", figures }).then(() => 0),
-        (err: unknown) =>
-          send({
-            type: "error",
-            message: err instanceof Error ? (err.stack ?? err.message) : String(err),
-          }).then(() => 1),
-      )
-      // Keep-alive sockets to the emulator would hold the process open: the figures are sent, leave.
-      .then(
-        (code) => process.exit(code),
-        () => process.exit(2),
-      );
+    reportAndExit(
+      runSweepApp(m, async () => {
+        const wait = new Promise<void>((resolve) => (counted = resolve));
+        await send({ type: "swept" });
+        await wait;
+      }),
+      send,
+    );
   });
 }
