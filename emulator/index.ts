@@ -90,12 +90,19 @@ export interface Emulator {
   /** Long-running operations still InProgress. */
   pendingOperations(): number;
   /**
+   * When the operations still kept were accepted, in emulated ms since the epoch, oldest first
+   * (benchmarks: over how long a burst of writes was accepted).
+   */
+  operationStarts(): number[];
+  /**
    * Hold long-running operations in flight past their emulated duration (their VNets stay busy)
    * until the returned function is called. Tests only: makes "while another operation runs" exact.
    */
   holdOperations(): () => void;
   /** Errors the emulator hit while serving (answered as 500): tests assert it stays empty. */
   readonly internalErrors: Error[];
+  /** TLS connections clients opened so far, and the most that were open at once. */
+  connections(): { opened: number; peakOpen: number };
   stop(): Promise<void>;
 }
 
@@ -164,6 +171,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     { key: tls.keyPem, cert: tls.certPem },
     createRequestHandler(env, { loadTopology: async (t) => void (await load(t)) }, internalErrors),
   );
+  const sockets = { opened: 0, open: 0, peakOpen: 0 };
+  server.on("secureConnection", (socket) => {
+    sockets.opened++;
+    sockets.peakOpen = Math.max(sockets.peakOpen, ++sockets.open);
+    socket.once("close", () => sockets.open--);
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -194,10 +207,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => env.counters.reset(),
     resetThrottling: () => env.throttle.reset(),
     pendingOperations: () => env.ops.pending(),
+    operationStarts: () => env.ops.starts(),
     holdOperations: () => env.ops.hold(),
     tenancy: env.tenancy,
     issueToken: (claims) => env.tenancy.issue(claims, Math.floor(clock.now() / 1000)),
     internalErrors,
+    connections: () => ({ opened: sockets.opened, peakOpen: sockets.peakOpen }),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -123,6 +123,11 @@ export class Operations {
     }
   }
 
+  /** Start times of the kept operations, emulated ms, oldest first. */
+  starts(): number[] {
+    return [...this.ops.values()].map((op) => Date.parse(op.startTime)).sort((a, b) => a - b);
+  }
+
   get(id: string): Operation | undefined {
     return this.ops.get(id.toLowerCase()) ?? this.ops.get(id);
   }

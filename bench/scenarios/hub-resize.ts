@@ -171,6 +171,9 @@ export async function hubResize(o: HubResizeOptions, log: (s: string) => void): 
       LRO_SECONDS,
     );
     const emulated = run.seconds / o.engineTimeScale;
+    const starts = emu.operationStarts();
+    const acceptSpread = starts.length ? (starts.at(-1)! - starts[0]!) / 1000 : 0;
+    const writeSeconds = app.write.seconds / o.engineTimeScale;
     Object.assign(result, {
       seconds: round(run.seconds),
       emulatedSeconds: round(emulated, 1),
@@ -200,7 +203,13 @@ export async function hubResize(o: HubResizeOptions, log: (s: string) => void): 
         "  write half: list pages / VNet GETs / peering GETs",
         `${writing.listPages} / ${writing.vnetGets} / ${writing.peeringGets}`,
       ],
-      ["  write half: status polls", writing.statusPolls],
+      ["    (peering GETs: a write's polls; the one that sees Succeeded is its result)", "-"],
+      ["  write half: operation status reads (only for a failed write)", writing.statusPolls],
+      ["writes accepted over, emulated s (first to last PUT accepted)", round(acceptSpread, 1)],
+      [
+        "  write half less that spread, emulated s (one write + poll lag)",
+        round(writeSeconds - acceptSpread, 1),
+      ],
       ["writes accepted / needed", `${counts.writes} / ${o.spokes}`],
       ["write attempts (incl. refused)", counts.writeAttempts],
       ["throttled answers (429)", counts.throttled],
