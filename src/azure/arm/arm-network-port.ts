@@ -27,7 +27,12 @@ import type {
 import { toRouteTable } from "./route-tables.js";
 import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "../clouds.js";
 import { auxiliaryTokenPolicy, type AuxiliaryTokenSource } from "./auxiliary-tokens.js";
-import { ORIGIN_PIN_POLICY_NAME, originPinPolicy, type ForeignOriginDetails } from "./origin-pin.js";
+import {
+  ORIGIN_PIN_POLICY_NAME,
+  foreignOriginOf,
+  originPinPolicy,
+  type ForeignOriginDetails,
+} from "./origin-pin.js";
 import { PollPace, type OperationPoller } from "./poll-pace.js";
 import { ReadCoalescer } from "./read-coalescer.js";
 import { ARM_REQUEST_BUDGET, requestBudgetPolicy, type RequestBudget } from "./request-budget.js";
@@ -47,17 +52,22 @@ export interface ArmConnectionOptions {
   /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
   caPem?: string;
   /**
-   * LRO polling interval (default the SDK's 2 s). Status polls are held back until a write is likely
+   * LRO polling interval (default the SDK's 2 s). A write's polls are held back until it is likely
    * done (src/azure/arm/poll-pace.ts); this is the interval before that is learned and after it has passed.
    */
   pollIntervalMs?: number;
-  /** Learn how long writes take and hold status polls back until then (default true). */
+  /** Learn how long writes take and hold polls back until then (default true). */
   learnOperationDurations?: boolean;
   /**
-   * The first status poll of a write, before any write has finished to learn from. Default 10 s
+   * The first poll of a write, before any write has finished to learn from. Default 10 s
    * (NRP's former `Retry-After: 10`, docs/azure-behaviour.md#long-running-operations) when pollIntervalMs is unset, else pollIntervalMs.
    */
   firstPollDelayMs?: number;
+  /**
+   * Poll interval of the oldest write while nothing is learned and other writes wait for its
+   * duration (src/azure/arm/poll-pace.ts). Default an eighth of the poll interval.
+   */
+  learningPollIntervalMs?: number;
   /**
    * Answer many VNet and peering reads of one subscription asked for together from one list of it,
    * when that takes fewer requests (src/azure/arm/read-coalescer.ts). Default on; `false` reads one by one.
@@ -130,7 +140,13 @@ export class ArmNetworkPort implements NetworkPort {
     const firstPollMs =
       options.firstPollDelayMs ??
       (options.pollIntervalMs === undefined ? DEFAULT_FIRST_POLL_DELAY_MS : intervalMs);
-    this.putPace = new PollPace({ intervalMs, learn, firstPollMs });
+    const { learningPollIntervalMs } = options;
+    this.putPace = new PollPace({
+      intervalMs,
+      learn,
+      firstPollMs,
+      ...(learningPollIntervalMs !== undefined ? { learningIntervalMs: learningPollIntervalMs } : {}),
+    });
   }
 
   private client(subscriptionId: string): NetworkManagementClient {
@@ -246,11 +262,20 @@ export class ArmNetworkPort implements NetworkPort {
   /**
    * The PUT of a peering, and its long-running operation as the pace polls it. Not the SDK's
    * beginCreateOrUpdate: that polls the operation's status once right after the PUT was accepted
-   * (generated `await poller.poll()`), a read per write that can only answer "in progress" and that
-   * spends the subscription's read bucket the other writes' polls and re-reads need
-   * (docs/azure-behaviour.md#long-running-operations). Same client, so the same pipeline: pinned to
-   * ARM's origin, paced, retried, timed out, cross-tenant tokens; same wire body and api-version as
-   * the SDK's; the result is the SDK's own GET of the peering once the operation succeeded.
+   * (generated `await poller.poll()`), a read per write that can only answer "in progress", and
+   * after success it GETs the peering again, a second read per write. Both spend the subscription's
+   * read bucket the other writes' polls and re-reads need (docs/azure-behaviour.md#long-running-operations).
+   *
+   * Here a poll is a GET of the peering itself, done once its provisioningState is terminal, as ARM's
+   * resource provider contract describes clients (and template deployments) waiting for a PUT
+   * (https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/async-api-reference.md#provisioningstate-property):
+   * the poll that sees Succeeded is the result, so a write costs one read, not a status poll plus a
+   * GET. The operation's own URL (`Azure-AsyncOperation` or `Location`) is read only when the peering
+   * ended Failed or Canceled, for the code and message the failure is classified and reported by.
+   * That URL must still lie on ARM's origin: an answer naming another one is refused at once, as the
+   * pin would refuse the poll (src/azure/arm/origin-pin.ts), and the write is not reported done.
+   * Same client, so the same pipeline: pinned, paced, retried, timed out, cross-tenant tokens; same
+   * wire body and api-version as the SDK's.
    */
   private async beginPut(
     parts: { subscriptionId: string; resourceGroup: string; vnetName: string },
@@ -280,20 +305,53 @@ export class ArmNetworkPort implements NetworkPort {
     if (accepted.status >= 300) throw errorOf(accepted);
     const asyncOperation = accepted.headers.get("azure-asyncoperation");
     const link = asyncOperation ?? accepted.headers.get("location");
-    // Resolved as the SDK's poller resolves it; the pin then judges where it leads.
+    // Resolved as the SDK's poller resolves it, and judged now: it is read only on failure, but an
+    // answer that names another origin for it is not one to report as done.
     const statusUrl = link ? resolveLink(endpoint, link) : undefined;
-    let done = !statusUrl;
-    const result = () =>
-      client.virtualNetworkPeerings.get(parts.resourceGroup, parts.vnetName, peeringName, { abortSignal });
+    if (statusUrl !== undefined) {
+      const expected = new URL(endpoint).origin;
+      const foreign = foreignOriginOf(statusUrl, expected);
+      if (foreign !== undefined) throw foreignOriginError({ expected, foreign, method: "GET" });
+    }
+    // Running while there is an operation to wait for; without one, what the answer itself says.
+    const answered = parseJson(accepted.bodyAsText) as { properties?: { provisioningState?: unknown } };
+    let state = statusUrl ? "accepted" : terminalOrRunning(answered?.properties?.provisioningState);
+    let last: SdkPeering | undefined;
+    const read = (signal: AbortSignal) =>
+      client.virtualNetworkPeerings.get(parts.resourceGroup, parts.vnetName, peeringName, {
+        abortSignal: signal,
+      });
+    // Why a peering ended Failed or Canceled: the operation's error when its URL says, else the state.
+    const failure = async (signal: AbortSignal, ended: string): Promise<ArmError> => {
+      const fallback = new ArmError(
+        400,
+        `Provisioning${ended}`,
+        `The peering's provisioningState ended ${ended} and the operation gave no error.`,
+      );
+      if (statusUrl === undefined) return fallback;
+      const answer = await client.sendRequest(
+        createPipelineRequest({ url: statusUrl, method: "GET", abortSignal: signal }),
+      );
+      try {
+        // Throws the operation's own error; returning means it claims success or is still running.
+        if (asyncOperation) operationSucceeded(answer);
+        else locationSucceeded(answer);
+      } catch (err) {
+        if (err instanceof ArmError) return err;
+        throw err;
+      }
+      return fallback;
+    };
     return {
-      isDone: () => done,
+      isDone: () => isTerminal(state),
       poll: async ({ abortSignal: signal }) => {
-        const answer = await client.sendRequest(
-          createPipelineRequest({ url: statusUrl!, method: "GET", abortSignal: signal }),
-        );
-        done = asyncOperation ? operationSucceeded(answer) : locationSucceeded(answer);
+        last = await read(signal);
+        state = terminalOrRunning(last.provisioningState);
+        if (isTerminal(state) && state !== "succeeded")
+          throw await failure(signal, String(last.provisioningState));
       },
-      pollUntilDone: async () => result(),
+      // A PUT that ARM finished at once (terminal in its own answer) is read back, as the SDK would.
+      pollUntilDone: async ({ abortSignal: signal }) => last ?? read(signal),
     };
   }
 
@@ -512,6 +570,21 @@ function locationSucceeded(answer: PipelineResponse): boolean {
   if (answer.status === 202) return false;
   if (answer.status >= 300) throw errorOf(answer);
   return true;
+}
+
+/**
+ * A resource's provisioningState, lower-cased; "succeeded" when it has none, as ARM's contract
+ * reads a missing one (https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/async-api-reference.md#provisioningstate-property).
+ */
+function terminalOrRunning(provisioningState: unknown): string {
+  return typeof provisioningState === "string" && provisioningState !== ""
+    ? provisioningState.toLowerCase()
+    : "succeeded";
+}
+
+/** Succeeded, Failed and Canceled end an operation; every other state is the provider's own "running". */
+function isTerminal(state: string): boolean {
+  return state === "succeeded" || state === "failed" || state === "canceled" || state === "cancelled";
 }
 
 /** The PUT body on the wire: the SDK model (toSdkPeering) under `properties`, as its serializer writes it. */

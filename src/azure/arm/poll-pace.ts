@@ -3,7 +3,9 @@
  *
  * NRP answers a peering PUT at once and finishes it many seconds later; its status URL carries no
  * Retry-After today (docs/azure-behaviour.md#long-running-operations: `{"status": "InProgress"}` only; older answers sent `Retry-After: 10`),
- * so the SDK polls every 2 s and a 15 s write costs about eight status reads. Reads share one bucket
+ * so the SDK polls every 2 s and a 15 s write costs about eight reads. (The port's poll is a GET of
+ * the peering, whose provisioningState says when it is done: the same count, and the last one is
+ * the result.) Reads share one bucket
  * per subscription (250 burst, 25 per s, docs/azure-behaviour.md#throttling) with the re-reads before each write, so in a hub
  * resize the polls, not the writes, set the pace. Two things make most writes need one poll:
  *
@@ -14,6 +16,10 @@
  *   the oldest polls at the interval; the rest poll once, when it is done.
  *
  * Past its first poll a write polls at the interval, so a slow write is noticed as soon as before.
+ * The one exception is the oldest write while nothing has been learned and other writes wait for it:
+ * their first polls go out at its measured duration, so each poll of it that comes late makes every
+ * one of them late by as much. It polls at a finer interval (an eighth by default), a score of reads
+ * once per pace, so the duration it teaches overshoots by a quarter second, not by up to 2 s.
  * A write that got faster is noticed only at the old expected end (the estimate never sees below it):
  * later by at most that duration, which an unattended reconcile can afford, while every poll saved
  * is a read the bucket keeps for the next write's re-read. Only Date.now and setTimeout: fake timers
@@ -38,6 +44,11 @@ export interface PollPaceOptions {
    * write that once took minutes, or one stuck in flight, must not hold every other one back).
    */
   maxHoldMs?: number;
+  /**
+   * Poll interval of the oldest write while nothing has been learned and other writes wait for it
+   * (default an eighth of intervalMs).
+   */
+  learningIntervalMs?: number;
   /** false: no learning and no waiting for older writes; poll at the interval as the SDK would. */
   learn?: boolean;
 }
@@ -77,7 +88,7 @@ export class PollPace {
 
   /**
    * Polls an accepted write at this pace's times instead of the SDK's fixed interval, then lets the
-   * SDK finish as it would (its final GET, or the operation's error thrown), and learns how long a
+   * poller finish (its result, or the operation's error thrown), and learns how long a
    * successful write took.
    */
   async untilDone<T>(poller: OperationPoller<T>, abortSignal: AbortSignal): Promise<T> {
@@ -88,7 +99,10 @@ export class PollPace {
       while (!poller.isDone()) {
         const first = polls++ === 0;
         if (first) await this.waitForElder(flight, abortSignal);
-        await wait(this.nextPollInMs(Date.now() - flight.acceptedAt, first), abortSignal);
+        await wait(
+          this.nextPollInMs(Date.now() - flight.acceptedAt, first, this.teaching(flight)),
+          abortSignal,
+        );
         askedAt = Date.now();
         await poller.poll({ abortSignal });
       }
@@ -122,6 +136,13 @@ export class PollPace {
     return oldest && oldest !== flight && oldest.acceptedAt <= flight.acceptedAt ? oldest : undefined;
   }
 
+  /** Whether other writes' first polls wait for this one's duration: nothing learned, it is the oldest. */
+  private teaching(flight: Flight): boolean {
+    if (this.options.learn === false || this.expectedMs() !== undefined || this.inFlight.size < 2)
+      return false;
+    return this.inFlight.values().next().value === flight;
+  }
+
   /** A write that was accepted `durationMs` before it was seen done. */
   record(durationMs: number): void {
     if (this.options.learn === false || !Number.isFinite(durationMs) || durationMs < 0) return;
@@ -139,11 +160,14 @@ export class PollPace {
   }
 
   /**
-   * The wait before the next status poll of a write accepted `elapsedMs` ago. A first poll goes out
-   * at once when the write is already past its expected end; later ones keep at least the interval.
+   * The wait before the next poll of a write accepted `elapsedMs` ago. A first poll goes out
+   * at once when the write is already past its expected end; later ones keep at least the interval,
+   * or the learning interval while `teaching` (other writes wait for this one's duration).
    */
-  nextPollInMs(elapsedMs: number, first = false): number {
-    const { intervalMs } = this.options;
+  nextPollInMs(elapsedMs: number, first = false, teaching = false): number {
+    const intervalMs = teaching
+      ? (this.options.learningIntervalMs ?? this.options.intervalMs / 8)
+      : this.options.intervalMs;
     const expected = this.expectedMs();
     const hold =
       expected === undefined ? (this.options.firstPollMs ?? intervalMs) - elapsedMs : expected - elapsedMs;

@@ -5,7 +5,7 @@ import type { Vnet } from "../../reconcile/types.js";
  * Reads of many VNets of one subscription that are asked for at the same moment (apply re-reading
  * every target of a hub resize before writing it) are answered from one paged list of the
  * subscription when that costs fewer requests than a GET each. Reads share one bucket of 250 burst /
- * 25 per s per subscription (docs/azure-behaviour.md#throttling) with the writes' status polls: 500 re-read GETs are 10 s of that
+ * 25 per s per subscription (docs/azure-behaviour.md#throttling) with the writes' polls: 500 re-read GETs are 10 s of that
  * bucket, the 6 pages of a 501-VNet subscription are nothing.
  *
  * The answers are as fresh as the GETs they replace: they are read at the moment those would have

@@ -7,9 +7,11 @@ import { startEmulator, type Emulator } from "../../../emulator/index.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 
 /**
- * A peering write is a long-running operation; its status polls are reads from the same bucket as
- * everything else (docs/azure-behaviour.md#throttling). Once the adapter has seen how long writes take, it polls a write about
- * when it is done instead of every interval: same outcome, a fraction of the polls.
+ * A peering write is a long-running operation; its polls are reads from the same bucket as
+ * everything else (docs/azure-behaviour.md#throttling). A poll is a GET of the peering, done once its
+ * provisioningState is terminal, and the poll that sees Succeeded is the write's result
+ * (docs/azure-behaviour.md#long-running-operations). Once the adapter has seen how long writes take,
+ * it polls a write about when it is done instead of every interval: same outcome, a fraction of the polls.
  */
 const SUB = "00000000-0000-4000-8000-0000000000e1";
 const vnetId = vnetIn(SUB);
@@ -37,23 +39,33 @@ async function resizedHub(lroSeconds = LRO_SECONDS): Promise<Emulator> {
   return emu;
 }
 
-/** Syncs each spoke's peering to the hub, one after another, and counts the status polls of each. */
+/** Reads a write costs after its PUT: GETs of the peering (its polls and result) and of its operation. */
+const writeReads = (e: Emulator) =>
+  e.count({ method: "GET", kind: "virtualNetworkPeering" }) +
+  e.count({ kind: "operationStatus" }) +
+  e.count({ kind: "operationResult" });
+
+/** Syncs each spoke's peering to the hub, one after another, and counts the polls of each. */
 async function syncSpokes(e: Emulator, port: ArmNetworkPort): Promise<number[]> {
   const polls: number[] = [];
   for (let i = 1; i <= SPOKES; i++) {
     const peering = await port.getPeering(`${vnetId(`s${i}`)}/virtualNetworkPeerings/s${i}-to-hub`);
     if (!peering) throw new Error(`s${i}-to-hub is missing`);
-    const before = e.count({ kind: "operationStatus" });
+    const before = writeReads(e);
     const after = await port.putPeering(vnetId(`s${i}`), peering.name, bodyOf(peering), {
       syncRemoteAddressSpace: true,
     });
-    polls.push(e.count({ kind: "operationStatus" }) - before);
+    polls.push(writeReads(e) - before);
     expect(after.syncLevel).toBe("FullyInSync");
   }
   return polls;
 }
 
-const portOn = (e: Emulator, learnOperationDurations: boolean) =>
+const portOn = (
+  e: Emulator,
+  learnOperationDurations: boolean,
+  more: { firstPollDelayMs?: number; learningPollIntervalMs?: number } = {},
+) =>
   new ArmNetworkPort({
     credential: emulatorCredential,
     endpoint: e.endpoint,
@@ -61,26 +73,31 @@ const portOn = (e: Emulator, learnOperationDurations: boolean) =>
     pollIntervalMs: POLL_MS,
     requestBudget: false,
     learnOperationDurations,
+    ...more,
   });
 
-/** Syncs every spoke's peering to the hub at once; the status polls of all of them. */
+/** Syncs every spoke's peering to the hub at once; the polls of all of them. */
 async function syncSpokesTogether(e: Emulator, port: ArmNetworkPort): Promise<number> {
-  const before = e.count({ kind: "operationStatus" });
-  await Promise.all(
+  const peerings = await Promise.all(
     Array.from({ length: SPOKES }, async (_, i) => {
-      const vnet = vnetId(`s${i + 1}`);
-      const peering = await port.getPeering(`${vnet}/virtualNetworkPeerings/s${i + 1}-to-hub`);
+      const peering = await port.getPeering(`${vnetId(`s${i + 1}`)}/virtualNetworkPeerings/s${i + 1}-to-hub`);
       if (!peering) throw new Error(`s${i + 1}-to-hub is missing`);
-      const after = await port.putPeering(vnet, peering.name, bodyOf(peering), {
+      return peering;
+    }),
+  );
+  const before = writeReads(e);
+  await Promise.all(
+    peerings.map(async (peering, i) => {
+      const after = await port.putPeering(vnetId(`s${i + 1}`), peering.name, bodyOf(peering), {
         syncRemoteAddressSpace: true,
       });
       expect(after.syncLevel).toBe("FullyInSync");
     }),
   );
-  return e.count({ kind: "operationStatus" }) - before;
+  return writeReads(e) - before;
 }
 
-describe("status polls of long-running peering writes", () => {
+describe("polls of long-running peering writes", () => {
   it("poll every interval until a write finished, then about once per write", async () => {
     const e = await resizedHub();
     const polls = await syncSpokes(e, portOn(e, true));
@@ -100,8 +117,16 @@ describe("status polls of long-running peering writes", () => {
     // (24 intervals) keep the oldest's share small, so half the baseline still separates the two
     // cases: learning makes about a fifth of it even when each later write lags a few polls, and
     // without learning (or without holding later writes back) every write polls at the interval.
+    // As in production, the first poll comes at two thirds of the write (10 s of about 15 s), and
+    // the oldest then polls at a finer interval while the others wait for the duration it teaches.
     const learned = await resizedHub(2 * LRO_SECONDS);
-    const polls = await syncSpokesTogether(learned, portOn(learned, true));
+    const polls = await syncSpokesTogether(
+      learned,
+      portOn(learned, true, {
+        firstPollDelayMs: (2 * 2 * LRO_SECONDS * 1000) / 3,
+        learningPollIntervalMs: POLL_MS / 2,
+      }),
+    );
     const fixed = await resizedHub(2 * LRO_SECONDS);
     const baseline = await syncSpokesTogether(fixed, portOn(fixed, false));
     expect(polls).toBeLessThanOrEqual(baseline / 2);
@@ -119,9 +144,10 @@ describe("status polls of long-running peering writes", () => {
     expect(await syncSpokesTogether(e, portOn(e, false))).toBeGreaterThanOrEqual(5 * SPOKES);
   });
 
-  it("does not poll a write the moment it was accepted: a write asked for after its end polls once", async () => {
+  it("does not poll a write the moment it was accepted: a write asked for after its end costs one read", async () => {
     // The SDK's beginCreateOrUpdate polls the status right after the PUT (it can only say "in
-    // progress"); the port's own PUT leaves every poll to the pace.
+    // progress") and GETs the peering after the status said Succeeded; the port's own PUT leaves
+    // every poll to the pace, and the poll that sees Succeeded is the result.
     const e = await resizedHub();
     const port = new ArmNetworkPort({
       credential: emulatorCredential,
@@ -132,12 +158,15 @@ describe("status polls of long-running peering writes", () => {
       requestBudget: false,
     });
     const peering = await port.getPeering(`${vnetId("s1")}/virtualNetworkPeerings/s1-to-hub`);
-    const before = e.count({ kind: "operationStatus" });
+    const before = writeReads(e);
     const after = await port.putPeering(vnetId("s1"), peering!.name, bodyOf(peering!), {
       syncRemoteAddressSpace: true,
     });
     expect(after.syncLevel).toBe("FullyInSync");
-    expect(e.count({ kind: "operationStatus" }) - before).toBe(1);
+    expect(after.provisioningState).toBe("Succeeded");
+    expect(writeReads(e) - before).toBe(1);
+    // A success never reads the operation: the peering's own state said it.
+    expect(e.count({ kind: "operationStatus" }) + e.count({ kind: "operationResult" })).toBe(0);
     expect(e.count({ method: "PUT" })).toBe(1);
   });
 
@@ -156,5 +185,7 @@ describe("status polls of long-running peering writes", () => {
       .catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ArmError);
     expect(failure).toMatchObject({ status: 400, code: "PeeringSyncFailed", message: "It broke." });
+    // The peering's own state said Failed; its operation was read once, for the code and message.
+    expect(e.count({ kind: "operationStatus" })).toBe(1);
   });
 });

@@ -94,9 +94,31 @@ describe("PollPace.untilDone", () => {
     const results = Promise.all(ops.map((op) => pace.untilDone(op, signal)));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await results).toEqual(ops.map(() => "result"));
-    // The oldest: at 10 s (the first guess), then every 2 s until done at 16 s.
-    expect(ops[0]!.polls).toEqual([10_000, 12_000, 14_000, 16_000]);
-    for (const op of ops.slice(1)) expect(op.polls).toEqual([16_000]);
+    // The oldest: at 10 s (the first guess), then every 0.25 s (others wait for what it teaches)
+    // until done at 15 s; the others once, at the duration it taught.
+    expect(ops[0]!.polls).toEqual(Array.from({ length: 21 }, (_, i) => 10_000 + 250 * i));
+    for (const op of ops.slice(1)) expect(op.polls).toEqual([15_000]);
+  });
+
+  it("a lone write, which nobody waits for, polls at the interval", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    const op = operation(15_000);
+    const result = pace.untilDone(op, signal);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await result).toBe("result");
+    expect(op.polls).toEqual([10_000, 12_000, 14_000, 16_000]);
+  });
+
+  it("once a duration is learned, the oldest write polls at the interval again", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    pace.record(15_000);
+    const ops = [operation(20_000), operation(20_000)];
+    const results = Promise.all(ops.map((op) => pace.untilDone(op, signal)));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await results;
+    expect(ops[0]!.polls).toEqual([15_000, 17_000, 19_000, 21_000]);
   });
 
   it("a write accepted later waits for the oldest, then for its own expected end", async () => {
@@ -109,8 +131,9 @@ describe("PollPace.untilDone", () => {
     const done = pace.untilDone(later, signal);
     await vi.advanceTimersByTimeAsync(60_000);
     await Promise.all([running, done]);
-    // The first was seen done at 16 s, so the later one (accepted at 5 s) is likely done at 21 s.
-    expect(later.polls).toEqual([16_000]);
+    // The first was seen done at 15 s (polled every 0.25 s while the later one waited), so the later
+    // one (accepted at 5 s) is likely done at 20 s.
+    expect(later.polls).toEqual([15_000]);
   });
 
   it("does not wait for an older write past maxHoldMs (one stuck in flight holds nobody back for long)", async () => {
