@@ -24,6 +24,8 @@ import type {
   SyncLevel,
   Vnet,
 } from "../../reconcile/types.js";
+import type { Agent } from "node:https";
+import { armAgent, proxyConfigured } from "./connections.js";
 import { toRouteTable } from "./route-tables.js";
 import { ARM_CLOUDS, ARM_CLOUD_NAMES } from "../clouds.js";
 import { auxiliaryTokenPolicy, type AuxiliaryTokenSource } from "./auxiliary-tokens.js";
@@ -51,6 +53,11 @@ export interface ArmConnectionOptions {
   credentialScope?: string;
   /** Extra trusted CA (PEM) for a private endpoint such as the local emulator. */
   caPem?: string;
+  /**
+   * Connections to ARM open at once, shared by every subscription (default DEFAULT_MAX_SOCKETS,
+   * src/azure/arm/connections.ts); requests beyond it wait for one to be free.
+   */
+  maxConnections?: number;
   /**
    * LRO polling interval (default the SDK's 2 s). A write's polls are held back until it is likely
    * done (src/azure/arm/poll-pace.ts); this is the interval before that is learned and after it has passed.
@@ -149,6 +156,16 @@ export class ArmNetworkPort implements NetworkPort {
     });
   }
 
+  private connections: Agent | undefined;
+
+  /** One pool of connections for every subscription's client (src/azure/arm/connections.ts). */
+  private agent(): Agent {
+    return (this.connections ??= armAgent({
+      ...(this.options.caPem ? { caPem: this.options.caPem } : {}),
+      ...(this.options.maxConnections !== undefined ? { maxSockets: this.options.maxConnections } : {}),
+    }));
+  }
+
   private client(subscriptionId: string): NetworkManagementClient {
     const key = subscriptionId.toLowerCase();
     let client = this.clients.get(key);
@@ -159,7 +176,7 @@ export class ArmNetworkPort implements NetworkPort {
       client = new NetworkManagementClient(credential, subscriptionId, {
         endpoint,
         credentialScopes: [this.options.credentialScope ?? audienceFor(endpoint)],
-        ...(caPem ? { tlsOptions: { ca: caPem } } : {}),
+        ...(proxyConfigured() ? (caPem ? { tlsOptions: { ca: caPem } } : {}) : { agent: this.agent() }),
         ...(sdkMaxRetries !== undefined ? { retryOptions: { maxRetries: sdkMaxRetries } } : {}),
         userAgentOptions: { userAgentPrefix: "vnet-peering-sync" },
       });
