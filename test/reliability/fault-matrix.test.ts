@@ -84,7 +84,7 @@ const OPERATIONS: Operation[] = [
     phase: "apply",
   },
   {
-    // The first peering GET of a create is the half it mirrors (the next, the LRO's final GET).
+    // The first peering GET of a create is the half it mirrors (the next, the write's poll).
     name: "get peering (the mirrored half, before create)",
     method: "GET",
     path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
@@ -124,25 +124,34 @@ const OPERATIONS: Operation[] = [
     write: true,
   },
   {
+    // A write's poll is a GET of the peering (docs/azure-behaviour.md#long-running-operations); the
+    // one peering GET before it is the re-read.
     name: "LRO poll (sync)",
     method: "GET",
-    path: /\/locations\/[^/]+\/operations\//i,
+    path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
+    skip: 1,
     scenario: "sync",
     phase: "apply",
     poll: true,
   },
   {
+    // A write's poll is a GET of the peering (docs/azure-behaviour.md#long-running-operations); the
+    // one peering GET before it is the mirrored half.
     name: "LRO poll (create)",
     method: "GET",
-    path: /\/locations\/[^/]+\/operations\//i,
+    path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
+    skip: 1,
     scenario: "create",
     phase: "apply",
     poll: true,
   },
   {
+    // A write's poll is a GET of the peering (docs/azure-behaviour.md#long-running-operations); the
+    // one peering GET before it is the re-read.
     name: "LRO poll (reset)",
     method: "GET",
-    path: /\/locations\/[^/]+\/operations\//i,
+    path: /\/virtualNetworkPeerings\/[^/]+\/?$/i,
+    skip: 1,
     scenario: "reset",
     phase: "apply",
     poll: true,
