@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
 import type { ReconcileMessage } from "../../src/app/ports.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
-import { seedPairs, slash24, subscriptionIds, subscriptionOfId, type PairEstate } from "../lib/estate.js";
+import { seedPairs, slash24, subscriptionOfId, type PairEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
@@ -77,31 +77,11 @@ export function seedEstate(emu: Emulator, vnets: number, subscriptionCount: numb
   if (hot <= 0) return seedPairs(emu, vnets, subscriptionCount);
   if (subscriptionCount < 3 || hot % 2 !== 0 || hot > vnets)
     throw new Error("a hot pair of subscriptions needs 3 subscriptions or more and an even count");
-  const subscriptions = subscriptionIds(subscriptionCount);
-  const vnetIds: string[] = [];
-  const vnetsPerSubscription = new Map<string, number>();
-  for (let i = 0; i < vnets; i++) {
-    const subscriptionId =
-      i < hot ? subscriptions[i % 2]! : subscriptions[2 + ((i - hot) % (subscriptionCount - 2))]!;
-    vnetIds.push(
-      emu.seed.vnet({
-        subscriptionId,
-        resourceGroup: `rg-${String(Math.floor(i / 100)).padStart(3, "0")}`,
-        name: `vnet-${String(i).padStart(5, "0")}`,
-        addressPrefixes: [slash24(i)],
-      }),
-    );
-    vnetsPerSubscription.set(subscriptionId, (vnetsPerSubscription.get(subscriptionId) ?? 0) + 1);
-  }
-  for (let i = 0; i + 1 < vnets; i += 2) emu.seed.connect(vnetIds[i]!, vnetIds[i + 1]!);
-  return {
-    subscriptions,
-    vnetIds,
-    vnetsPerSubscription,
-    resized: [],
-    drifted: [],
-    syncsPerSubscription: new Map(),
-  };
+  return seedPairs(emu, vnets, subscriptionCount, (i, subscriptions) => ({
+    subscriptionId:
+      i < hot ? subscriptions[i % 2]! : subscriptions[2 + ((i - hot) % (subscriptionCount - 2))]!,
+    resourceGroup: `rg-${String(Math.floor(i / 100)).padStart(3, "0")}`,
+  }));
 }
 
 /**
