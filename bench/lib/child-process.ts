@@ -32,3 +32,31 @@ export function reportAndExit<F>(
       () => process.exit(2),
     );
 }
+
+/**
+ * The entry point of an app process whose run stops between phases: waits for `start`, then runs
+ * `run` and reports (reportAndExit). Each `pause()` of `run` sends `pause` and resolves when the bench
+ * process answers `counted`, having read the emulator's counters (runPausingApp in
+ * bench/lib/app-process.ts).
+ */
+export function runWhenStarted<S extends { type: "start" }, F>(
+  pause: string,
+  run: (start: S, pause: () => Promise<void>) => Promise<F>,
+): void {
+  const send = (m: { type: string }) => toParent(m);
+  let counted: (() => void) | undefined;
+  process.on("message", (m: S | { type: "counted" }) => {
+    if (m.type === "counted") {
+      counted?.();
+      return;
+    }
+    reportAndExit(
+      run(m, async () => {
+        const wait = new Promise<void>((resolve) => (counted = resolve));
+        await send({ type: pause });
+        await wait;
+      }),
+      send,
+    );
+  });
+}

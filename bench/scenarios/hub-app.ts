@@ -3,7 +3,7 @@ import { policyFrom } from "../../src/config.js";
 import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
 import { defaultSettings, freshReadMs } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import { runWhenStarted } from "../lib/child-process.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -111,21 +111,4 @@ export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): 
 }
 
 // Entry point when forked: wait for `start`, run, report, exit.
-if (process.send && process.env.VPS_HUB_APP === "1") {
-  const send = (m: HubAppMessage) => toParent(m);
-  let counted: (() => void) | undefined;
-  process.on("message", (m: HubAppStart | { type: "counted" }) => {
-    if (m.type === "counted") {
-      counted?.();
-      return;
-    }
-    reportAndExit(
-      runHubApp(m, async () => {
-        const wait = new Promise<void>((resolve) => (counted = resolve));
-        await send({ type: "mark" });
-        await wait;
-      }),
-      send,
-    );
-  });
-}
+if (process.send && process.env.VPS_HUB_APP === "1") runWhenStarted("mark", runHubApp);

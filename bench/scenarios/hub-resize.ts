@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
+import { appCommand, appRunner, runPausingApp, type AppCommand, type AppRunner } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike, type CallCounts } from "../lib/arm-like.js";
 import { resizeHub, seedHubAndSpokes, type HubEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
@@ -11,7 +11,6 @@ import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
 import { runbook } from "../lib/runbook.js";
 import type { HubAppFigures, HubAppMessage, HubAppStart } from "./hub-app.js";
-import { appCommand, appRunner, type AppRunner } from "./sweep.js";
 
 export interface HubResizeOptions {
   spokes: number;
@@ -55,44 +54,26 @@ const appSource = fileURLToPath(new URL("./hub-app.ts", import.meta.url));
  * engine's CPU time is its own. `mark` runs between the read half and the write half, and after it.
  */
 function runAppProcess(
-  app: { script: string; execArgv: string[] },
+  app: AppCommand,
   emu: Emulator,
   subscriptions: string[],
   scope: string[],
   mark: () => void,
 ): Promise<HubAppFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(app.script, [], {
-      execArgv: app.execArgv,
-      env: { ...process.env, VPS_HUB_APP: "1" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let figures: HubAppFigures | undefined;
-    let failure: string | undefined;
-    child.on("message", (m: HubAppMessage) => {
-      if (m.type === "mark") {
-        mark();
-        child.send({ type: "counted" });
-      } else if (m.type === "done") figures = m.figures;
-      else failure = m.message;
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (figures) resolve(figures);
-      else
-        reject(
-          new Error(`the hub engine's process failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
-        );
-    });
-    const start: HubAppStart = {
-      type: "start",
-      endpoint: emu.endpoint,
-      caPem: emu.caPem,
-      options: emu.options,
-      subscriptions,
-      scope,
-    };
-    child.send(start);
+  const start: HubAppStart = {
+    type: "start",
+    endpoint: emu.endpoint,
+    caPem: emu.caPem,
+    options: emu.options,
+    subscriptions,
+    scope,
+  };
+  return runPausingApp<HubAppFigures, HubAppMessage>(app, {
+    envFlag: "VPS_HUB_APP",
+    name: "the hub engine's process",
+    start,
+    pause: "mark",
+    atPause: mark,
   });
 }
 

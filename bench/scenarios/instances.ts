@@ -1,17 +1,17 @@
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
 import type { ReconcileMessage } from "../../src/app/ports.js";
+import { appCommand, appRunner, forkApp, type AppCommand } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { seedPairs, slash24, subscriptionOfId, type PairEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
 import type { InstanceFigures, InstanceMessage, InstanceStart, ParentMessage } from "./instances-app.js";
-import { appCommand, appRunner } from "./sweep.js";
 
 /**
  * The app scaled out: `instances` app processes against one emulator configured like ARM, whose
@@ -114,7 +114,7 @@ interface RunFigures {
 
 /** Fork the instances, run the sweep and drain the queue; resolves with their figures. */
 async function runInstances(
-  app: { script: string; execArgv: string[] },
+  command: AppCommand,
   emu: Emulator,
   subscriptions: string[],
   o: InstancesOptions,
@@ -129,7 +129,6 @@ async function runInstances(
   let pending = 0;
   const errors = new Map<string, number>();
   let drifts = 0;
-  const figures: InstanceFigures[] = [];
   let started = 0;
   const give = (child: ChildProcess, worker: number, message: ReconcileMessage | null) =>
     child.send({ type: "message", worker, message } satisfies ParentMessage);
@@ -141,60 +140,9 @@ async function runInstances(
   };
   try {
     const ready: Promise<void>[] = [];
-    const done: Promise<void>[] = [];
+    const done: Promise<InstanceFigures>[] = [];
     for (let index = 0; index < count; index++) {
-      const child = fork(app.script, [], {
-        execArgv: app.execArgv,
-        env: { ...process.env, VPS_INSTANCE_APP: "1" },
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      children.push(child);
-      let failure: string | undefined;
-      ready.push(
-        new Promise((resolve, reject) => {
-          child.once("error", reject);
-          child.on("message", (m: InstanceMessage) => {
-            if (m.type === "ready") resolve();
-            else if (m.type === "enqueue") {
-              queue.push(...m.messages);
-              serveParked();
-            } else if (m.type === "swept") {
-              swept = true;
-              drifts = m.drifts;
-              serveParked();
-            } else if (m.type === "pull") {
-              parked.push({ child, worker: m.worker });
-              serveParked();
-            } else if (m.type === "retry") {
-              // host.json: visibilityTimeout 30 s before a failed message is seen again.
-              pending++;
-              // One line per kind of error, not per subscription it names.
-              const kind = m.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").slice(0, 160);
-              errors.set(kind, (errors.get(kind) ?? 0) + 1);
-              setTimeout(
-                () => {
-                  pending--;
-                  queue.push(m.message);
-                  serveParked();
-                },
-                VISIBILITY_SECONDS * 1000 * emu.options.timeScale,
-              );
-            } else if (m.type === "done") figures.push(m.figures);
-            else failure = m.message;
-          });
-        }),
-      );
-      done.push(
-        new Promise((resolve, reject) =>
-          child.once("exit", (code, signal) =>
-            code === 0
-              ? resolve()
-              : reject(
-                  new Error(`instance ${index} failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
-                ),
-          ),
-        ),
-      );
+      let isReady: () => void = () => undefined;
       const start: InstanceStart = {
         type: "start",
         index,
@@ -206,7 +154,48 @@ async function runInstances(
         shared,
         sweeper: index === 0,
       };
-      child.send(start);
+      const app = forkApp<InstanceFigures, InstanceMessage>(command, {
+        envFlag: "VPS_INSTANCE_APP",
+        name: `instance ${index}`,
+        start,
+        onMessage: (m) => {
+          if (m.type === "ready") isReady();
+          else if (m.type === "enqueue") {
+            queue.push(...m.messages);
+            serveParked();
+          } else if (m.type === "swept") {
+            swept = true;
+            drifts = m.drifts;
+            serveParked();
+          } else if (m.type === "pull") {
+            parked.push({ child: app.child, worker: m.worker });
+            serveParked();
+          } else if (m.type === "retry") {
+            // host.json: visibilityTimeout 30 s before a failed message is seen again.
+            pending++;
+            // One line per kind of error, not per subscription it names.
+            const kind = m.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").slice(0, 160);
+            errors.set(kind, (errors.get(kind) ?? 0) + 1);
+            setTimeout(
+              () => {
+                pending--;
+                queue.push(m.message);
+                serveParked();
+              },
+              VISIBILITY_SECONDS * 1000 * emu.options.timeScale,
+            );
+          }
+        },
+      });
+      children.push(app.child);
+      // An instance that ends before it is ready fails the run rather than leaving it waiting.
+      ready.push(
+        new Promise((resolve, reject) => {
+          isReady = resolve;
+          app.figures.then(() => reject(new Error(`instance ${index} ended before it was ready`)), reject);
+        }),
+      );
+      done.push(app.figures);
     }
     await Promise.all(ready);
     emu.resetCounters();
@@ -214,7 +203,7 @@ async function runInstances(
     const t0 = performance.now();
     started = t0;
     for (const child of children) child.send({ type: "go" } satisfies ParentMessage);
-    await Promise.all(done);
+    const figures = await Promise.all(done);
     const seconds = (performance.now() - started) / 1000;
     const sweepSeconds = figures.find((f) => f.sweepSeconds !== null)?.sweepSeconds ?? 0;
     return { seconds, sweepSeconds, drifts, instances: figures, errors };

@@ -7,7 +7,7 @@ import { emulatorCredential } from "../../src/azure/credentials.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import { runWhenStarted } from "../lib/child-process.js";
 
 /**
  * The product side of the sweep scenario, in its own Node process (bench/scenarios/sweep.ts forks it,
@@ -216,21 +216,4 @@ export async function runSweepApp(
 }
 
 // Entry point when forked: wait for `start`, run, report, exit.
-if (process.send && process.env.VPS_SWEEP_APP === "1") {
-  const send = (m: SweepAppMessage) => toParent(m);
-  let counted: (() => void) | undefined;
-  process.on("message", (m: SweepAppStart | { type: "counted" }) => {
-    if (m.type === "counted") {
-      counted?.();
-      return;
-    }
-    reportAndExit(
-      runSweepApp(m, async () => {
-        const wait = new Promise<void>((resolve) => (counted = resolve));
-        await send({ type: "swept" });
-        await wait;
-      }),
-      send,
-    );
-  });
-}
+if (process.send && process.env.VPS_SWEEP_APP === "1") runWhenStarted("swept", runSweepApp);
