@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
-import { ArmError, isRetryable } from "../../../src/reconcile/errors.js";
+import { isRetryable, type ArmError } from "../../../src/reconcile/errors.js";
+import { armRefusal } from "../../support/arm-refusal.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
 import { listen, type Listener } from "../../support/foreign-listener.js";
@@ -36,15 +37,6 @@ async function estate(): Promise<EngineHarness> {
   return h;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ArmError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ArmError);
-  return err as ArmError;
-}
-
 function expectForeignOrigin(err: ArmError, foreign: Listener): void {
   expect(err.code).toBe("ForeignOrigin");
   expect(isRetryable(err), "a refused origin is terminal").toBe(false);
@@ -65,7 +57,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base },
       });
-      expectForeignOrigin(await refusal(h.port.listVnets(SUB)), foreign());
+      expectForeignOrigin(await armRefusal(h.port.listVnets(SUB)), foreign());
       // Without the fault the same list has five VNets over three pages: the refusal is all that differs.
       expect(await h.port.listVnets(SUB)).toHaveLength(5);
     });
@@ -78,7 +70,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base },
       });
-      const err = await refusal(
+      const err = await armRefusal(
         h.port.putPeering(vnetId("s1"), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true }),
       );
       expectForeignOrigin(err, foreign());
@@ -92,7 +84,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base, pollByLocation: true },
       });
-      const err = await refusal(
+      const err = await armRefusal(
         h.port.putPeering(vnetId("s1"), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true }),
       );
       expectForeignOrigin(err, foreign());
@@ -121,7 +113,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
       count: 1,
       fault: { type: "linkBase", baseUrl: otherHost.base },
     });
-    const err = await refusal(h.run({ watchedSubscriptions: [SUB] }));
+    const err = await armRefusal(h.run({ watchedSubscriptions: [SUB] }));
     expectForeignOrigin(err, otherHost);
     expect(h.writes(), "no write planned on the first page alone").toBe(0);
     // The same estate without the fault has work to do: the run above was stopped, not idle.
