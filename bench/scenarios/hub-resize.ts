@@ -9,7 +9,7 @@ import { resizeHub, seedHubAndSpokes, type HubEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
-import { runbook } from "../lib/runbook.js";
+import { runBaseline } from "../lib/runbook.js";
 import type { HubAppFigures, HubAppMessage, HubAppStart } from "./hub-app.js";
 
 export interface HubResizeOptions {
@@ -206,29 +206,18 @@ export async function hubResize(o: HubResizeOptions, log: (s: string) => void): 
     await rm(dir, { recursive: true, force: true });
   }
 
-  let baselineLines: [string, string | number | null][] = [];
-  if (o.baseline !== false) {
-    const bemu = await startArmLike(o.baselineTimeScale);
-    try {
-      const estate = seedHubAndSpokes(bemu, o.spokes, o.subscriptions);
-      resizeHub(bemu, estate, 1);
-      bemu.resetCounters();
-      const run = await measure(() => runbook(bemu, estate.subscriptions));
-      const emulated = run.seconds / o.baselineTimeScale;
-      const counts = callCounts(bemu);
-      result.baselineSeconds = round(emulated, 1);
-      result.speedupVsBaseline = round(emulated / result.emulatedSeconds!, 1);
-      baselineLines = [
-        ["baseline (runbook): emulated s", round(emulated, 1)],
-        ["baseline: wall-clock s", round(run.seconds)],
-        ["baseline: reads / writes", `${counts.reads} / ${counts.writes}`],
-        ["baseline: synced / failures", `${run.value.synced} / ${run.value.failures}`],
-        ["speedup vs baseline", result.speedupVsBaseline],
-      ];
-    } finally {
-      await bemu.stop();
-    }
-  }
+  const baselineLines =
+    o.baseline === false
+      ? []
+      : await runBaseline(
+          o.baselineTimeScale,
+          (bemu) => {
+            const estate = seedHubAndSpokes(bemu, o.spokes, o.subscriptions);
+            resizeHub(bemu, estate, 1);
+            return estate;
+          },
+          result,
+        );
   log(
     table(
       `${name} (engine time scale ${o.engineTimeScale}${o.engineTimeScale === 1 ? ": real time" : ": compressed"}, baseline ${o.baselineTimeScale})`,

@@ -9,7 +9,7 @@ import { driftPairs, seedPairs } from "../lib/estate.js";
 import { listPagesNeeded, writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
-import { runbook } from "../lib/runbook.js";
+import { runBaseline } from "../lib/runbook.js";
 import type { PhasePeak, SweepAppFigures, SweepAppMessage, SweepAppStart } from "./sweep-app.js";
 
 export interface SweepOptions {
@@ -174,35 +174,18 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
     await rm(dir, { recursive: true, force: true });
   }
 
-  if (o.baseline !== false) await runBaseline(o, result, rows);
+  if (o.baseline !== false)
+    rows.push(
+      ...(await runBaseline(
+        o.baselineTimeScale,
+        (bemu) => {
+          const estate = seedPairs(bemu, o.vnets, o.subscriptions);
+          driftPairs(bemu, estate, o.driftedPairs);
+          return estate;
+        },
+        result,
+      )),
+    );
   log(table(`${name} (engine time scale ${o.engineTimeScale}, baseline ${o.baselineTimeScale})`, rows));
   return result;
-}
-
-/** The runbook on its own emulator, in this process (it is the comparison, not the product). */
-async function runBaseline(
-  o: SweepOptions,
-  result: ScenarioResult,
-  rows: [string, string | number | null][],
-): Promise<void> {
-  const bemu = await startArmLike(o.baselineTimeScale);
-  try {
-    const estate = seedPairs(bemu, o.vnets, o.subscriptions);
-    driftPairs(bemu, estate, o.driftedPairs);
-    bemu.resetCounters();
-    const run = await measure(() => runbook(bemu, estate.subscriptions));
-    const emulated = run.seconds / o.baselineTimeScale;
-    const counts = callCounts(bemu);
-    result.baselineSeconds = round(emulated, 1);
-    result.speedupVsBaseline = round(emulated / result.emulatedSeconds!, 1);
-    rows.push(
-      ["baseline (runbook): emulated s", round(emulated, 1)],
-      ["baseline: wall-clock s", round(run.seconds)],
-      ["baseline: reads / writes", `${counts.reads} / ${counts.writes}`],
-      ["baseline: synced / failures", `${run.value.synced} / ${run.value.failures}`],
-      ["speedup vs baseline", result.speedupVsBaseline],
-    );
-  } finally {
-    await bemu.stop();
-  }
 }
