@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
 import { isRetryable, type ArmError } from "../../../src/reconcile/errors.js";
 import { armRefusal } from "../../support/arm-refusal.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
-import { listen, type Listener } from "../../support/foreign-listener.js";
+import { FOREIGN_ORIGINS, foreignListeners, type Listener } from "../../support/foreign-listener.js";
 
 /**
  * A page (`nextLink`) or an operation poll (`Azure-AsyncOperation`, `Location`) naming another origin
@@ -16,15 +16,7 @@ import { listen, type Listener } from "../../support/foreign-listener.js";
 const SUB = "00000000-0000-4000-8000-0000000000f1";
 const vnetId = vnetIn(SUB);
 
-let otherHost: Listener;
-let otherPort: Listener;
-beforeAll(async () => {
-  otherHost = await listen("127.0.0.2");
-  otherPort = await listen("127.0.0.1");
-});
-afterAll(async () => {
-  for (const l of [otherHost, otherPort]) await new Promise((resolve) => l.server.close(resolve));
-});
+const listeners = foreignListeners();
 
 let h: EngineHarness;
 afterEach(async () => {
@@ -46,8 +38,8 @@ function expectForeignOrigin(err: ArmError, foreign: Listener): void {
 }
 
 describe("the token goes only to the configured ARM endpoint", () => {
-  for (const which of ["another host", "another port"] as const) {
-    const foreign = () => (which === "another host" ? otherHost : otherPort);
+  for (const which of FOREIGN_ORIGINS) {
+    const foreign = () => listeners[which];
 
     it(`the ARM client refuses a nextLink to ${which} and the list fails instead of coming back short`, async () => {
       await estate();
@@ -111,10 +103,10 @@ describe("the token goes only to the configured ARM endpoint", () => {
       method: "GET",
       path: `/subscriptions/${SUB}/providers/Microsoft.Network/virtualNetworks$`,
       count: 1,
-      fault: { type: "linkBase", baseUrl: otherHost.base },
+      fault: { type: "linkBase", baseUrl: listeners["another host"].base },
     });
     const err = await armRefusal(h.run({ watchedSubscriptions: [SUB] }));
-    expectForeignOrigin(err, otherHost);
+    expectForeignOrigin(err, listeners["another host"]);
     expect(h.writes(), "no write planned on the first page alone").toBe(0);
     // The same estate without the fault has work to do: the run above was stopped, not idle.
     const outcome = await h.run({ watchedSubscriptions: [SUB] });
@@ -126,13 +118,13 @@ describe("the token goes only to the configured ARM endpoint", () => {
     h.emu.injectFault({
       method: "PUT",
       count: 1,
-      fault: { type: "linkBase", baseUrl: otherHost.base },
+      fault: { type: "linkBase", baseUrl: listeners["another host"].base },
     });
     const outcome = await h.run({ watchedSubscriptions: [SUB] });
     const failed = outcome.report.results.filter((r) => r.result.status === "failed");
     expect(failed).toHaveLength(1);
     expect(JSON.stringify(failed[0]!.result)).toContain("ForeignOrigin");
-    expect(JSON.stringify(failed[0]!.result)).toContain(otherHost.base);
-    expect(otherHost.connections).toBe(0);
+    expect(JSON.stringify(failed[0]!.result)).toContain(listeners["another host"].base);
+    expect(listeners["another host"].connections).toBe(0);
   });
 });
