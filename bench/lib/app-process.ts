@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
+import type { AppReport } from "./child-process.js";
 
 /**
  * The bench side of a benchmark's app process (bench/scenarios/*-app.ts; bench/lib/child-process.ts
@@ -43,9 +44,6 @@ export async function appCommand(runner: AppRunner, dir: string, source: string)
   return { script, execArgv: [] };
 }
 
-/** What every app process ends with (reportAndExit in bench/lib/child-process.ts). */
-type Report<F> = { type: "done"; figures: F } | { type: "error"; message: string };
-
 export interface ForkedApp<F> {
   child: ChildProcess;
   /**
@@ -72,7 +70,7 @@ export function forkApp<F, M extends { type: string }>(
     let reported: F | undefined;
     let failure: string | undefined;
     child.on("message", (m: M) => {
-      const report = m as unknown as Report<F>;
+      const report = m as unknown as AppReport<F>;
       if (report.type === "done") reported = report.figures;
       else if (report.type === "error") failure = report.message;
       else o.onMessage?.(m);

@@ -10,14 +10,14 @@ export function toParent<M>(message: M): Promise<void> {
   );
 }
 
+/** How every app process ends: its figures, or its error (with the stack). */
+export type AppReport<F> = { type: "done"; figures: F } | { type: "error"; message: string };
+
 /**
  * Reports the run's figures (`done`) or its error (`error`, with the stack), then exits: keep-alive
  * sockets to the emulator would hold the process open once the figures are sent.
  */
-export function reportAndExit<F>(
-  run: Promise<F>,
-  send: (m: { type: "done"; figures: F } | { type: "error"; message: string }) => Promise<void>,
-): void {
+export function reportAndExit<F>(run: Promise<F>, send: (m: AppReport<F>) => Promise<void>): void {
   run
     .then(
       (figures) => send({ type: "done", figures }).then(() => 0),

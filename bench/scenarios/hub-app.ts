@@ -3,7 +3,7 @@ import { policyFrom } from "../../src/config.js";
 import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
 import { defaultSettings, freshReadMs } from "../lib/engine.js";
-import { runWhenStarted } from "../lib/child-process.js";
+import { runWhenStarted, type AppReport } from "../lib/child-process.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -49,8 +49,7 @@ export interface HubAppFigures {
   maxRssMb: number;
 }
 
-export type HubAppMessage =
-  { type: "mark" } | { type: "done"; figures: HubAppFigures } | { type: "error"; message: string };
+export type HubAppMessage = { type: "mark" } | AppReport<HubAppFigures>;
 
 async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; cost: PhaseCost }> {
   const cpu = process.cpuUsage();

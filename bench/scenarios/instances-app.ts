@@ -4,7 +4,7 @@ import { sweepSubscriptions } from "../../src/app/sweep.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import { reportAndExit, toParent, type AppReport } from "../lib/child-process.js";
 import { memoryStores } from "./sweep-app.js";
 
 /**
@@ -49,8 +49,7 @@ export type InstanceMessage =
   | { type: "pull"; worker: number }
   /** The invocation threw: the host returns the message to the queue after its visibility timeout. */
   | { type: "retry"; message: ReconcileMessage; error: string }
-  | { type: "done"; figures: InstanceFigures }
-  | { type: "error"; message: string };
+  | AppReport<InstanceFigures>;
 
 export type ParentMessage =
   InstanceStart | { type: "go" } | { type: "message"; worker: number; message: ReconcileMessage | null };

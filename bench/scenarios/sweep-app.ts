@@ -7,7 +7,7 @@ import { emulatorCredential } from "../../src/azure/credentials.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
-import { runWhenStarted } from "../lib/child-process.js";
+import { runWhenStarted, type AppReport } from "../lib/child-process.js";
 
 /**
  * The product side of the sweep scenario, in its own Node process (bench/scenarios/sweep.ts forks it,
@@ -71,8 +71,7 @@ export interface SweepAppFigures {
   reconcilePeak: PhasePeak;
 }
 
-export type SweepAppMessage =
-  { type: "swept" } | { type: "done"; figures: SweepAppFigures } | { type: "error"; message: string };
+export type SweepAppMessage = { type: "swept" } | AppReport<SweepAppFigures>;
 
 const MB = 2 ** 20;
 const point = (): MemoryPoint => {
