@@ -4,7 +4,8 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
-import type { AppReport } from "./child-process.js";
+import type { Emulator } from "../../emulator/index.js";
+import type { AppReport, EmulatorAddress } from "./child-process.js";
 
 /**
  * The bench side of a benchmark's app process (bench/scenarios/*-app.ts; bench/lib/child-process.ts
@@ -43,6 +44,13 @@ export async function appCommand(runner: AppRunner, dir: string, source: string)
   });
   return { script, execArgv: [] };
 }
+
+/** What an app process's `start` carries of `emu` (remoteEmulator on the other side). */
+export const emulatorAddress = (emu: Emulator): EmulatorAddress => ({
+  endpoint: emu.endpoint,
+  caPem: emu.caPem,
+  options: emu.options,
+});
 
 export interface ForkedApp<F> {
   child: ChildProcess;
@@ -88,14 +96,23 @@ export function forkApp<F, M extends { type: string }>(
 /**
  * Runs an app process that stops at each `pause` message until told `counted`
  * (runWhenStarted in bench/lib/child-process.ts): `atPause` runs in between, when the emulator's
- * counters hold that phase's requests and no more.
+ * counters hold that phase's requests and no more. Its `start` is `start` with `emu`'s address.
  */
-export function runPausingApp<F, M extends { type: string }>(
+export function runPausingApp<F, M extends { type: string }, S extends EmulatorAddress & { type: "start" }>(
   app: AppCommand,
-  o: { envFlag: string; name: string; start: { type: "start" }; pause: M["type"]; atPause: () => void },
+  o: {
+    envFlag: string;
+    name: string;
+    emu: Emulator;
+    start: Omit<S, keyof EmulatorAddress>;
+    pause: M["type"];
+    atPause: () => void;
+  },
 ): Promise<F> {
   const { child, figures } = forkApp<F, { type: string }>(app, {
-    ...o,
+    envFlag: o.envFlag,
+    name: o.name,
+    start: { ...o.start, ...emulatorAddress(o.emu) } as unknown as S,
     onMessage: (m) => {
       if (m.type !== o.pause) return;
       o.atPause();

@@ -1,7 +1,19 @@
+import type { Emulator } from "../../emulator/index.js";
+
 /**
  * The forked side of a benchmark's app process (bench/scenarios/*-app.ts): messages to the bench
  * process, and the one way every app process ends.
  */
+
+/**
+ * The bench process's emulator as an app process reaches it, sent in its `start`: the address, the
+ * CA (PEM), and the options, whose time scale productPort and runEngine scale the SDK's clocks by.
+ */
+export type EmulatorAddress = Pick<Emulator, "endpoint" | "caPem" | "options">;
+
+/** The emulator for productPort and runEngine in an app process: they read only its address. */
+export const remoteEmulator = (start: EmulatorAddress): Emulator =>
+  ({ endpoint: start.endpoint, caPem: start.caPem, options: start.options }) as EmulatorAddress as Emulator;
 
 /** Sends `message` to the bench process; resolves once it was handed to the IPC channel. */
 export function toParent<M>(message: M): Promise<void> {

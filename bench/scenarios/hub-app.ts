@@ -1,9 +1,13 @@
-import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import { policyFrom } from "../../src/config.js";
 import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
 import { defaultSettings, freshReadMs } from "../lib/engine.js";
-import { runWhenStarted, type AppReport } from "../lib/child-process.js";
+import {
+  remoteEmulator,
+  runWhenStarted,
+  type AppReport,
+  type EmulatorAddress,
+} from "../lib/child-process.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -21,11 +25,8 @@ import { runWhenStarted, type AppReport } from "../lib/child-process.js";
  * Protocol (IPC): parent -> `start`; child -> `mark` after the read half and after the write half;
  * parent -> `counted` each time; child -> `done` with its figures (or `error`), then exits.
  */
-export interface HubAppStart {
+export interface HubAppStart extends EmulatorAddress {
   type: "start";
-  endpoint: string;
-  caPem: string;
-  options: ResolvedOptions;
   subscriptions: string[];
   scope: string[];
 }
@@ -61,10 +62,7 @@ async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; cost: PhaseCo
 }
 
 export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): Promise<HubAppFigures> {
-  const emu = { endpoint: start.endpoint, caPem: start.caPem, options: start.options } as Pick<
-    Emulator,
-    "endpoint" | "caPem" | "options"
-  > as Emulator;
+  const emu = remoteEmulator(start);
   const settings = defaultSettings(start.subscriptions);
   const policy = policyFrom(settings);
   const port = productPort(emu);

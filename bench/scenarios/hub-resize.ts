@@ -60,18 +60,11 @@ function runAppProcess(
   scope: string[],
   mark: () => void,
 ): Promise<HubAppFigures> {
-  const start: HubAppStart = {
-    type: "start",
-    endpoint: emu.endpoint,
-    caPem: emu.caPem,
-    options: emu.options,
-    subscriptions,
-    scope,
-  };
-  return runPausingApp<HubAppFigures, HubAppMessage>(app, {
+  return runPausingApp<HubAppFigures, HubAppMessage, HubAppStart>(app, {
     envFlag: "VPS_HUB_APP",
     name: "the hub engine's process",
-    start,
+    emu,
+    start: { type: "start", subscriptions, scope },
     pause: "mark",
     atPause: mark,
   });

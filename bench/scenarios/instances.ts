@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
 import type { ReconcileMessage } from "../../src/app/ports.js";
-import { appCommand, appRunner, forkApp, type AppCommand } from "../lib/app-process.js";
+import { appCommand, appRunner, emulatorAddress, forkApp, type AppCommand } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { seedPairs, slash24, subscriptionOfId, type PairEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
@@ -146,9 +146,7 @@ async function runInstances(
       const start: InstanceStart = {
         type: "start",
         index,
-        endpoint: emu.endpoint,
-        caPem: emu.caPem,
-        options: emu.options,
+        ...emulatorAddress(emu),
         subscriptions,
         workers: o.workers,
         shared,

@@ -53,19 +53,11 @@ export function runAppProcess(
   swept: () => void,
   extra: Pick<SweepAppStart, "inventory" | "reconcile"> = {},
 ): Promise<SweepAppFigures> {
-  const start: SweepAppStart = {
-    type: "start",
-    endpoint: emu.endpoint,
-    caPem: emu.caPem,
-    options: emu.options,
-    subscriptions,
-    workers,
-    ...extra,
-  };
-  return runPausingApp<SweepAppFigures, SweepAppMessage>(app, {
+  return runPausingApp<SweepAppFigures, SweepAppMessage, SweepAppStart>(app, {
     envFlag: "VPS_SWEEP_APP",
     name: "the sweep's app process",
-    start,
+    emu,
+    start: { type: "start", subscriptions, workers, ...extra },
     pause: "swept",
     atPause: swept,
   });

@@ -1,11 +1,11 @@
-import { runWhenStarted, toParent } from "../../bench/lib/child-process.js";
+import { runWhenStarted, toParent, type EmulatorAddress } from "../../bench/lib/child-process.js";
 
 /**
  * A stand-in for a benchmark's app process (bench/scenarios/*-app.ts), forked by
- * test/integration/bench/app-process.test.ts: it pauses `pauses` times, then reports, fails, or
- * exits without a word, as `start` asks.
+ * test/integration/bench/app-process.test.ts: it pauses `pauses` times, then reports (the emulator
+ * it was told of), fails, or exits without a word, as `start` asks.
  */
-export interface PausingAppStart {
+export interface PausingAppStart extends EmulatorAddress {
   type: "start";
   pauses: number;
   /** Sent as a message of its own before the run. */
@@ -18,6 +18,8 @@ export interface PausingAppStart {
 
 export interface PausingAppFigures {
   pauses: number;
+  /** The emulator's endpoint, as `start` named it. */
+  endpoint: string;
 }
 
 if (process.send && process.env.VPS_PAUSING_APP === "1")
@@ -26,5 +28,5 @@ if (process.send && process.env.VPS_PAUSING_APP === "1")
     for (let i = 0; i < start.pauses; i++) await pause();
     if (start.exitSilently !== undefined) process.exit(start.exitSilently);
     if (start.fail !== undefined) throw new Error(start.fail);
-    return { pauses: start.pauses };
+    return { pauses: start.pauses, endpoint: start.endpoint };
   });

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appCommand, forkApp, runPausingApp, type AppCommand } from "../../../bench/lib/app-process.js";
+import { startEmulator, type Emulator } from "../../../emulator/index.js";
+import {
+  appCommand,
+  emulatorAddress,
+  forkApp,
+  runPausingApp,
+  type AppCommand,
+} from "../../../bench/lib/app-process.js";
 import type { PausingAppFigures, PausingAppStart } from "../../support/pausing-app.js";
 
 /**
@@ -17,46 +24,51 @@ const name = "the pausing app";
 describe("bench app processes", () => {
   let dir: string;
   let app: AppCommand;
+  let emu: Emulator;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vps-pausing-app-"));
     app = await appCommand("bundle", dir, source);
+    emu = await startEmulator({ throttle: false });
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await emu.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it("answers each pause once the bench side has run its count, then resolves with the figures", async () => {
+  it("sends the emulator's address, answers each pause once the bench side has counted, resolves with the figures", async () => {
     let counted = 0;
-    const start: PausingAppStart = { type: "start", pauses: 3 };
-    const figures = await runPausingApp<PausingAppFigures, { type: "paused" }>(app, {
+    const figures = await runPausingApp<PausingAppFigures, { type: "paused" }, PausingAppStart>(app, {
       envFlag,
       name,
-      start,
+      emu,
+      start: { type: "start", pauses: 3 },
       pause: "paused",
       atPause: () => counted++,
     });
-    expect(figures).toEqual({ pauses: 3 });
+    expect(figures).toEqual({ pauses: 3, endpoint: emu.endpoint });
     expect(counted).toBe(3);
   });
 
   it("hands every message but the report to onMessage", async () => {
     const seen: unknown[] = [];
-    const start: PausingAppStart = { type: "start", pauses: 0, hello: "hi" };
+    const start: PausingAppStart = { type: "start", ...emulatorAddress(emu), pauses: 0, hello: "hi" };
     const forked = forkApp<PausingAppFigures, { type: "hello"; text: string }>(app, {
       envFlag,
       name,
       start,
       onMessage: (m) => seen.push(m),
     });
-    await expect(forked.figures).resolves.toEqual({ pauses: 0 });
+    await expect(forked.figures).resolves.toEqual({ pauses: 0, endpoint: emu.endpoint });
     expect(seen).toEqual([{ type: "hello", text: "hi" }]);
     expect(forked.child.exitCode).toBe(0);
   });
 
   it("rejects with the process's name, its exit code and the error it reported", async () => {
-    const start: PausingAppStart = { type: "start", pauses: 1, fail: "no quota left" };
-    const run = runPausingApp<PausingAppFigures, { type: "paused" }>(app, {
+    const run = runPausingApp<PausingAppFigures, { type: "paused" }, PausingAppStart>(app, {
       envFlag,
       name,
-      start,
+      emu,
+      start: { type: "start", pauses: 1, fail: "no quota left" },
       pause: "paused",
       atPause: () => undefined,
     });
@@ -64,7 +76,7 @@ describe("bench app processes", () => {
   });
 
   it("rejects when the process ends without a report", async () => {
-    const start: PausingAppStart = { type: "start", pauses: 0, exitSilently: 3 };
+    const start: PausingAppStart = { type: "start", ...emulatorAddress(emu), pauses: 0, exitSilently: 3 };
     await expect(forkApp(app, { envFlag, name, start }).figures).rejects.toThrow(
       "the pausing app failed (exit 3): no report",
     );
