@@ -27,8 +27,6 @@ export const HANG_TIMEOUT_MS = 750;
 export const HANG_SECONDS = 120;
 export const HANG_REAL_MS = HANG_SECONDS * 1000 * TIME_SCALE;
 
-export { BASE_POLICY };
-
 export interface RunOptions {
   request?: Partial<ReconcileRequest>;
   /** Wraps the port for this run (crash injection, mid-run deletes). */
