@@ -62,20 +62,40 @@ export interface PairEstate {
   syncsPerSubscription: Map<string, number>;
 }
 
+/** Where the i-th VNet of a pair estate goes. */
+export type Placement = (
+  i: number,
+  subscriptions: string[],
+) => { subscriptionId: string; resourceGroup: string };
+
 /**
- * `vnets` VNets over `subscriptionCount` subscriptions, peered in pairs (both halves Connected, in
- * sync), the two VNets of a pair in different subscriptions when there is more than one.
+ * Round-robin over the subscriptions, so the two VNets of a pair are in different ones when there is
+ * more than one; each subscription's VNets in resource groups of 50.
  */
-export function seedPairs(emu: Emulator, vnets: number, subscriptionCount: number): PairEstate {
+export const roundRobin: Placement = (i, subscriptions) => ({
+  subscriptionId: subscriptions[i % subscriptions.length]!,
+  resourceGroup: `rg-${String(Math.floor(i / subscriptions.length / 50)).padStart(3, "0")}`,
+});
+
+/**
+ * `vnets` VNets over `subscriptionCount` subscriptions, peered in pairs (VNets 2k and 2k + 1, both
+ * halves Connected, in sync), each where `place` puts it.
+ */
+export function seedPairs(
+  emu: Emulator,
+  vnets: number,
+  subscriptionCount: number,
+  place: Placement = roundRobin,
+): PairEstate {
   const subscriptions = subscriptionIds(subscriptionCount);
   const vnetIds: string[] = [];
   const vnetsPerSubscription = new Map<string, number>();
   for (let i = 0; i < vnets; i++) {
-    const subscriptionId = subscriptions[i % subscriptionCount]!;
+    const { subscriptionId, resourceGroup } = place(i, subscriptions);
     vnetIds.push(
       emu.seed.vnet({
         subscriptionId,
-        resourceGroup: `rg-${String(Math.floor(i / subscriptionCount / 50)).padStart(3, "0")}`,
+        resourceGroup,
         name: `vnet-${String(i).padStart(5, "0")}`,
         addressPrefixes: [slash24(i)],
       }),

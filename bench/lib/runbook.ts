@@ -1,7 +1,9 @@
 import { NetworkManagementClient } from "@azure/arm-network";
 import type { Emulator } from "../../emulator/index.js";
 import { emulatorCredential } from "../../src/azure/credentials.js";
-import { SDK_POLL_SECONDS } from "./arm-like.js";
+import { SDK_POLL_SECONDS, callCounts, startArmLike } from "./arm-like.js";
+import { measure, round } from "./measure.js";
+import type { ScenarioResult } from "./report.js";
 
 /**
  * Today's way, as a PowerShell runbook does it (Get-AzVirtualNetwork | Get-AzVirtualNetworkPeering |
@@ -53,4 +55,36 @@ export async function runbook(emu: Emulator, subscriptions: string[]): Promise<R
     }
   }
   return result;
+}
+
+/**
+ * A scenario's baseline: the runbook over the estate `seed` lays out (its drift included) on an
+ * emulator of its own at `timeScale`, in this process (it is the comparison, not the product). Sets
+ * the result's baselineSeconds and speedupVsBaseline (against its emulatedSeconds, so after the
+ * engine's run) and returns the baseline's rows of the table.
+ */
+export async function runBaseline(
+  timeScale: number,
+  seed: (emu: Emulator) => { subscriptions: string[] },
+  result: ScenarioResult,
+): Promise<[string, string | number | null][]> {
+  const bemu = await startArmLike(timeScale);
+  try {
+    const estate = seed(bemu);
+    bemu.resetCounters();
+    const run = await measure(() => runbook(bemu, estate.subscriptions));
+    const emulated = run.seconds / timeScale;
+    const counts = callCounts(bemu);
+    result.baselineSeconds = round(emulated, 1);
+    result.speedupVsBaseline = round(emulated / result.emulatedSeconds!, 1);
+    return [
+      ["baseline (runbook): emulated s", round(emulated, 1)],
+      ["baseline: wall-clock s", round(run.seconds)],
+      ["baseline: reads / writes", `${counts.reads} / ${counts.writes}`],
+      ["baseline: synced / failures", `${run.value.synced} / ${run.value.failures}`],
+      ["speedup vs baseline", result.speedupVsBaseline],
+    ];
+  } finally {
+    await bemu.stop();
+  }
 }

@@ -1,9 +1,13 @@
-import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import { policyFrom } from "../../src/config.js";
 import { finishRun, prepareRun, type ReconcileRequest } from "../../src/reconcile/run.js";
 import { productPort, scaledSleep } from "../lib/arm-like.js";
 import { defaultSettings, freshReadMs } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import {
+  remoteEmulator,
+  runWhenStarted,
+  type AppReport,
+  type EmulatorAddress,
+} from "../lib/child-process.js";
 
 /**
  * The engine side of the hub-resize scenario, in its own Node process (bench/scenarios/hub-resize.ts
@@ -21,11 +25,8 @@ import { reportAndExit, toParent } from "../lib/child-process.js";
  * Protocol (IPC): parent -> `start`; child -> `mark` after the read half and after the write half;
  * parent -> `counted` each time; child -> `done` with its figures (or `error`), then exits.
  */
-export interface HubAppStart {
+export interface HubAppStart extends EmulatorAddress {
   type: "start";
-  endpoint: string;
-  caPem: string;
-  options: ResolvedOptions;
   subscriptions: string[];
   scope: string[];
 }
@@ -49,8 +50,7 @@ export interface HubAppFigures {
   maxRssMb: number;
 }
 
-export type HubAppMessage =
-  { type: "mark" } | { type: "done"; figures: HubAppFigures } | { type: "error"; message: string };
+export type HubAppMessage = { type: "mark" } | AppReport<HubAppFigures>;
 
 async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; cost: PhaseCost }> {
   const cpu = process.cpuUsage();
@@ -62,10 +62,7 @@ async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; cost: PhaseCo
 }
 
 export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): Promise<HubAppFigures> {
-  const emu = { endpoint: start.endpoint, caPem: start.caPem, options: start.options } as Pick<
-    Emulator,
-    "endpoint" | "caPem" | "options"
-  > as Emulator;
+  const emu = remoteEmulator(start);
   const settings = defaultSettings(start.subscriptions);
   const policy = policyFrom(settings);
   const port = productPort(emu);
@@ -111,21 +108,4 @@ export async function runHubApp(start: HubAppStart, mark: () => Promise<void>): 
 }
 
 // Entry point when forked: wait for `start`, run, report, exit.
-if (process.send && process.env.VPS_HUB_APP === "1") {
-  const send = (m: HubAppMessage) => toParent(m);
-  let counted: (() => void) | undefined;
-  process.on("message", (m: HubAppStart | { type: "counted" }) => {
-    if (m.type === "counted") {
-      counted?.();
-      return;
-    }
-    reportAndExit(
-      runHubApp(m, async () => {
-        const wait = new Promise<void>((resolve) => (counted = resolve));
-        await send({ type: "mark" });
-        await wait;
-      }),
-      send,
-    );
-  });
-}
+if (process.send && process.env.VPS_HUB_APP === "1") runWhenStarted("mark", runHubApp);

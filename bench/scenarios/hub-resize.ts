@@ -1,17 +1,16 @@
-import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
+import { appCommand, appRunner, runPausingApp, type AppCommand, type AppRunner } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike, type CallCounts } from "../lib/arm-like.js";
 import { resizeHub, seedHubAndSpokes, type HubEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
-import { runbook } from "../lib/runbook.js";
+import { runBaseline } from "../lib/runbook.js";
 import type { HubAppFigures, HubAppMessage, HubAppStart } from "./hub-app.js";
-import { appCommand, appRunner, type AppRunner } from "./sweep.js";
 
 export interface HubResizeOptions {
   spokes: number;
@@ -55,44 +54,19 @@ const appSource = fileURLToPath(new URL("./hub-app.ts", import.meta.url));
  * engine's CPU time is its own. `mark` runs between the read half and the write half, and after it.
  */
 function runAppProcess(
-  app: { script: string; execArgv: string[] },
+  app: AppCommand,
   emu: Emulator,
   subscriptions: string[],
   scope: string[],
   mark: () => void,
 ): Promise<HubAppFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(app.script, [], {
-      execArgv: app.execArgv,
-      env: { ...process.env, VPS_HUB_APP: "1" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let figures: HubAppFigures | undefined;
-    let failure: string | undefined;
-    child.on("message", (m: HubAppMessage) => {
-      if (m.type === "mark") {
-        mark();
-        child.send({ type: "counted" });
-      } else if (m.type === "done") figures = m.figures;
-      else failure = m.message;
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (figures) resolve(figures);
-      else
-        reject(
-          new Error(`the hub engine's process failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
-        );
-    });
-    const start: HubAppStart = {
-      type: "start",
-      endpoint: emu.endpoint,
-      caPem: emu.caPem,
-      options: emu.options,
-      subscriptions,
-      scope,
-    };
-    child.send(start);
+  return runPausingApp<HubAppFigures, HubAppMessage, HubAppStart>(app, {
+    envFlag: "VPS_HUB_APP",
+    name: "the hub engine's process",
+    emu,
+    start: { type: "start", subscriptions, scope },
+    pause: "mark",
+    atPause: mark,
   });
 }
 
@@ -234,29 +208,18 @@ export async function hubResize(o: HubResizeOptions, log: (s: string) => void): 
     await rm(dir, { recursive: true, force: true });
   }
 
-  let baselineLines: [string, string | number | null][] = [];
-  if (o.baseline !== false) {
-    const bemu = await startArmLike(o.baselineTimeScale);
-    try {
-      const estate = seedHubAndSpokes(bemu, o.spokes, o.subscriptions);
-      resizeHub(bemu, estate, 1);
-      bemu.resetCounters();
-      const run = await measure(() => runbook(bemu, estate.subscriptions));
-      const emulated = run.seconds / o.baselineTimeScale;
-      const counts = callCounts(bemu);
-      result.baselineSeconds = round(emulated, 1);
-      result.speedupVsBaseline = round(emulated / result.emulatedSeconds!, 1);
-      baselineLines = [
-        ["baseline (runbook): emulated s", round(emulated, 1)],
-        ["baseline: wall-clock s", round(run.seconds)],
-        ["baseline: reads / writes", `${counts.reads} / ${counts.writes}`],
-        ["baseline: synced / failures", `${run.value.synced} / ${run.value.failures}`],
-        ["speedup vs baseline", result.speedupVsBaseline],
-      ];
-    } finally {
-      await bemu.stop();
-    }
-  }
+  const baselineLines =
+    o.baseline === false
+      ? []
+      : await runBaseline(
+          o.baselineTimeScale,
+          (bemu) => {
+            const estate = seedHubAndSpokes(bemu, o.spokes, o.subscriptions);
+            resizeHub(bemu, estate, 1);
+            return estate;
+          },
+          result,
+        );
   log(
     table(
       `${name} (engine time scale ${o.engineTimeScale}${o.engineTimeScale === 1 ? ": real time" : ": compressed"}, baseline ${o.baselineTimeScale})`,

@@ -1,10 +1,15 @@
-import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import type { MessageQueue, ReconcileMessage } from "../../src/app/ports.js";
 import { sweepSubscriptions } from "../../src/app/sweep.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import {
+  remoteEmulator,
+  reportAndExit,
+  toParent,
+  type AppReport,
+  type EmulatorAddress,
+} from "../lib/child-process.js";
 import { memoryStores } from "./sweep-app.js";
 
 /**
@@ -18,12 +23,9 @@ import { memoryStores } from "./sweep-app.js";
  * (a batch of messages) and `swept`; each worker -> `pull`, parent -> `message` (one, or none once the
  * sweep is over and the queue is empty); child -> `done` with its figures (or `error`), then exits.
  */
-export interface InstanceStart {
+export interface InstanceStart extends EmulatorAddress {
   type: "start";
   index: number;
-  endpoint: string;
-  caPem: string;
-  options: ResolvedOptions;
   subscriptions: string[];
   workers: number;
   /** The budget learns from ARM's reported levels (the default) or paces as ARM's only client. */
@@ -49,8 +51,7 @@ export type InstanceMessage =
   | { type: "pull"; worker: number }
   /** The invocation threw: the host returns the message to the queue after its visibility timeout. */
   | { type: "retry"; message: ReconcileMessage; error: string }
-  | { type: "done"; figures: InstanceFigures }
-  | { type: "error"; message: string };
+  | AppReport<InstanceFigures>;
 
 export type ParentMessage =
   InstanceStart | { type: "go" } | { type: "message"; worker: number; message: ReconcileMessage | null };
@@ -61,10 +62,7 @@ const pulls = new Map<number, (m: ReconcileMessage | null) => void>();
 let go: (() => void) | undefined;
 
 async function run(start: InstanceStart): Promise<InstanceFigures> {
-  const emu = { endpoint: start.endpoint, caPem: start.caPem, options: start.options } as Pick<
-    Emulator,
-    "endpoint" | "caPem" | "options"
-  > as Emulator;
+  const emu = remoteEmulator(start);
   const port = productPort(emu, start.shared ? {} : { shared: false });
   const figures: InstanceFigures = {
     index: start.index,

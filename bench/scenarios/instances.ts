@@ -1,17 +1,17 @@
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
 import type { ReconcileMessage } from "../../src/app/ports.js";
+import { appCommand, appRunner, emulatorAddress, forkApp, type AppCommand } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
-import { seedPairs, slash24, subscriptionIds, subscriptionOfId, type PairEstate } from "../lib/estate.js";
+import { seedPairs, slash24, subscriptionOfId, type PairEstate } from "../lib/estate.js";
 import { writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
 import type { InstanceFigures, InstanceMessage, InstanceStart, ParentMessage } from "./instances-app.js";
-import { appCommand, appRunner } from "./sweep.js";
 
 /**
  * The app scaled out: `instances` app processes against one emulator configured like ARM, whose
@@ -77,31 +77,11 @@ export function seedEstate(emu: Emulator, vnets: number, subscriptionCount: numb
   if (hot <= 0) return seedPairs(emu, vnets, subscriptionCount);
   if (subscriptionCount < 3 || hot % 2 !== 0 || hot > vnets)
     throw new Error("a hot pair of subscriptions needs 3 subscriptions or more and an even count");
-  const subscriptions = subscriptionIds(subscriptionCount);
-  const vnetIds: string[] = [];
-  const vnetsPerSubscription = new Map<string, number>();
-  for (let i = 0; i < vnets; i++) {
-    const subscriptionId =
-      i < hot ? subscriptions[i % 2]! : subscriptions[2 + ((i - hot) % (subscriptionCount - 2))]!;
-    vnetIds.push(
-      emu.seed.vnet({
-        subscriptionId,
-        resourceGroup: `rg-${String(Math.floor(i / 100)).padStart(3, "0")}`,
-        name: `vnet-${String(i).padStart(5, "0")}`,
-        addressPrefixes: [slash24(i)],
-      }),
-    );
-    vnetsPerSubscription.set(subscriptionId, (vnetsPerSubscription.get(subscriptionId) ?? 0) + 1);
-  }
-  for (let i = 0; i + 1 < vnets; i += 2) emu.seed.connect(vnetIds[i]!, vnetIds[i + 1]!);
-  return {
-    subscriptions,
-    vnetIds,
-    vnetsPerSubscription,
-    resized: [],
-    drifted: [],
-    syncsPerSubscription: new Map(),
-  };
+  return seedPairs(emu, vnets, subscriptionCount, (i, subscriptions) => ({
+    subscriptionId:
+      i < hot ? subscriptions[i % 2]! : subscriptions[2 + ((i - hot) % (subscriptionCount - 2))]!,
+    resourceGroup: `rg-${String(Math.floor(i / 100)).padStart(3, "0")}`,
+  }));
 }
 
 /**
@@ -134,7 +114,7 @@ interface RunFigures {
 
 /** Fork the instances, run the sweep and drain the queue; resolves with their figures. */
 async function runInstances(
-  app: { script: string; execArgv: string[] },
+  command: AppCommand,
   emu: Emulator,
   subscriptions: string[],
   o: InstancesOptions,
@@ -149,7 +129,6 @@ async function runInstances(
   let pending = 0;
   const errors = new Map<string, number>();
   let drifts = 0;
-  const figures: InstanceFigures[] = [];
   let started = 0;
   const give = (child: ChildProcess, worker: number, message: ReconcileMessage | null) =>
     child.send({ type: "message", worker, message } satisfies ParentMessage);
@@ -161,72 +140,60 @@ async function runInstances(
   };
   try {
     const ready: Promise<void>[] = [];
-    const done: Promise<void>[] = [];
+    const done: Promise<InstanceFigures>[] = [];
     for (let index = 0; index < count; index++) {
-      const child = fork(app.script, [], {
-        execArgv: app.execArgv,
-        env: { ...process.env, VPS_INSTANCE_APP: "1" },
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      children.push(child);
-      let failure: string | undefined;
-      ready.push(
-        new Promise((resolve, reject) => {
-          child.once("error", reject);
-          child.on("message", (m: InstanceMessage) => {
-            if (m.type === "ready") resolve();
-            else if (m.type === "enqueue") {
-              queue.push(...m.messages);
-              serveParked();
-            } else if (m.type === "swept") {
-              swept = true;
-              drifts = m.drifts;
-              serveParked();
-            } else if (m.type === "pull") {
-              parked.push({ child, worker: m.worker });
-              serveParked();
-            } else if (m.type === "retry") {
-              // host.json: visibilityTimeout 30 s before a failed message is seen again.
-              pending++;
-              // One line per kind of error, not per subscription it names.
-              const kind = m.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").slice(0, 160);
-              errors.set(kind, (errors.get(kind) ?? 0) + 1);
-              setTimeout(
-                () => {
-                  pending--;
-                  queue.push(m.message);
-                  serveParked();
-                },
-                VISIBILITY_SECONDS * 1000 * emu.options.timeScale,
-              );
-            } else if (m.type === "done") figures.push(m.figures);
-            else failure = m.message;
-          });
-        }),
-      );
-      done.push(
-        new Promise((resolve, reject) =>
-          child.once("exit", (code, signal) =>
-            code === 0
-              ? resolve()
-              : reject(
-                  new Error(`instance ${index} failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
-                ),
-          ),
-        ),
-      );
+      let isReady: () => void = () => undefined;
       const start: InstanceStart = {
         type: "start",
         index,
-        endpoint: emu.endpoint,
-        caPem: emu.caPem,
-        options: emu.options,
+        ...emulatorAddress(emu),
         subscriptions,
         workers: o.workers,
         shared,
         sweeper: index === 0,
       };
-      child.send(start);
+      const app = forkApp<InstanceFigures, InstanceMessage>(command, {
+        envFlag: "VPS_INSTANCE_APP",
+        name: `instance ${index}`,
+        start,
+        onMessage: (m) => {
+          if (m.type === "ready") isReady();
+          else if (m.type === "enqueue") {
+            queue.push(...m.messages);
+            serveParked();
+          } else if (m.type === "swept") {
+            swept = true;
+            drifts = m.drifts;
+            serveParked();
+          } else if (m.type === "pull") {
+            parked.push({ child: app.child, worker: m.worker });
+            serveParked();
+          } else if (m.type === "retry") {
+            // host.json: visibilityTimeout 30 s before a failed message is seen again.
+            pending++;
+            // One line per kind of error, not per subscription it names.
+            const kind = m.error.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").slice(0, 160);
+            errors.set(kind, (errors.get(kind) ?? 0) + 1);
+            setTimeout(
+              () => {
+                pending--;
+                queue.push(m.message);
+                serveParked();
+              },
+              VISIBILITY_SECONDS * 1000 * emu.options.timeScale,
+            );
+          }
+        },
+      });
+      children.push(app.child);
+      // An instance that ends before it is ready fails the run rather than leaving it waiting.
+      ready.push(
+        new Promise((resolve, reject) => {
+          isReady = resolve;
+          app.figures.then(() => reject(new Error(`instance ${index} ended before it was ready`)), reject);
+        }),
+      );
+      done.push(app.figures);
     }
     await Promise.all(ready);
     emu.resetCounters();
@@ -234,7 +201,7 @@ async function runInstances(
     const t0 = performance.now();
     started = t0;
     for (const child of children) child.send({ type: "go" } satisfies ParentMessage);
-    await Promise.all(done);
+    const figures = await Promise.all(done);
     const seconds = (performance.now() - started) / 1000;
     const sweepSeconds = figures.find((f) => f.sweepSeconds !== null)?.sweepSeconds ?? 0;
     return { seconds, sweepSeconds, drifts, instances: figures, errors };

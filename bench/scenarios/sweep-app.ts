@@ -1,5 +1,4 @@
 import pLimit from "p-limit";
-import type { Emulator, ResolvedOptions } from "../../emulator/index.js";
 import type { DedupeMarkers, MessageQueue, PeerIndex, ReconcileMessage } from "../../src/app/ports.js";
 import { sweepSubscriptions, type SweepResult } from "../../src/app/sweep.js";
 import { ResourceGraphInventory } from "../../src/azure/arm/resource-graph-inventory.js";
@@ -7,7 +6,12 @@ import { emulatorCredential } from "../../src/azure/credentials.js";
 import { policyFrom } from "../../src/config.js";
 import { productPort } from "../lib/arm-like.js";
 import { defaultSettings, runEngine } from "../lib/engine.js";
-import { reportAndExit, toParent } from "../lib/child-process.js";
+import {
+  remoteEmulator,
+  runWhenStarted,
+  type AppReport,
+  type EmulatorAddress,
+} from "../lib/child-process.js";
 
 /**
  * The product side of the sweep scenario, in its own Node process (bench/scenarios/sweep.ts forks it,
@@ -19,12 +23,8 @@ import { reportAndExit, toParent } from "../lib/child-process.js";
  * parent -> `counted` once it has read its counters (so the sweep's reads are told apart from the
  * reconciles'); child -> `done` with its figures (or `error`), then exits.
  */
-export interface SweepAppStart {
+export interface SweepAppStart extends EmulatorAddress {
   type: "start";
-  endpoint: string;
-  caPem: string;
-  /** The emulator's options: productPort and runEngine scale the SDK's clocks by its time scale. */
-  options: ResolvedOptions;
   subscriptions: string[];
   /** reconcileVnet invocations at once. */
   workers: number;
@@ -71,8 +71,7 @@ export interface SweepAppFigures {
   reconcilePeak: PhasePeak;
 }
 
-export type SweepAppMessage =
-  { type: "swept" } | { type: "done"; figures: SweepAppFigures } | { type: "error"; message: string };
+export type SweepAppMessage = { type: "swept" } | AppReport<SweepAppFigures>;
 
 const MB = 2 ** 20;
 const point = (): MemoryPoint => {
@@ -140,11 +139,7 @@ export async function runSweepApp(
   const atStart = point();
   const sampler = peakSampler();
   try {
-    // productPort and runEngine read only these of the emulator: its address, its CA, its options.
-    const emu = { endpoint: start.endpoint, caPem: start.caPem, options: start.options } as Pick<
-      Emulator,
-      "endpoint" | "caPem" | "options"
-    > as Emulator;
+    const emu = remoteEmulator(start);
     const settings = defaultSettings(start.subscriptions);
     const port = productPort(emu);
     const stores = memoryStores();
@@ -216,21 +211,4 @@ export async function runSweepApp(
 }
 
 // Entry point when forked: wait for `start`, run, report, exit.
-if (process.send && process.env.VPS_SWEEP_APP === "1") {
-  const send = (m: SweepAppMessage) => toParent(m);
-  let counted: (() => void) | undefined;
-  process.on("message", (m: SweepAppStart | { type: "counted" }) => {
-    if (m.type === "counted") {
-      counted?.();
-      return;
-    }
-    reportAndExit(
-      runSweepApp(m, async () => {
-        const wait = new Promise<void>((resolve) => (counted = resolve));
-        await send({ type: "swept" });
-        await wait;
-      }),
-      send,
-    );
-  });
-}
+if (process.send && process.env.VPS_SWEEP_APP === "1") runWhenStarted("swept", runSweepApp);

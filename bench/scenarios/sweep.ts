@@ -1,18 +1,15 @@
-import { fork } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { BUNDLE_OPTIONS } from "../../scripts/package-app.js";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Emulator } from "../../emulator/index.js";
+import { appCommand, appRunner, runPausingApp, type AppCommand, type AppRunner } from "../lib/app-process.js";
 import { ARM_BUCKETS, LRO_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { driftPairs, seedPairs } from "../lib/estate.js";
 import { listPagesNeeded, writeLowerBoundSeconds } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
-import { runbook } from "../lib/runbook.js";
+import { runBaseline } from "../lib/runbook.js";
 import type { PhasePeak, SweepAppFigures, SweepAppMessage, SweepAppStart } from "./sweep-app.js";
 
 export interface SweepOptions {
@@ -41,41 +38,7 @@ export type SweepResult = ScenarioResult & {
   listPagesNeeded: number | null;
 };
 
-const appSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
-
-/**
- * How the app's process runs sweep-app.ts. `bundle` (default): as the deployment ships the app, one
- * minified ESM bundle (the esbuild settings of scripts/package-app.ts) run by plain `node`.
- * `tsx` (BENCH_SWEEP_APP=tsx): the TypeScript sources through tsx's loader, which costs the process
- * ~90 MB of its own (the loader's thread, unminified sources): a comparison, not the app's figure.
- */
-export type AppRunner = "bundle" | "tsx";
-export const appRunner = (): AppRunner => (process.env.BENCH_SWEEP_APP === "tsx" ? "tsx" : "bundle");
-
-/**
- * The script and node flags of an app process running `source`; `dir` is a temporary folder for the
- * bundle. The hub-resize scenario runs its engine the same way (bench/scenarios/hub-app.ts).
- */
-export async function appCommand(
-  runner: AppRunner,
-  dir: string,
-  source: string = appSource,
-): Promise<{ script: string; execArgv: string[] }> {
-  if (runner === "tsx") {
-    // tsx is a devDependency: its loader, resolved from here, so the child does not depend on the cwd.
-    const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    return { script: source, execArgv: ["--import", loader] };
-  }
-  const script = join(dir, `${basename(source, ".ts")}.mjs`);
-  await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [source],
-    outfile: script,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  return { script, execArgv: [] };
-}
+export const sweepAppSource = fileURLToPath(new URL("./sweep-app.ts", import.meta.url));
 
 /**
  * Run the product side (sweep-app.ts) in its own Node process against `emu`, which stays in this
@@ -83,46 +46,20 @@ export async function appCommand(
  * enqueued and before the reconciles start.
  */
 export function runAppProcess(
-  app: { script: string; execArgv: string[] },
+  app: AppCommand,
   emu: Emulator,
   subscriptions: string[],
   workers: number,
   swept: () => void,
   extra: Pick<SweepAppStart, "inventory" | "reconcile"> = {},
 ): Promise<SweepAppFigures> {
-  return new Promise((resolve, reject) => {
-    const child = fork(app.script, [], {
-      execArgv: app.execArgv,
-      env: { ...process.env, VPS_SWEEP_APP: "1" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let figures: SweepAppFigures | undefined;
-    let failure: string | undefined;
-    child.on("message", (m: SweepAppMessage) => {
-      if (m.type === "swept") {
-        swept();
-        child.send({ type: "counted" });
-      } else if (m.type === "done") figures = m.figures;
-      else failure = m.message;
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (figures) resolve(figures);
-      else
-        reject(
-          new Error(`the sweep's app process failed (exit ${code ?? signal}): ${failure ?? "no report"}`),
-        );
-    });
-    const start: SweepAppStart = {
-      type: "start",
-      endpoint: emu.endpoint,
-      caPem: emu.caPem,
-      options: emu.options,
-      subscriptions,
-      workers,
-      ...extra,
-    };
-    child.send(start);
+  return runPausingApp<SweepAppFigures, SweepAppMessage, SweepAppStart>(app, {
+    envFlag: "VPS_SWEEP_APP",
+    name: "the sweep's app process",
+    emu,
+    start: { type: "start", subscriptions, workers, ...extra },
+    pause: "swept",
+    atPause: swept,
   });
 }
 
@@ -142,7 +79,7 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
   const dir = await mkdtemp(join(tmpdir(), "vps-sweep-app-"));
   const emu = await startArmLike(o.engineTimeScale);
   try {
-    const command = await appCommand(runner, dir);
+    const command = await appCommand(runner, dir, sweepAppSource);
     const estate = seedPairs(emu, o.vnets, o.subscriptions);
     driftPairs(emu, estate, o.driftedPairs);
     const pagesNeeded = listPagesNeeded(estate.vnetsPerSubscription.values(), emu.options.pageSize);
@@ -229,35 +166,18 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
     await rm(dir, { recursive: true, force: true });
   }
 
-  if (o.baseline !== false) await runBaseline(o, result, rows);
+  if (o.baseline !== false)
+    rows.push(
+      ...(await runBaseline(
+        o.baselineTimeScale,
+        (bemu) => {
+          const estate = seedPairs(bemu, o.vnets, o.subscriptions);
+          driftPairs(bemu, estate, o.driftedPairs);
+          return estate;
+        },
+        result,
+      )),
+    );
   log(table(`${name} (engine time scale ${o.engineTimeScale}, baseline ${o.baselineTimeScale})`, rows));
   return result;
-}
-
-/** The runbook on its own emulator, in this process (it is the comparison, not the product). */
-async function runBaseline(
-  o: SweepOptions,
-  result: ScenarioResult,
-  rows: [string, string | number | null][],
-): Promise<void> {
-  const bemu = await startArmLike(o.baselineTimeScale);
-  try {
-    const estate = seedPairs(bemu, o.vnets, o.subscriptions);
-    driftPairs(bemu, estate, o.driftedPairs);
-    bemu.resetCounters();
-    const run = await measure(() => runbook(bemu, estate.subscriptions));
-    const emulated = run.seconds / o.baselineTimeScale;
-    const counts = callCounts(bemu);
-    result.baselineSeconds = round(emulated, 1);
-    result.speedupVsBaseline = round(emulated / result.emulatedSeconds!, 1);
-    rows.push(
-      ["baseline (runbook): emulated s", round(emulated, 1)],
-      ["baseline: wall-clock s", round(run.seconds)],
-      ["baseline: reads / writes", `${counts.reads} / ${counts.writes}`],
-      ["baseline: synced / failures", `${run.value.synced} / ${run.value.failures}`],
-      ["speedup vs baseline", result.speedupVsBaseline],
-    );
-  } finally {
-    await bemu.stop();
-  }
 }

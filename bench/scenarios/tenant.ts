@@ -2,12 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultResourceGraphOptions } from "../../emulator/index.js";
+import { appCommand, appRunner, type AppRunner } from "../lib/app-process.js";
 import { REQUEST_SECONDS, callCounts, startArmLike } from "../lib/arm-like.js";
 import { driftPairs, seedPairs } from "../lib/estate.js";
 import { listPagesNeeded } from "../lib/lower-bound.js";
 import { measure, round } from "../lib/measure.js";
 import { emptyResult, table, type ScenarioResult } from "../lib/report.js";
-import { appCommand, appRunner, runAppProcess, type AppRunner } from "./sweep.js";
+import { runAppProcess, sweepAppSource } from "./sweep.js";
 
 export interface TenantOptions {
   subscriptions: number;
@@ -61,7 +62,7 @@ export async function tenantScenario(o: TenantOptions, log: (s: string) => void)
   const emu = await startArmLike(o.timeScale);
   const out: TenantResult[] = [];
   try {
-    const command = await appCommand(runner, dir);
+    const command = await appCommand(runner, dir, sweepAppSource);
     const seeded = await measure(async () => {
       const estate = seedPairs(emu, vnets, o.subscriptions);
       driftPairs(emu, estate, o.driftedPairs);

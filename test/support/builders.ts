@@ -142,18 +142,19 @@ export function snapshot(vnets: Vnet[], inaccessibleSubscriptions: string[] = []
   return { vnets, inaccessibleSubscriptions };
 }
 
-/** Watches SUB_A and SUB_B, whole subscriptions, no repair, writes allowed, template `{localVnet}-to-{remoteVnet}`. */
+/** Whole subscriptions, no repair, writes allowed, template `{localVnet}-to-{remoteVnet}`. */
+export const BASE_POLICY: Omit<Policy, "watchedSubscriptions"> = {
+  scope: [],
+  repairDisconnected: false,
+  reportOnly: false,
+  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
+  useRemoteGatewaysOnReciprocal: false,
+  optOutTag: { name: "peering-sync", value: "off" },
+};
+
+/** BASE_POLICY watching SUB_A and SUB_B. */
 export function policy(overrides: Partial<Policy> = {}): Policy {
-  return {
-    watchedSubscriptions: [SUB_A, SUB_B],
-    scope: [],
-    repairDisconnected: false,
-    reportOnly: false,
-    reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-    useRemoteGatewaysOnReciprocal: false,
-    optOutTag: { name: "peering-sync", value: "off" },
-    ...overrides,
-  };
+  return { watchedSubscriptions: [SUB_A, SUB_B], ...BASE_POLICY, ...overrides };
 }
 
 /** 10.x.y.0/24 from a hash of the name: distinct for the handful of VNets a test builds. */

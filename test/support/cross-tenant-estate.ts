@@ -14,13 +14,35 @@ import { vnetIn } from "./hub-estate.js";
  */
 export const TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a";
 export const TENANT_B = "bbbbbbbb-0000-4000-8000-00000000000b";
+/** A third tenant, which has not consented to the application unless a test says so. */
+export const TENANT_C = "cccccccc-0000-4000-8000-00000000000c";
 export const SUB_A = "00000000-0000-4000-8000-0000000000a1";
 export const SUB_B = "00000000-0000-4000-8000-0000000000b1";
+export const SUB_C = "00000000-0000-4000-8000-0000000000c1";
 export const APP = "11111111-0000-4000-8000-000000000a99";
 export const MI = "22222222-0000-4000-8000-000000000a98";
 export const hub = vnetIn(SUB_A)("hub");
 export const spoke = (i: number) => vnetIn(SUB_B)(`s${i}`);
 export const SPOKES = 3;
+
+/** The emulator with tenants on, tenant A its home: no subscriptions, no application yet. */
+export const startTenantEmulator = (): Promise<Emulator> =>
+  startEmulator({ tenantId: TENANT_A, throttle: false });
+
+/**
+ * The multitenant application APP, registered in tenant A, whose federated credential trusts the
+ * managed identity MI (docs/cross-tenant.md); no consent, no roles.
+ */
+export function registerApp(emu: Emulator): void {
+  emu.tenancy.registerApp({ clientId: APP, homeTenantId: TENANT_A, federatedSubjects: [MI] });
+}
+
+/**
+ * A managed identity's token for the exchange, as its endpoint in tenant A would hand it out: MI's
+ * unless `identity` names another (one the application's federated credential does not trust).
+ */
+export const miAssertion = (emu: Emulator, identity: string = MI): string =>
+  emu.issueToken({ aud: "api://AzureADTokenExchange", tid: TENANT_A, appid: identity, oid: identity });
 
 export interface Estate {
   emu: Emulator;
@@ -42,7 +64,7 @@ export async function crossTenantEstate(
     watchB?: boolean;
   } = {},
 ): Promise<Estate> {
-  const e = await startEmulator({ tenantId: TENANT_A, throttle: false });
+  const e = await startTenantEmulator();
   const watched = (options.watchB ?? true) ? [SUB_A, SUB_B] : [SUB_A];
   e.seed.subscription(SUB_A, { tenantId: TENANT_A });
   e.seed.subscription(SUB_B, { tenantId: TENANT_B });
@@ -56,7 +78,7 @@ export async function crossTenantEstate(
     });
     e.seed.connect(hub, spoke(i));
   }
-  e.tenancy.registerApp({ clientId: APP, homeTenantId: TENANT_A, federatedSubjects: [MI] });
+  registerApp(e);
   if (options.consentB ?? true) e.tenancy.consent(TENANT_B, APP);
   e.tenancy.assignRole(APP, `/subscriptions/${SUB_A}`, "Network Contributor");
   e.tenancy.assignRole(APP, `/subscriptions/${SUB_B}`, options.roleOnSpokes ?? "Network Contributor");
@@ -69,10 +91,7 @@ export async function crossTenantEstate(
     CROSS_TENANT_HOME_TENANT_ID: TENANT_A,
     CROSS_TENANT_ALLOWED_TENANTS: (options.allowB ?? true) ? TENANT_B : "",
   });
-  const port = await createNetworkPort(settings, {
-    assertion: async () =>
-      e.issueToken({ aud: "api://AzureADTokenExchange", tid: TENANT_A, appid: MI, oid: MI }),
-  });
+  const port = await createNetworkPort(settings, { assertion: async () => miAssertion(e) });
   let runs = 0;
   return {
     emu: e,

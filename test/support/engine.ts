@@ -4,6 +4,7 @@ import type { ApplyEvent } from "../../src/reconcile/apply.js";
 import { reconcile, type ReconcileOutcome, type ReconcileRequest } from "../../src/reconcile/run.js";
 import type { Policy } from "../../src/reconcile/types.js";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
+import { BASE_POLICY } from "./builders.js";
 
 /**
  * The engine wired to the emulator through the real @azure/arm-network SDK, as the product runs it,
@@ -24,14 +25,7 @@ export interface EngineHarness {
   stop(): Promise<void>;
 }
 
-export const BASE_POLICY: Omit<Policy, "watchedSubscriptions"> = {
-  scope: [],
-  repairDisconnected: false,
-  reportOnly: false,
-  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-  useRemoteGatewaysOnReciprocal: false,
-  optOutTag: { name: "peering-sync", value: "off" },
-};
+export { BASE_POLICY };
 
 export async function startEngine(options: EmulatorOptions = {}): Promise<EngineHarness> {
   const emu = await startEmulator(options);

@@ -14,7 +14,7 @@ import {
   type ResourceGraphInventoryOptions,
 } from "../../../src/azure/arm/resource-graph-inventory.js";
 import { BASE_POLICY, startEngine, type EngineHarness } from "../../support/engine.js";
-import { listen, type Listener } from "../../support/foreign-listener.js";
+import { closeListener, listen, type Listener } from "../../support/foreign-listener.js";
 import { MemoryDedupe, MemoryPeerIndex } from "../../support/memory-ports.js";
 
 /**
@@ -40,7 +40,7 @@ beforeAll(async () => {
   foreign = await listen("127.0.0.2");
 });
 afterAll(async () => {
-  await new Promise((resolve) => foreign.server.close(resolve));
+  await closeListener(foreign);
 });
 
 /**

@@ -4,7 +4,19 @@ import type { TokenCredential } from "@azure/core-auth";
 import { auxiliaryAuthenticationHeaderPolicy } from "@azure/core-rest-pipeline";
 import { ClientAssertionCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "../../../emulator/index.js";
+import type { Emulator } from "../../../emulator/index.js";
+import {
+  APP,
+  miAssertion,
+  registerApp,
+  startTenantEmulator,
+  SUB_A,
+  SUB_B,
+  SUB_C,
+  TENANT_A,
+  TENANT_B,
+  TENANT_C,
+} from "../../support/cross-tenant-estate.js";
 import { vnetIn } from "../../support/hub-estate.js";
 
 /**
@@ -15,29 +27,24 @@ import { vnetIn } from "../../support/hub-estate.js";
  * auxiliary token answers 403 LinkedAuthorizationFailed in Azure's words, and the 401 challenge names a
  * subscription's tenant.
  */
-const TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a";
-const TENANT_B = "bbbbbbbb-0000-4000-8000-00000000000b";
-const TENANT_C = "cccccccc-0000-4000-8000-00000000000c";
-const SUB_A = "00000000-0000-4000-8000-0000000000a1";
-const SUB_B = "00000000-0000-4000-8000-0000000000b1";
-const SUB_C = "00000000-0000-4000-8000-0000000000c1";
-const APP = "11111111-0000-4000-8000-000000000a99";
-const MI = "22222222-0000-4000-8000-000000000a98";
-
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ tenantId: TENANT_A, throttle: false });
+  emu = await startTenantEmulator();
   emu.seed.subscription(SUB_A, { tenantId: TENANT_A });
   emu.seed.subscription(SUB_B, { tenantId: TENANT_B });
   emu.seed.subscription(SUB_C, { tenantId: TENANT_C });
-  for (const sub of [SUB_A, SUB_B, SUB_C])
+  for (const [sub, octet] of [
+    [SUB_A, 1],
+    [SUB_B, 2],
+    [SUB_C, 3],
+  ] as const)
     emu.seed.vnet({
       subscriptionId: sub,
       resourceGroup: "rg",
       name: "net",
-      addressPrefixes: [`10.${sub.endsWith("a1") ? 1 : sub.endsWith("b1") ? 2 : 3}.0.0/16`],
+      addressPrefixes: [`10.${octet}.0.0/16`],
     });
-  emu.tenancy.registerApp({ clientId: APP, homeTenantId: TENANT_A, federatedSubjects: [MI] });
+  registerApp(emu);
   emu.tenancy.consent(TENANT_B, APP);
   emu.tenancy.assignRole(APP, `/subscriptions/${SUB_A}`, "Network Contributor");
   emu.tenancy.assignRole(APP, vnetIn(SUB_B)("net"), "PeerOnly");
@@ -46,12 +53,8 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-/** The managed identity's token for the exchange, as its endpoint would hand it out. */
-const miAssertion = async () =>
-  emu.issueToken({ aud: "api://AzureADTokenExchange", tid: TENANT_A, appid: MI, oid: MI });
-
 function appCredential(tenantId: string): TokenCredential {
-  return new ClientAssertionCredential(tenantId, APP, miAssertion, {
+  return new ClientAssertionCredential(tenantId, APP, async () => miAssertion(emu), {
     authorityHost: emu.endpoint,
     disableInstanceDiscovery: true,
     tlsOptions: { ca: emu.caPem },
@@ -159,12 +162,11 @@ describe("emulator tenants", () => {
   });
 
   it("gives no token when the assertion is not the application's federated identity", async () => {
-    const stranger = new ClientAssertionCredential(
-      TENANT_A,
-      APP,
-      async () => emu.issueToken({ aud: "api://AzureADTokenExchange", tid: TENANT_A, appid: "x", oid: "x" }),
-      { authorityHost: emu.endpoint, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caPem } },
-    );
+    const stranger = new ClientAssertionCredential(TENANT_A, APP, async () => miAssertion(emu, "x"), {
+      authorityHost: emu.endpoint,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: emu.caPem },
+    });
     const e = await failure(stranger.getToken("https://management.azure.com/.default"));
     expect(e.message).toContain("AADSTS700213");
   });

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
-import { ArmError } from "../../../src/reconcile/errors.js";
+import { armRefusal } from "../../support/arm-refusal.js";
 import { crossTenantEstate, type Estate, spoke, TENANT_A } from "../../support/cross-tenant-estate.js";
-import { listen, type Listener } from "../../support/foreign-listener.js";
+import { FOREIGN_ORIGINS, foreignListeners } from "../../support/foreign-listener.js";
 
 /**
  * A partner tenant's token (the auxiliary one) goes only to the configured ARM origin: a write into
@@ -10,15 +10,7 @@ import { listen, type Listener } from "../../support/foreign-listener.js";
  * sent there, and no read, page or poll ever carries an auxiliary token. The foreign hosts are a
  * second loopback address and another port, bare listeners that count connections.
  */
-let otherHost: Listener;
-let otherPort: Listener;
-beforeAll(async () => {
-  otherHost = await listen("127.0.0.2");
-  otherPort = await listen("127.0.0.1");
-});
-afterAll(async () => {
-  for (const l of [otherHost, otherPort]) await new Promise((resolve) => l.server.close(resolve));
-});
+const listeners = foreignListeners();
 
 let h: Estate | undefined;
 afterEach(async () => {
@@ -27,11 +19,11 @@ afterEach(async () => {
 });
 
 describe("the auxiliary token goes only to the configured ARM origin", () => {
-  for (const which of ["another host", "another port"] as const) {
+  for (const which of FOREIGN_ORIGINS) {
     for (const pollByLocation of [false, true]) {
       it(`a cross-tenant write whose ${pollByLocation ? "Location" : "Azure-AsyncOperation"} names ${which} is refused, nothing sent there`, async () => {
         h = await crossTenantEstate();
-        const foreign = which === "another host" ? otherHost : otherPort;
+        const foreign = listeners[which];
         const peering = (await h.port.getPeering(`${spoke(1)}/virtualNetworkPeerings/s1-to-hub`))!;
         h.reset();
         h.emu.injectFault({
@@ -39,14 +31,10 @@ describe("the auxiliary token goes only to the configured ARM origin", () => {
           count: 1,
           fault: { type: "linkBase", baseUrl: foreign.base, ...(pollByLocation ? { pollByLocation } : {}) },
         });
-        const err = await h.port
-          .putPeering(spoke(1), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true })
-          .then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-        expect(err).toBeInstanceOf(ArmError);
-        expect((err as ArmError).code).toBe("ForeignOrigin");
+        const err = await armRefusal(
+          h.port.putPeering(spoke(1), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true }),
+        );
+        expect(err.code).toBe("ForeignOrigin");
         expect(foreign.connections, "the foreign host was never contacted").toBe(0);
         // The PUT itself, to ARM, carried exactly the home tenant's token as auxiliary; nothing else did.
         expect(h.emu.tenancy.auxiliaryHeadersSeen).toEqual([

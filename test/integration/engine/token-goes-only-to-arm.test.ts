@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { bodyOf } from "../../../src/reconcile/body.js";
-import { ArmError, isRetryable } from "../../../src/reconcile/errors.js";
+import { isRetryable, type ArmError } from "../../../src/reconcile/errors.js";
+import { armRefusal } from "../../support/arm-refusal.js";
 import { seedHubWithSpokes, vnetIn } from "../../support/hub-estate.js";
 import { startEngine, type EngineHarness } from "../../support/engine.js";
-import { listen, type Listener } from "../../support/foreign-listener.js";
+import { FOREIGN_ORIGINS, foreignListeners, type Listener } from "../../support/foreign-listener.js";
 
 /**
  * A page (`nextLink`) or an operation poll (`Azure-AsyncOperation`, `Location`) naming another origin
@@ -15,15 +16,7 @@ import { listen, type Listener } from "../../support/foreign-listener.js";
 const SUB = "00000000-0000-4000-8000-0000000000f1";
 const vnetId = vnetIn(SUB);
 
-let otherHost: Listener;
-let otherPort: Listener;
-beforeAll(async () => {
-  otherHost = await listen("127.0.0.2");
-  otherPort = await listen("127.0.0.1");
-});
-afterAll(async () => {
-  for (const l of [otherHost, otherPort]) await new Promise((resolve) => l.server.close(resolve));
-});
+const listeners = foreignListeners();
 
 let h: EngineHarness;
 afterEach(async () => {
@@ -36,15 +29,6 @@ async function estate(): Promise<EngineHarness> {
   return h;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ArmError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ArmError);
-  return err as ArmError;
-}
-
 function expectForeignOrigin(err: ArmError, foreign: Listener): void {
   expect(err.code).toBe("ForeignOrigin");
   expect(isRetryable(err), "a refused origin is terminal").toBe(false);
@@ -54,8 +38,8 @@ function expectForeignOrigin(err: ArmError, foreign: Listener): void {
 }
 
 describe("the token goes only to the configured ARM endpoint", () => {
-  for (const which of ["another host", "another port"] as const) {
-    const foreign = () => (which === "another host" ? otherHost : otherPort);
+  for (const which of FOREIGN_ORIGINS) {
+    const foreign = () => listeners[which];
 
     it(`the ARM client refuses a nextLink to ${which} and the list fails instead of coming back short`, async () => {
       await estate();
@@ -65,7 +49,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base },
       });
-      expectForeignOrigin(await refusal(h.port.listVnets(SUB)), foreign());
+      expectForeignOrigin(await armRefusal(h.port.listVnets(SUB)), foreign());
       // Without the fault the same list has five VNets over three pages: the refusal is all that differs.
       expect(await h.port.listVnets(SUB)).toHaveLength(5);
     });
@@ -78,7 +62,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base },
       });
-      const err = await refusal(
+      const err = await armRefusal(
         h.port.putPeering(vnetId("s1"), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true }),
       );
       expectForeignOrigin(err, foreign());
@@ -92,7 +76,7 @@ describe("the token goes only to the configured ARM endpoint", () => {
         count: 1,
         fault: { type: "linkBase", baseUrl: foreign().base, pollByLocation: true },
       });
-      const err = await refusal(
+      const err = await armRefusal(
         h.port.putPeering(vnetId("s1"), peering.name, bodyOf(peering), { syncRemoteAddressSpace: true }),
       );
       expectForeignOrigin(err, foreign());
@@ -119,10 +103,10 @@ describe("the token goes only to the configured ARM endpoint", () => {
       method: "GET",
       path: `/subscriptions/${SUB}/providers/Microsoft.Network/virtualNetworks$`,
       count: 1,
-      fault: { type: "linkBase", baseUrl: otherHost.base },
+      fault: { type: "linkBase", baseUrl: listeners["another host"].base },
     });
-    const err = await refusal(h.run({ watchedSubscriptions: [SUB] }));
-    expectForeignOrigin(err, otherHost);
+    const err = await armRefusal(h.run({ watchedSubscriptions: [SUB] }));
+    expectForeignOrigin(err, listeners["another host"]);
     expect(h.writes(), "no write planned on the first page alone").toBe(0);
     // The same estate without the fault has work to do: the run above was stopped, not idle.
     const outcome = await h.run({ watchedSubscriptions: [SUB] });
@@ -134,13 +118,13 @@ describe("the token goes only to the configured ARM endpoint", () => {
     h.emu.injectFault({
       method: "PUT",
       count: 1,
-      fault: { type: "linkBase", baseUrl: otherHost.base },
+      fault: { type: "linkBase", baseUrl: listeners["another host"].base },
     });
     const outcome = await h.run({ watchedSubscriptions: [SUB] });
     const failed = outcome.report.results.filter((r) => r.result.status === "failed");
     expect(failed).toHaveLength(1);
     expect(JSON.stringify(failed[0]!.result)).toContain("ForeignOrigin");
-    expect(JSON.stringify(failed[0]!.result)).toContain(otherHost.base);
-    expect(otherHost.connections).toBe(0);
+    expect(JSON.stringify(failed[0]!.result)).toContain(listeners["another host"].base);
+    expect(listeners["another host"].connections).toBe(0);
   });
 });

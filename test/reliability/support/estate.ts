@@ -10,6 +10,7 @@ import { reconcile, type ReconcileOutcome, type ReconcileRequest } from "../../.
 import type { Peering, Policy, Vnet } from "../../../src/reconcile/types.js";
 import type { VirtualNetwork } from "@azure/arm-network";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../../emulator/index.js";
+import { BASE_POLICY } from "../../support/builders.js";
 
 /**
  * The engine on the emulator through the real SDK, tuned for fault injection: the SDK pipeline does
@@ -25,15 +26,6 @@ export const HANG_TIMEOUT_MS = 750;
 /** An emulated delay that outlasts HANG_TIMEOUT_MS (real ms = seconds * 1000 * TIME_SCALE). */
 export const HANG_SECONDS = 120;
 export const HANG_REAL_MS = HANG_SECONDS * 1000 * TIME_SCALE;
-
-export const BASE_POLICY: Omit<Policy, "watchedSubscriptions"> = {
-  scope: [],
-  repairDisconnected: false,
-  reportOnly: false,
-  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-  useRemoteGatewaysOnReciprocal: false,
-  optOutTag: { name: "peering-sync", value: "off" },
-};
 
 export interface RunOptions {
   request?: Partial<ReconcileRequest>;

@@ -6,6 +6,7 @@ import {
   type ResyncRequest,
 } from "../../../src/app/resync-request.js";
 import type { Policy } from "../../../src/reconcile/types.js";
+import { BASE_POLICY } from "../../support/builders.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const OTHER = "99999999-2222-3333-4444-555555555555";
@@ -91,15 +92,7 @@ describe("POST /api/resync body", () => {
   });
 });
 
-const POLICY: Policy = {
-  watchedSubscriptions: [SUB],
-  scope: [],
-  repairDisconnected: false,
-  reportOnly: false,
-  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-  useRemoteGatewaysOnReciprocal: false,
-  optOutTag: { name: "peering-sync", value: "off" },
-};
+const POLICY: Policy = { ...BASE_POLICY, watchedSubscriptions: [SUB] };
 const request = (over: Partial<ResyncRequest>): ResyncRequest => ({ scope: [VNET], dryRun: false, ...over });
 
 describe("a resync request may only narrow the configured policy", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyTenantAccess, type TenantAccess } from "../../../src/reconcile/tenants.js";
 import type { Action, Plan, Policy } from "../../../src/reconcile/types.js";
+import { BASE_POLICY } from "../../support/builders.js";
 
 /**
  * applyTenantAccess (pure): a write across tenants that Azure would refuse becomes a CrossTenantAccess
@@ -18,15 +19,7 @@ const hub = vnet(SUB_A, "hub");
 const spoke = vnet(SUB_B, "spoke");
 const hub2 = vnet(SUB_A, "hub2");
 
-const policy: Policy = {
-  watchedSubscriptions: [SUB_A, SUB_B],
-  scope: [],
-  repairDisconnected: true,
-  reportOnly: false,
-  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-  useRemoteGatewaysOnReciprocal: false,
-  optOutTag: { name: "peering-sync", value: "off" },
-};
+const policy: Policy = { ...BASE_POLICY, watchedSubscriptions: [SUB_A, SUB_B], repairDisconnected: true };
 
 function access(overrides: Partial<TenantAccess> = {}): TenantAccess {
   return {

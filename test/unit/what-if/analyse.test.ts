@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { analyseWhatIf } from "../../../src/what-if/index.js";
 import type { Policy, Snapshot, Vnet } from "../../../src/reconcile/types.js";
-import { connectedPair, subnet, SUB_A, vnet } from "../../support/builders.js";
+import { BASE_POLICY, connectedPair, subnet, SUB_A, vnet } from "../../support/builders.js";
 
 /** The pure analysis on hand-built topologies: the cases the emulator cannot stage. */
 
-const policy: Policy = {
-  watchedSubscriptions: [SUB_A],
-  scope: [],
-  repairDisconnected: false,
-  reportOnly: false,
-  reciprocalNameTemplate: "{localVnet}-to-{remoteVnet}",
-  useRemoteGatewaysOnReciprocal: false,
-  optOutTag: { name: "peering-sync", value: "off" },
-};
+const policy: Policy = { ...BASE_POLICY, watchedSubscriptions: [SUB_A] };
 const snap = (...vnets: Vnet[]): Snapshot => ({ vnets, inaccessibleSubscriptions: [] });
 
 describe("analyseWhatIf", () => {
