@@ -2,18 +2,18 @@ import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Settings } from "../../config.js";
 import type { NetworkPort } from "../../reconcile/port.js";
-import { ArmNetworkPort } from "./arm-network-port.js";
 import { ARM_REQUEST_BUDGET, type RequestBudget } from "./request-budget.js";
 import { ARM_CLOUDS, resolveArmTarget } from "../clouds.js";
 import { azureCredential, emulatorCredential } from "../credentials.js";
-import { CrossTenantNetworkPort } from "./cross-tenant-port.js";
-import { CrossTenantApp, TenantDirectory, managedIdentityAssertion } from "./tenants.js";
 import type { VnetInventory } from "../../app/ports.js";
 import type { ResourceGraphInventoryOptions } from "./resource-graph-inventory.js";
 
 /**
  * The ARM port as the settings describe it: ARM_CLOUD's Resource Manager by default, the emulator on
  * loopback, any other endpoint only with ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT (docs/safety.md).
+ * The clients are loaded here, on first use, not when the app is imported: `@azure/arm-network` is
+ * about half of the bundle's import time (bench/README.md, cold start), and an instance started for
+ * a queue message or a status request pays for it only when it reaches ARM.
  */
 export async function createNetworkPort(
   settings: Pick<
@@ -44,6 +44,8 @@ export async function createNetworkPort(
     shared: { headroom: settings.ARM_BUDGET_HEADROOM_PERCENT / 100 },
   };
   if (settings.CROSS_TENANT_APP_CLIENT_ID && settings.CROSS_TENANT_HOME_TENANT_ID && !overrides.credential) {
+    const [{ CrossTenantNetworkPort }, { CrossTenantApp, TenantDirectory, managedIdentityAssertion }] =
+      await Promise.all([import("./cross-tenant-port.js"), import("./tenants.js")]);
     // The emulator on loopback serves its own token endpoint (emulator/token-endpoint.ts).
     const authorityHost = target.loopback
       ? new URL(target.endpoint).origin
@@ -71,6 +73,7 @@ export async function createNetworkPort(
   const credential =
     overrides.credential ??
     (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
+  const { ArmNetworkPort } = await import("./arm-network-port.js");
   return new ArmNetworkPort({
     credential,
     endpoint: target.endpoint,
