@@ -140,7 +140,7 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
       ],
       ["reads of the reconciles (incl. LRO polls)", counts.reads - sweepReads],
       [
-        "  VNet GETs / list pages / peering GETs / status polls",
+        "  VNet GETs / list pages / peering GETs / operation status reads",
         [
           counts.vnetGets - afterSweep.vnetGets,
           counts.listPages - afterSweep.listPages,
@@ -148,7 +148,10 @@ export async function sweepScenario(o: SweepOptions, log: (s: string) => void): 
           counts.statusPolls - afterSweep.statusPolls,
         ].join(" / "),
       ],
-      ["  (peering GETs: re-reads before a write + the SDK's final GET after one)", null],
+      [
+        "  (peering GETs: a write's polls, the last one its result; operation reads: failed writes only)",
+        null,
+      ],
       ["reads total", counts.reads],
       ["writes accepted / needed", `${counts.writes} / ${writesNeeded}`],
       ["write attempts (incl. refused)", counts.writeAttempts],
