@@ -96,9 +96,12 @@ export class PollPace {
     try {
       let polls = 0;
       let askedAt = flight.acceptedAt;
+      // What the first poll was held for, when a learned duration held it.
+      let heldFor: number | undefined;
       while (!poller.isDone()) {
         const first = polls++ === 0;
         if (first) await this.waitForElder(flight, abortSignal);
+        if (first) heldFor = this.expectedMs();
         await wait(
           this.nextPollInMs(Date.now() - flight.acceptedAt, first, this.teaching(flight)),
           abortSignal,
@@ -108,8 +111,12 @@ export class PollPace {
       }
       const result = await poller.pollUntilDone({ abortSignal });
       // When the poll that found it done was asked for, not answered: under load a poll waits its
-      // turn in the request budget, and that wait is ours, not how long ARM took.
-      this.record(askedAt - flight.acceptedAt);
+      // turn in the request budget, and that wait is ours, not how long ARM took. A write found done
+      // at a first poll held for the learned duration took at most that: recording when the poll
+      // went out (the duration, the margin, timer lateness) would raise the estimate a little with
+      // every generation of samples, 0.25 s per 32 writes, and hold every later write longer.
+      const took = askedAt - flight.acceptedAt;
+      this.record(polls === 1 && heldFor !== undefined ? Math.min(took, heldFor) : took);
       return result;
     } finally {
       this.end(flight);

@@ -117,6 +117,21 @@ describe("PollPace.untilDone", () => {
     for (const op of others) expect(op.polls).toEqual([15_000]);
   });
 
+  it("writes found done at their first poll do not raise the estimate, however many follow", async () => {
+    vi.useFakeTimers();
+    const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
+    pace.record(15_000);
+    // 8 generations of 40 writes: each polled once, at the learned duration plus the margin.
+    for (let generation = 0; generation < 8; generation++) {
+      const ops = Array.from({ length: 40 }, () => operation(15_000));
+      const results = Promise.all(ops.map((op) => pace.untilDone(op, signal)));
+      await vi.advanceTimersByTimeAsync(30_000);
+      await results;
+      for (const op of ops) expect(op.polls).toHaveLength(1);
+    }
+    expect(pace.expectedMs()).toBe(15_000);
+  });
+
   it("a lone write, which nobody waits for, polls at the interval", async () => {
     vi.useFakeTimers();
     const pace = new PollPace({ intervalMs: 2_000, firstPollMs: 10_000 });
