@@ -9,6 +9,7 @@ import {
   createHttpHeaders,
   createPipelineRequest,
   isRestError,
+  type PipelinePolicy,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { ArmError, FOREIGN_ORIGIN } from "../../reconcile/errors.js";
@@ -194,14 +195,9 @@ export class ArmNetworkPort implements NetworkPort {
       const budget = this.options.requestBudget ?? ARM_REQUEST_BUDGET;
       // After the retry policy, so each retry spends a token too (ARM counts every request).
       if (budget) client.pipeline.addPolicy(requestBudgetPolicy(budget), { afterPhase: "Retry" });
-      const timeout = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      client.pipeline.addPolicy({
-        name: "vnetPeeringSyncRequestTimeout",
-        sendRequest: (request, next) => {
-          if (!(request.timeout > 0)) request.timeout = timeout;
-          return next(request);
-        },
-      });
+      client.pipeline.addPolicy(
+        requestTimeoutPolicy(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      );
       this.clients.set(key, client);
     }
     return client;
@@ -428,6 +424,20 @@ function audienceFor(endpoint: string): string {
   const origin = new URL(endpoint).origin;
   const cloud = ARM_CLOUD_NAMES.find((name) => new URL(ARM_CLOUDS[name].endpoint).origin === origin);
   return cloud ? ARM_CLOUDS[cloud].audience : `${origin}/.default`;
+}
+
+/**
+ * Gives every request of a client that did not set its own a timeout: each page, poll and retry is
+ * one request, and without a timeout one that is never answered would hold its run forever.
+ */
+export function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: "vnetPeeringSyncRequestTimeout",
+    sendRequest: (request, next) => {
+      if (!(request.timeout > 0)) request.timeout = timeoutMs;
+      return next(request);
+    },
+  };
 }
 
 /**

@@ -10,7 +10,12 @@ import type { InventoryPeering, InventoryVnet } from "../../app/vnet-index.js";
 import { ArmError } from "../../reconcile/errors.js";
 import { isWellFormedVnetId, subscriptionOf } from "../../reconcile/ids.js";
 import { ARM_CLOUDS } from "../clouds.js";
-import { DEFAULT_REQUEST_TIMEOUT_MS, foreignOriginError, toArmError } from "./arm-network-port.js";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  foreignOriginError,
+  requestTimeoutPolicy,
+  toArmError,
+} from "./arm-network-port.js";
 import { originPinPolicy } from "./origin-pin.js";
 
 /**
@@ -77,14 +82,9 @@ export class ResourceGraphInventory implements VnetInventory {
       afterPolicies: [redirectPolicyName],
       beforePolicies: [bearerTokenAuthenticationPolicyName],
     });
-    const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.client.pipeline.addPolicy({
-      name: "vnetPeeringSyncRequestTimeout",
-      sendRequest: (request, next) => {
-        if (!(request.timeout > 0)) request.timeout = timeout;
-        return next(request);
-      },
-    });
+    this.client.pipeline.addPolicy(
+      requestTimeoutPolicy(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    );
   }
 
   async scan(
