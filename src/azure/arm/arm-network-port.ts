@@ -345,15 +345,8 @@ export class ArmNetworkPort implements NetworkPort {
       const answer = await client.sendRequest(
         createPipelineRequest({ url: statusUrl, method: "GET", abortSignal: signal }),
       );
-      try {
-        // Throws the operation's own error; returning means it claims success or is still running.
-        if (asyncOperation) operationSucceeded(answer);
-        else locationSucceeded(answer);
-      } catch (err) {
-        if (err instanceof ArmError) return err;
-        throw err;
-      }
-      return fallback;
+      // No error when the operation claims success or is still running: the peering's state said otherwise.
+      return (asyncOperation ? operationError(answer) : locationError(answer)) ?? fallback;
     };
     return {
       isDone: () => isTerminal(state),
@@ -559,44 +552,41 @@ function parseJson(text: string | null | undefined): unknown {
 }
 
 /**
- * An Azure-AsyncOperation answer: `status` InProgress until Succeeded, Failed or Canceled, with
- * `error` when it failed (docs/azure-behaviour.md#long-running-operations). true when done; a failure
- * throws what the SDK's poller would have (a terminal ArmError with the operation's code).
+ * The error an Azure-AsyncOperation answer reports: `status` InProgress until Succeeded, Failed or
+ * Canceled, with `error` when it failed (docs/azure-behaviour.md#long-running-operations). A failed
+ * operation gives what the SDK's poller would have thrown (a terminal ArmError with the operation's
+ * code); undefined while it runs or once it succeeded.
  */
-function operationSucceeded(answer: PipelineResponse): boolean {
-  if (answer.status >= 300) throw errorOf(answer);
+function operationError(answer: PipelineResponse): ArmError | undefined {
+  if (answer.status >= 300) return errorOf(answer);
   const body = parseJson(answer.bodyAsText) as {
     status?: unknown;
     error?: { code?: unknown; message?: unknown };
   };
   const status = body?.status;
   if (typeof status !== "string")
-    throw new ArmError(
+    return new ArmError(
       502,
       "InvalidOperationStatus",
       "The operation's status answer has no string field `status`.",
     );
   switch (status.toLowerCase()) {
-    case "succeeded":
-      return true;
     case "failed":
     case "canceled":
     case "cancelled": {
       const code = typeof body.error?.code === "string" ? body.error.code : status;
       const message =
         typeof body.error?.message === "string" ? body.error.message : `The operation ended ${status}.`;
-      throw new ArmError(400, code, message);
+      return new ArmError(400, code, message);
     }
     default:
-      return false;
+      return undefined;
   }
 }
 
-/** A Location answer: 202 while the operation runs, 200/201/204 once it is done. */
-function locationSucceeded(answer: PipelineResponse): boolean {
-  if (answer.status === 202) return false;
-  if (answer.status >= 300) throw errorOf(answer);
-  return true;
+/** The error a Location answer reports: none while it runs (202) or once done (200/201/204). */
+function locationError(answer: PipelineResponse): ArmError | undefined {
+  return answer.status >= 300 ? errorOf(answer) : undefined;
 }
 
 /**
