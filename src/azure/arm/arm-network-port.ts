@@ -132,7 +132,13 @@ export class ArmNetworkPort implements NetworkPort {
   private readonly listPages = new Map<string, number>();
   private readonly reads: ReadCoalescer;
 
+  /** Where every request goes (the public cloud's Resource Manager unless set), without a trailing slash for paths. */
+  private readonly endpoint: string;
+  private readonly base: string;
+
   constructor(private readonly options: ArmConnectionOptions) {
+    this.endpoint = options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+    this.base = this.endpoint.endsWith("/") ? this.endpoint.slice(0, -1) : this.endpoint;
     const coalesce = options.coalesceReads ?? {};
     const tuning = coalesce === false ? {} : coalesce;
     this.reads = new ReadCoalescer({
@@ -173,7 +179,7 @@ export class ArmNetworkPort implements NetworkPort {
     if (!client) {
       const { caPem, sdkMaxRetries } = this.options;
       const credential = this.options.credentialFor?.(subscriptionId) ?? this.options.credential;
-      const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
+      const { endpoint } = this;
       client = new NetworkManagementClient(credential, subscriptionId, {
         endpoint,
         credentialScopes: [this.options.credentialScope ?? audienceFor(endpoint)],
@@ -298,8 +304,7 @@ export class ArmNetworkPort implements NetworkPort {
     abortSignal: AbortSignal,
   ): Promise<OperationPoller<SdkPeering>> {
     const client = this.client(parts.subscriptionId);
-    const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
-    const base = endpoint.endsWith("/") ? endpoint.slice(0, -1) : endpoint;
+    const { endpoint, base } = this;
     const path =
       `/subscriptions/${encodeURIComponent(parts.subscriptionId)}` +
       `/resourceGroups/${encodeURIComponent(parts.resourceGroup)}` +
@@ -368,8 +373,7 @@ export class ArmNetworkPort implements NetworkPort {
    */
   async permissionsAt(resourceId: string): Promise<Array<{ actions: string[]; notActions: string[] }>> {
     const parts = requireVnetId(resourceId);
-    const endpoint = this.options.endpoint ?? ARM_CLOUDS.AzureCloud.endpoint;
-    const base = endpoint.endsWith("/") ? endpoint.slice(0, -1) : endpoint;
+    const { base } = this;
     return call(async () => {
       const response = await this.client(parts.subscriptionId).sendRequest(
         createPipelineRequest({
