@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { Settings } from "../../config.js";
 import type { NetworkPort } from "../../reconcile/port.js";
 import { ARM_REQUEST_BUDGET, type RequestBudget } from "./request-budget.js";
-import { ARM_CLOUDS, resolveArmTarget } from "../clouds.js";
+import { ARM_CLOUDS, resolveArmTarget, type ArmCloudName } from "../clouds.js";
 import { azureCredential, emulatorCredential } from "../credentials.js";
 import type { VnetInventory } from "../../app/ports.js";
 import type { ResourceGraphInventoryOptions } from "./resource-graph-inventory.js";
@@ -34,11 +34,7 @@ export async function createNetworkPort(
    */
   overrides: { credential?: TokenCredential; assertion?: () => Promise<string> } = {},
 ): Promise<NetworkPort> {
-  // parseSettings refuses the same; checked again for callers that assemble settings themselves.
-  const resolved = resolveArmTarget(settings);
-  if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
-  const { target } = resolved;
-  const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  const { target, caPem } = await armTarget(settings);
   const requestBudget: RequestBudget = {
     ...ARM_REQUEST_BUDGET,
     shared: { headroom: settings.ARM_BUDGET_HEADROOM_PERCENT / 100 },
@@ -70,9 +66,7 @@ export async function createNetworkPort(
       ...(caPem ? { caPem } : {}),
     });
   }
-  const credential =
-    overrides.credential ??
-    (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
+  const credential = overrides.credential ?? identity(settings, target);
   const { ArmNetworkPort } = await import("./arm-network-port.js");
   return new ArmNetworkPort({
     credential,
@@ -97,13 +91,9 @@ export async function createResourceGraphInventory(
     Omit<ResourceGraphInventoryOptions, "credential" | "endpoint" | "credentialScope" | "caPem">
   > = {},
 ): Promise<VnetInventory> {
-  const resolved = resolveArmTarget(settings);
-  if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
-  const { target } = resolved;
-  const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  const { target, caPem } = await armTarget(settings);
   const { credential: given, ...tuning } = overrides;
-  const credential =
-    given ?? (target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud));
+  const credential = given ?? identity(settings, target);
   const { ResourceGraphInventory } = await import("./resource-graph-inventory.js");
   return new ResourceGraphInventory({
     ...tuning,
@@ -112,4 +102,26 @@ export async function createResourceGraphInventory(
     credentialScope: target.audience,
     ...(caPem ? { caPem } : {}),
   });
+}
+
+type ArmTargetSettings = Pick<
+  Settings,
+  "ARM_CLOUD" | "ARM_ENDPOINT" | "ARM_SEND_TOKEN_TO_CUSTOM_ENDPOINT" | "ARM_CA_FILE"
+>;
+
+/** Where the clients send requests, and the CA they trust, as the settings describe them. */
+async function armTarget(settings: ArmTargetSettings) {
+  // parseSettings refuses the same; checked again for callers that assemble settings themselves.
+  const resolved = resolveArmTarget(settings);
+  if ("problem" in resolved) throw new Error(`${resolved.setting} ${resolved.problem}`);
+  const caPem = settings.ARM_CA_FILE ? await readFile(settings.ARM_CA_FILE, "utf8") : undefined;
+  return { target: resolved.target, caPem };
+}
+
+/** The app's identity towards that target: the emulator's stand-in on loopback, else the managed identity. */
+function identity(
+  settings: Pick<Settings, "AZURE_CLIENT_ID">,
+  target: { loopback: boolean; cloud: ArmCloudName },
+): TokenCredential {
+  return target.loopback ? emulatorCredential : azureCredential(settings.AZURE_CLIENT_ID, target.cloud);
 }
